@@ -1,0 +1,1 @@
+"""Sambung server code: everything Chalice packages beside app.py."""
