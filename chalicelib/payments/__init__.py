@@ -1,0 +1,1 @@
+"""Payments: QRIS codec, gateway adapters, callbacks and payment status."""
