@@ -1,0 +1,1 @@
+"""Shipping: courier shipments, AWB numbers (nomor resi), address labels, tracking."""
