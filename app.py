@@ -1,0 +1,16 @@
+"""Builds the Sambung Chalice app: registers each area's blueprint and event handlers. No logic here."""
+from chalice import ConvertToMiddleware
+
+from chalicelib.catalog.routes import bp as catalog
+from chalicelib.core import health, web
+from chalicelib.core.observability import logger
+from chalicelib.staff import service as staff_service
+from chalicelib.staff.routes import bp as staff
+
+app = web.App(app_name="sambung")
+app.api.binary_types.append("application/pdf")
+app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
+web.set_authenticator(staff_service.authenticate)
+
+for blueprint in (health.bp, staff, catalog):
+    app.register_blueprint(blueprint)

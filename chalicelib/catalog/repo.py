@@ -1,0 +1,139 @@
+"""Products per merchant, with a uniqueness item per barcode written in the same transaction."""
+from __future__ import annotations
+
+import base64
+import json
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from ..core.clock import get_clock
+from ..core.db import Table, is_condition_failure, table_meta, transaction
+from ..core.errors import Conflict, ValidationError
+from .model import Product, search_key
+
+
+class ProductRecord(Table):
+    Meta = table_meta("products")
+    merchant_id = UnicodeAttribute(hash_key=True)
+    sku = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    name_search = UnicodeAttribute()
+    barcode = UnicodeAttribute(null=True)
+    price = NumberAttribute()
+    weight_g = NumberAttribute()
+    active = BooleanAttribute(default=True)
+    category = UnicodeAttribute(default="")
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+    version = VersionAttribute()
+
+    def to_product(self) -> Product:
+        return Product(sku=self.sku, name=self.name, barcode=self.barcode, price=int(self.price),
+                       weight_g=int(self.weight_g), active=self.active, category=self.category)
+
+
+class BarcodeRecord(Table):
+    """``(merchant, barcode) -> sku``: makes a barcode unique within the merchant."""
+
+    Meta = table_meta("barcodes")
+    merchant_id = UnicodeAttribute(hash_key=True)
+    barcode = UnicodeAttribute(range_key=True)
+    sku = UnicodeAttribute()
+
+
+def _duplicate(exc: TransactWriteError, product: Product) -> Conflict:
+    return Conflict(f"SKU {product.sku} atau barcode {product.barcode} sudah dipakai produk lain.", code="duplicate_product")
+
+
+def insert(merchant_id: str, product: Product) -> None:
+    now = get_clock().now_s()
+    rec = ProductRecord(merchant_id=merchant_id, sku=product.sku, name=product.name, name_search=search_key(product.name),
+                        barcode=product.barcode, price=product.price, weight_g=product.weight_g, active=product.active,
+                        category=product.category, created_at=now, updated_at=now)
+    try:
+        with transaction() as tx:
+            tx.save(rec, condition=ProductRecord.sku.does_not_exist())
+            if product.barcode:
+                tx.save(BarcodeRecord(merchant_id=merchant_id, barcode=product.barcode, sku=product.sku),
+                        condition=BarcodeRecord.barcode.does_not_exist())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            raise _duplicate(exc, product) from None
+        raise
+
+
+def get(merchant_id: str, sku: str) -> ProductRecord | None:
+    try:
+        return ProductRecord.get(merchant_id, sku)
+    except DoesNotExist:
+        return None
+
+
+def get_many(merchant_id: str, skus: list[str]) -> dict[str, Product]:
+    keys = [(merchant_id, s) for s in dict.fromkeys(skus)]
+    return {r.sku: r.to_product() for r in ProductRecord.batch_get(keys)}
+
+
+def sku_for_barcode(merchant_id: str, barcode: str) -> str | None:
+    try:
+        return BarcodeRecord.get(merchant_id, barcode).sku
+    except DoesNotExist:
+        return None
+
+
+def replace(merchant_id: str, rec: ProductRecord, updated: Product) -> None:
+    """Write ``updated`` over ``rec`` (optimistic version check); move the barcode item when it changed."""
+    now = get_clock().now_s()
+    old_barcode = rec.barcode
+    rec.name, rec.name_search, rec.price = updated.name, search_key(updated.name), updated.price
+    rec.weight_g, rec.active, rec.category, rec.barcode = updated.weight_g, updated.active, updated.category, updated.barcode
+    rec.updated_at = now
+    try:
+        with transaction() as tx:
+            tx.save(rec)  # VersionAttribute adds the version condition
+            if old_barcode != updated.barcode:
+                if old_barcode:
+                    tx.delete(BarcodeRecord(merchant_id=merchant_id, barcode=old_barcode),
+                              condition=BarcodeRecord.sku == rec.sku)
+                if updated.barcode:
+                    tx.save(BarcodeRecord(merchant_id=merchant_id, barcode=updated.barcode, sku=rec.sku),
+                            condition=BarcodeRecord.barcode.does_not_exist())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            raise Conflict("Barcode sudah dipakai produk lain, atau produk baru saja diubah orang lain. Muat ulang lalu coba lagi.",
+                           code="update_conflict") from None
+        raise
+
+
+def encode_cursor(key: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        assert isinstance(key, dict)
+        return key
+    except Exception:
+        raise ValidationError("Parameter cursor tidak valid.", code="invalid_cursor") from None
+
+
+def page(merchant_id: str, *, query: str | None, include_inactive: bool, limit: int,
+         cursor: str | None) -> tuple[list[Product], str | None]:
+    """One page of products by sku; ``query`` matches name words, sku prefix or exact barcode."""
+    condition = None
+    if query:
+        q = search_key(query)
+        condition = ProductRecord.name_search.contains(q) | ProductRecord.sku.startswith(q.upper()) | (ProductRecord.barcode == q)
+    if not include_inactive:
+        active = ProductRecord.active == True  # noqa: E712 - a PynamoDB condition, not a comparison
+        condition = active if condition is None else (condition & active)
+    # PynamoDB keeps reading pages until ``limit`` items pass the filter, and then reports the key
+    # of the last item it returned, so the cursor resumes exactly after this page.
+    result = ProductRecord.query(merchant_id, filter_condition=condition, limit=limit,
+                                 last_evaluated_key=decode_cursor(cursor), page_size=max(limit, 50))
+    out = [rec.to_product() for rec in result]
+    return out, encode_cursor(result.last_evaluated_key)

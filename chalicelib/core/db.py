@@ -1,0 +1,138 @@
+"""PynamoDB base: one definition per table, used by the app, the local stack and the CDK stack.
+
+Every model subclasses :class:`Table`; its ``Meta.table_name`` is the stage-prefixed name and it
+is registered in :data:`TABLES` so table creation (local stack, tests, CDK) reads keys, indexes,
+TTL and streams from the model itself, never from a second copy.
+"""
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError, DeleteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from .settings import get_settings
+
+TABLES: list[type["Table"]] = []
+
+
+def table_meta(name: str, *, ttl: str | None = None, stream: str | None = None):
+    """Build a PynamoDB ``Meta`` for table ``name``.
+
+    ``ttl`` names the TTL attribute (epoch seconds); ``stream`` is a StreamViewType
+    (e.g. ``"NEW_AND_OLD_IMAGES"``). Both are read by table creation here and in CDK.
+    """
+    s = get_settings()
+
+    class Meta:
+        table_name = s.table_name(name)
+        region = s.region
+        host = s.endpoint_url
+        billing_mode = "PAY_PER_REQUEST"
+        connect_timeout_seconds = 5
+        read_timeout_seconds = 10
+        max_retry_attempts = 3
+
+    Meta.sambung_name = name
+    Meta.ttl_attribute = ttl
+    Meta.stream_view_type = stream
+    return Meta
+
+
+class Table(Model):
+    """Base for all Sambung tables; subclasses are registered for table creation."""
+
+    class Meta:
+        abstract = True
+        table_name = "abstract"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not getattr(cls.Meta, "abstract", False):
+            TABLES.append(cls)
+
+
+class JSONAttribute(UnicodeAttribute):
+    """A JSON document stored as a string (small nested values such as order items or raw events)."""
+
+    def serialize(self, value):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+    def deserialize(self, value):
+        return json.loads(value)
+
+
+def connection() -> Connection:
+    s = get_settings()
+    return Connection(region=s.region, host=s.endpoint_url)
+
+
+def transaction(client_request_token: str | None = None) -> TransactWrite:
+    """A TransactWriteItems context: all writes or none."""
+    return TransactWrite(connection=connection(), client_request_token=client_request_token)
+
+
+def is_condition_failure(exc: Exception) -> bool:
+    """True when a write failed only because its condition did not hold (the expected race)."""
+    if isinstance(exc, TransactWriteError):
+        if exc.cause_response_code != "TransactionCanceledException":
+            return False
+        reasons = getattr(exc, "cancellation_reasons", None) or []
+        codes = {r.code for r in reasons if r is not None}
+        return bool(codes) and codes <= {"ConditionalCheckFailed", "None"}
+    if isinstance(exc, (PutError, UpdateError, DeleteError)):
+        return exc.cause_response_code == "ConditionalCheckFailedException"
+    return False
+
+
+def failed_conditions(exc: TransactWriteError) -> list[int]:
+    """Indexes of the transaction's actions whose condition failed."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return [i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"]
+
+
+def table_spec(model: type[Table]) -> dict:
+    """The CreateTable shape of a model (keys, GSIs, billing, stream) plus its TTL attribute."""
+    schema = model._get_schema()  # PynamoDB's own description of keys, attributes and indexes
+    attrs = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+    spec = {
+        "TableName": model.Meta.table_name,
+        "KeySchema": schema["key_schema"],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    gsis = []
+    for idx in schema.get("global_secondary_indexes", []):
+        attrs.update({a["AttributeName"]: a["AttributeType"] for a in idx["attribute_definitions"]})
+        gsis.append({"IndexName": idx["index_name"], "KeySchema": idx["key_schema"], "Projection": idx["projection"]})
+    spec["AttributeDefinitions"] = [{"AttributeName": k, "AttributeType": v} for k, v in sorted(attrs.items())]
+    if gsis:
+        spec["GlobalSecondaryIndexes"] = gsis
+    if model.Meta.stream_view_type:
+        spec["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": model.Meta.stream_view_type}
+    return {"create": spec, "ttl_attribute": model.Meta.ttl_attribute, "name": model.Meta.sambung_name}
+
+
+def create_tables(models: list[type[Table]] | None = None, client=None) -> list[str]:
+    """Create every registered table (idempotent) with TTL enabled where declared."""
+    import boto3
+
+    s = get_settings()
+    client = client or boto3.client("dynamodb", region_name=s.region, endpoint_url=s.endpoint_url)
+    existing = set(client.list_tables().get("TableNames", []))
+    created = []
+    for model in models or TABLES:
+        spec = table_spec(model)
+        name = spec["create"]["TableName"]
+        if name not in existing:
+            client.create_table(**spec["create"])
+            created.append(name)
+        if spec["ttl_attribute"]:
+            client.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": spec["ttl_attribute"]},
+            )
+    return created

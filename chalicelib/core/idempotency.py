@@ -1,0 +1,72 @@
+"""Idempotency-Key handling for create calls: a retry returns the first result.
+
+A record is claimed with a conditional put before the work runs; a second call with the same key
+returns the stored answer, a different body under the same key is refused (422), and a call that
+arrives while the first is still running gets 409. Server-side failures (5xx, upstream errors)
+release the key so a retry runs again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+
+from .clock import get_clock
+from .db import JSONAttribute, Table, is_condition_failure, table_meta
+from .errors import Conflict, SambungError, Unprocessable
+
+KEEP_SECONDS = 24 * 3600
+LOCK_SECONDS = 60
+
+
+class IdempotencyRecord(Table):
+    Meta = table_meta("idempotency", ttl="expires_at")
+    key = UnicodeAttribute(hash_key=True)  # <merchant>#<store>#<scope>#<client key>
+    state = UnicodeAttribute()  # IN_PROGRESS | DONE
+    request_hash = UnicodeAttribute()
+    status_code = NumberAttribute(null=True)
+    response = JSONAttribute(null=True)
+    locked_until = NumberAttribute()
+    expires_at = NumberAttribute()
+
+
+def _hash(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, object]]) -> tuple[int, object]:
+    """Run ``fn`` at most once per ``(scope, client_key)``; ``fn`` returns ``(status, body)``.
+
+    Client errors (4xx) are remembered like successes: the same request gives the same answer.
+    """
+    now = get_clock().now_s()
+    rec = IdempotencyRecord(key=f"{scope}#{client_key}", state="IN_PROGRESS", request_hash=_hash(payload),
+                            locked_until=now + LOCK_SECONDS, expires_at=now + KEEP_SECONDS)
+    try:
+        rec.save(condition=IdempotencyRecord.key.does_not_exist()
+                 | ((IdempotencyRecord.state == "IN_PROGRESS") & (IdempotencyRecord.locked_until < now)))
+    except PutError as exc:
+        if not is_condition_failure(exc):
+            raise
+        existing = IdempotencyRecord.get(rec.key, consistent_read=True)
+        if existing.request_hash != rec.request_hash:
+            raise Unprocessable("Idempotency-Key ini sudah dipakai untuk permintaan lain.", code="idempotency_key_reused")
+        if existing.state == "DONE":
+            return int(existing.status_code), existing.response
+        raise Conflict("Permintaan yang sama masih diproses. Coba lagi sebentar.", code="request_in_progress")
+    try:
+        status, body = fn()
+    except SambungError as exc:
+        if exc.status >= 500:
+            rec.delete()
+            raise
+        status, body = exc.status, exc.to_body()
+    except Exception:
+        rec.delete()
+        raise
+    rec.update(actions=[IdempotencyRecord.state.set("DONE"), IdempotencyRecord.status_code.set(status),
+                        IdempotencyRecord.response.set(body)])
+    return status, body

@@ -1,0 +1,317 @@
+"""Use cases for stores, devices, staff and sign-in.
+
+Every function that acts for someone takes the :class:`Caller` and scopes reads and writes to the
+caller's merchant and store: an id from another store is simply "not found".
+"""
+from __future__ import annotations
+
+import hmac
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+
+from ..core.clock import get_clock
+from ..core.db import is_condition_failure, transaction
+from ..core.errors import Gone, Locked, NotFound, Unauthorized, ValidationError
+from ..core.ids import new_id, short_code, token
+from ..core.settings import get_settings
+from ..core.web import DEVICE, Caller
+from . import model
+from .repo import DeviceRecord, MerchantRecord, PairingCodeRecord, SessionRecord, StaffRecord, StoreRecord
+
+
+# ---- merchants and stores ------------------------------------------------------------------
+
+def create_merchant(name: str, store_name: str, *, timezone: str = "Asia/Jakarta", address: str = "",
+                    settings: dict | None = None, merchant_id: str | None = None, store_id: str | None = None) -> tuple[str, str]:
+    """Onboarding: a merchant with its first store. Returns ``(merchant_id, store_id)``."""
+    now = get_clock().now_s()
+    merchant_id = merchant_id or "m_" + new_id()
+    store_id = store_id or "s_" + new_id()
+    cfg = dict(settings or {}, timezone=timezone)
+    model.StoreSettings.from_dict(cfg)  # refuse unknown shapes early
+    with transaction() as tx:
+        tx.save(MerchantRecord(merchant_id=merchant_id, name=model.validate_name(name, "Nama merchant", 80), created_at=now),
+                condition=MerchantRecord.merchant_id.does_not_exist())
+        tx.save(StoreRecord(store_id=store_id, merchant_id=merchant_id, name=model.validate_name(store_name, "Nama toko", 80),
+                            address=address, settings=cfg, created_at=now),
+                condition=StoreRecord.store_id.does_not_exist())
+    return merchant_id, store_id
+
+
+def get_store(caller_or_store) -> StoreRecord:
+    store_id = caller_or_store.store_id if isinstance(caller_or_store, Caller) else caller_or_store
+    try:
+        return StoreRecord.get(store_id)
+    except DoesNotExist:
+        raise NotFound("Toko tidak ditemukan.") from None
+
+
+def store_settings(store_id: str) -> model.StoreSettings:
+    return model.StoreSettings.from_dict(get_store(store_id).settings)
+
+
+def merchant_name(merchant_id: str) -> str:
+    try:
+        return MerchantRecord.get(merchant_id).name
+    except DoesNotExist:
+        return ""
+
+
+def public_store(caller: Caller) -> dict:
+    store = get_store(caller)
+    s = model.StoreSettings.from_dict(store.settings)
+    return {"store_id": store.store_id, "name": store.name, "address": store.address,
+            "merchant_name": merchant_name(store.merchant_id), "timezone": s.timezone,
+            "idle_lock_minutes": s.idle_lock_minutes, "payment_deadline_minutes": s.payment_deadline_minutes,
+            "qris_expiry_minutes": s.qris_expiry_minutes, "loyalty_rupiah_per_point": s.loyalty_rupiah_per_point,
+            "bank_accounts": s.bank_accounts}
+
+
+def update_store_settings(caller: Caller, patch: dict) -> dict:
+    store = get_store(caller)
+    merged = dict(store.settings or {}, **patch)
+    model.StoreSettings.from_dict(merged)
+    store.update(actions=[StoreRecord.settings.set(merged)])
+    return public_store(caller)
+
+
+# ---- devices ---------------------------------------------------------------------------------
+
+def create_pairing_code(caller: Caller, kind: str) -> dict:
+    kind = model.validate_device_kind(kind)
+    now = get_clock().now_s()
+    code = short_code(8)
+    PairingCodeRecord(code=code, store_id=caller.store_id, merchant_id=caller.merchant_id, kind=kind,
+                      created_by=caller.staff_id or caller.device_id, expires_at=now + model.PAIRING_SECONDS,
+                      purge_at=now + 86400).save(condition=PairingCodeRecord.code.does_not_exist())
+    return {"code": code, "kind": kind, "expires_at": now + model.PAIRING_SECONDS}
+
+
+def pair_device(code: str, name: str, kind: str | None = None) -> dict:
+    """Exchange a one-time pairing code for a device credential bound to the code's store."""
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    name = model.validate_name(name, "Nama perangkat")
+    now = get_clock().now_s()
+    try:
+        pc = PairingCodeRecord.get(code, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("Kode pairing tidak dikenal.", code="pairing_code_unknown") from None
+    if kind is not None and kind != pc.kind:
+        raise ValidationError("Kode pairing ini untuk jenis perangkat lain.", code="pairing_kind_mismatch")
+    if pc.used_at is not None:
+        raise Gone("Kode pairing sudah dipakai. Minta kode baru ke admin.", code="pairing_code_used")
+    if pc.expires_at <= now:
+        raise Gone("Kode pairing sudah kedaluwarsa. Minta kode baru ke admin.", code="pairing_code_expired")
+    device_id = "d_" + new_id()
+    secret = token(32)
+    try:
+        with transaction() as tx:
+            tx.update(pc, actions=[PairingCodeRecord.used_at.set(now), PairingCodeRecord.device_id.set(device_id)],
+                      condition=PairingCodeRecord.used_at.does_not_exist() & (PairingCodeRecord.expires_at > now))
+            tx.save(DeviceRecord(device_id=device_id, store_id=pc.store_id, merchant_id=pc.merchant_id, kind=pc.kind,
+                                 name=name, secret_hash=model.hash_secret(secret), created_at=now),
+                    condition=DeviceRecord.device_id.does_not_exist())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            raise Gone("Kode pairing sudah dipakai. Minta kode baru ke admin.", code="pairing_code_used") from None
+        raise
+    store = get_store(pc.store_id)
+    return {"device_id": device_id, "device_token": f"{device_id}.{secret}", "kind": pc.kind,
+            "store_id": pc.store_id, "store_name": store.name}
+
+
+def _device_view(d: DeviceRecord) -> dict:
+    return {"device_id": d.device_id, "name": d.name, "kind": d.kind, "status": d.status,
+            "created_at": d.created_at, "last_seen_at": d.last_seen_at, "revoked_at": d.revoked_at}
+
+
+def list_devices(caller: Caller) -> list[dict]:
+    return [_device_view(d) for d in DeviceRecord.by_store.query(caller.store_id, scan_index_forward=False)]
+
+
+def _own_device(caller: Caller, device_id: str) -> DeviceRecord:
+    try:
+        d = DeviceRecord.get(device_id)
+    except DoesNotExist:
+        d = None
+    if d is None or d.store_id != caller.store_id:
+        raise NotFound("Perangkat tidak ditemukan.")
+    return d
+
+
+def revoke_device(caller: Caller, device_id: str) -> dict:
+    d = _own_device(caller, device_id)
+    if d.status != "REVOKED":
+        d.update(actions=[DeviceRecord.status.set("REVOKED"), DeviceRecord.revoked_at.set(get_clock().now_s())])
+    return _device_view(d)
+
+
+# ---- authentication ------------------------------------------------------------------------
+
+_EXPIRED = "Sesi berakhir. Silakan masuk lagi."
+
+
+def _device_from_token(raw: str) -> DeviceRecord:
+    device_id, _, secret = raw.partition(".")
+    try:
+        d = DeviceRecord.get(device_id) if device_id and secret else None
+    except DoesNotExist:
+        d = None
+    if d is None or not hmac.compare_digest(d.secret_hash, model.hash_secret(secret)):
+        raise Unauthorized("Perangkat tidak dikenal. Pasangkan ulang perangkat ini.", code="device_unknown")
+    if d.status != "ACTIVE":
+        raise Unauthorized("Perangkat ini sudah dicabut. Hubungi admin toko.", code="device_revoked")
+    return d
+
+
+def authenticate(header: str) -> Caller:
+    """Turn ``Authorization: Device <id>.<secret>`` or ``Bearer <session token>`` into a Caller."""
+    scheme, _, value = header.strip().partition(" ")
+    scheme = scheme.lower()
+    value = value.strip()
+    if scheme == "device":
+        d = _device_from_token(value)
+        return Caller(merchant_id=d.merchant_id, store_id=d.store_id, role=DEVICE, device_id=d.device_id, device_kind=d.kind)
+    if scheme != "bearer" or not value:
+        raise Unauthorized("Silakan masuk terlebih dahulu.", code="login_required")
+    import jwt  # lazy: keeps the API cold start light
+
+    try:
+        claims = jwt.decode(value, get_settings().token_secret, algorithms=["HS256"],
+                            options={"require": ["exp", "jti", "sub"]})
+    except jwt.PyJWTError:
+        raise Unauthorized(_EXPIRED, code="session_invalid") from None
+    now = get_clock().now_s()
+    try:
+        s = SessionRecord.get(claims["jti"])
+    except DoesNotExist:
+        raise Unauthorized(_EXPIRED, code="session_invalid") from None
+    if s.status != "ACTIVE" or s.expires_at <= now:
+        raise Unauthorized(_EXPIRED, code="session_ended")
+    try:
+        d = DeviceRecord.get(s.device_id)
+    except DoesNotExist:
+        raise Unauthorized(_EXPIRED, code="session_invalid") from None
+    if d.status != "ACTIVE":
+        raise Unauthorized("Perangkat ini sudah dicabut. Hubungi admin toko.", code="device_revoked")
+    return Caller(merchant_id=s.merchant_id, store_id=s.store_id, role=s.role, device_id=s.device_id,
+                  staff_id=s.staff_id, session_id=s.session_id, staff_name=claims.get("name"), device_kind=d.kind)
+
+
+def login_choices(device: Caller) -> list[dict]:
+    """The names a person picks from on a paired device (no PINs, no lock state)."""
+    staff = [s for s in StaffRecord.query(device.store_id) if s.active]
+    return [{"staff_id": s.staff_id, "name": s.name, "role": s.role} for s in sorted(staff, key=lambda s: s.name)]
+
+
+def login(device: Caller, staff_id: str, pin: str) -> dict:
+    """PIN sign-in on a paired device. Five wrong PINs lock the person for 15 minutes."""
+    if device.role != DEVICE:
+        raise Unauthorized("Masuk hanya dari perangkat yang sudah dipasangkan.", code="device_required")
+    if not isinstance(pin, str) or not model.PIN_RE.match(pin):
+        raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
+    now = get_clock().now_s()
+    try:
+        staff = StaffRecord.get(device.store_id, staff_id, consistent_read=True)
+    except DoesNotExist:
+        staff = None
+    if staff is None or not staff.active:
+        raise Unauthorized("Nama atau PIN salah.", code="wrong_pin")
+    if staff.locked_until > now:
+        minutes = max(1, -(-(staff.locked_until - now) // 60))
+        raise Locked(f"Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit.", code="pin_locked",
+                     details={"locked_until": staff.locked_until})
+    pepper = get_settings().token_secret
+    if not model.check_pin(pin, staff.pin_hash, pepper):
+        _record_failure(staff, now)
+        raise Unauthorized("PIN salah.", code="wrong_pin")
+    if staff.failed_pins:
+        staff.update(actions=[StaffRecord.failed_pins.set(0)])
+    return _start_session(device, staff, now)
+
+
+def _record_failure(staff: StaffRecord, now: int) -> None:
+    # ADD is atomic, so parallel wrong guesses each count; the fifth one sets the lock.
+    staff.update(actions=[StaffRecord.failed_pins.add(1)])
+    if staff.failed_pins >= model.MAX_PIN_FAILURES:
+        try:
+            staff.update(actions=[StaffRecord.locked_until.set(now + model.LOCK_SECONDS), StaffRecord.failed_pins.set(0)],
+                         condition=StaffRecord.failed_pins >= model.MAX_PIN_FAILURES)
+        except UpdateError as exc:
+            if not is_condition_failure(exc):
+                raise
+        raise Locked("Terlalu banyak PIN salah. Coba lagi dalam 15 menit.", code="pin_locked",
+                     details={"locked_until": now + model.LOCK_SECONDS})
+
+
+def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
+    import jwt
+
+    session_id = new_id()
+    expires_at = now + model.SESSION_SECONDS
+    SessionRecord(session_id=session_id, merchant_id=staff.merchant_id, store_id=staff.store_id, staff_id=staff.staff_id,
+                  device_id=device.device_id, role=staff.role, created_at=now, expires_at=expires_at,
+                  purge_at=expires_at + 86400).save()
+    claims = {"sub": staff.staff_id, "jti": session_id, "sid": staff.store_id, "mid": staff.merchant_id,
+              "did": device.device_id, "role": staff.role, "name": staff.name, "iat": now, "exp": expires_at}
+    tok = jwt.encode(claims, get_settings().token_secret, algorithm="HS256")
+    return {"token": tok, "expires_at": expires_at, "staff": {"staff_id": staff.staff_id, "name": staff.name, "role": staff.role}}
+
+
+def logout(caller: Caller) -> dict:
+    if caller.session_id:
+        SessionRecord(session_id=caller.session_id).update(actions=[SessionRecord.status.set("ENDED")])
+    return {"ok": True}
+
+
+# ---- staff administration ------------------------------------------------------------------
+
+def _staff_view(s: StaffRecord) -> dict:
+    return {"staff_id": s.staff_id, "name": s.name, "role": s.role, "active": s.active,
+            "locked_until": s.locked_until if s.locked_until > get_clock().now_s() else None}
+
+
+def create_staff(caller: Caller, name: str, role: str, pin: str, *, staff_id: str | None = None) -> dict:
+    return _staff_view(add_staff(caller.merchant_id, caller.store_id, name, role, pin, staff_id=staff_id))
+
+
+def add_staff(merchant_id: str, store_id: str, name: str, role: str, pin: str, *, staff_id: str | None = None) -> StaffRecord:
+    s = StaffRecord(store_id=store_id, staff_id=staff_id or "u_" + new_id(), merchant_id=merchant_id,
+                    name=model.validate_name(name), role=model.validate_role(role),
+                    pin_hash=model.hash_pin(model.validate_pin(pin), get_settings().token_secret),
+                    created_at=get_clock().now_s())
+    s.save(condition=StaffRecord.staff_id.does_not_exist())
+    return s
+
+
+def list_staff(caller: Caller) -> list[dict]:
+    return [_staff_view(s) for s in StaffRecord.query(caller.store_id)]
+
+
+def update_staff(caller: Caller, staff_id: str, changes: dict) -> dict:
+    try:
+        s = StaffRecord.get(caller.store_id, staff_id)
+    except DoesNotExist:
+        raise NotFound("Staf tidak ditemukan.") from None
+    actions = []
+    if "name" in changes:
+        actions.append(StaffRecord.name.set(model.validate_name(changes["name"])))
+    if "role" in changes:
+        actions.append(StaffRecord.role.set(model.validate_role(changes["role"])))
+    if "active" in changes:
+        actions.append(StaffRecord.active.set(bool(changes["active"])))
+    if "pin" in changes:
+        actions.append(StaffRecord.pin_hash.set(model.hash_pin(model.validate_pin(changes["pin"]), get_settings().token_secret)))
+        actions += [StaffRecord.failed_pins.set(0), StaffRecord.locked_until.set(0)]
+    if actions:
+        s.update(actions=actions)
+    return _staff_view(s)
+
+
+def staff_name(store_id: str, staff_id: str | None) -> str:
+    if not staff_id:
+        return ""
+    try:
+        return StaffRecord.get(store_id, staff_id).name
+    except DoesNotExist:
+        return ""

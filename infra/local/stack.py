@@ -1,0 +1,153 @@
+"""The embedded local stack: ``python -m infra.local`` (what ``make run`` starts).
+
+moto (serialised) as the AWS endpoint in a child process, tables and the bucket created from the
+PynamoDB models, the demo merchant seeded, and the API + kiosk on one loopback origin, plus the
+event pump. Data lives in moto's memory: every start is fresh.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def local_environment(moto_port: int, public_url: str) -> dict:
+    return {
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
+        "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "SAMBUNG_STAGE": "local", "SAMBUNG_PUBLIC_URL": public_url,
+        "SAMBUNG_TOKEN_SECRET": secrets.token_urlsafe(32),
+        "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+    }
+
+
+class LocalStack:
+    """Starts and stops every part; usable from tests as well as the command line."""
+
+    def __init__(self, port: int = 8000, moto_port: int = 0, state_file: Path | None = None, time_scale: float = 1.0):
+        self.port = port or free_port()
+        self.moto_port = moto_port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.state_file = state_file
+        self.time_scale = time_scale
+        self._moto: subprocess.Popen | None = None
+        self._parts: list = []
+        self.state: dict = {}
+
+    def start(self) -> dict:
+        started = time.monotonic()
+        os.environ.update(local_environment(self.moto_port, self.url))
+        self._moto = subprocess.Popen([sys.executable, "-m", "infra.local.moto_gate", "--port", str(self.moto_port)],
+                                      cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.moto_port, proc=self._moto)
+
+        import app as app_module  # after the environment points at moto
+        from chalicelib.core.db import create_tables
+        from chalicelib.core.settings import get_settings
+        from chalicelib.core.storage import s3
+        from infra.local import seed
+        from infra.local.gateway import LocalGatewayServer
+        from infra.local.pump import EventPump
+
+        create_tables()
+        s3().create_bucket(Bucket=get_settings().bucket,
+                           CreateBucketConfiguration={"LocationConstraint": get_settings().region})
+        demo = seed.seed()
+
+        gateway = LocalGatewayServer(app_module.app, port=self.port).start()
+        pump = EventPump(app_module.app, time_scale=self.time_scale).start()
+        self._parts += [pump, gateway]
+        self.state = {
+            "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",
+            "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"], "stage": "local",
+            "started_in_s": round(time.monotonic() - started, 2), **demo,
+        }
+        if self.state_file:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            self.state_file.write_text(json.dumps(self.state, indent=2, ensure_ascii=False))
+        return self.state
+
+    def stop(self) -> None:
+        for part in reversed(self._parts):
+            try:
+                part.stop()
+            except Exception:  # noqa: BLE001 - stop the rest regardless
+                pass
+        if self._moto and self._moto.poll() is None:
+            self._moto.terminate()
+            try:
+                self._moto.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._moto.kill()
+
+
+def _summary(state: dict) -> str:
+    lines = [
+        "",
+        "Sambung local stack is running",
+        f"  Kiosk (PWA) ......... {state['kiosk_url']}",
+        f"  API ................. {state['api_url']}  (health: {state['api_url']}/health)",
+        f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
+        f"  Store ............... {state['store_name']} ({state['store_id']})",
+        "  Staff (name / role / PIN):",
+    ]
+    lines += [f"    {s['name']:<14} {s['role']:<10} {s['pin']}" for s in state["staff"]]
+    lines += [f"  Pairing code ({kind}) {code}" for kind, code in state["pairing_codes"].items()]
+    lines += [f"  Started in {state['started_in_s']} s. State: var/local-stack.json. Ctrl-C stops everything.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run Sambung's embedded local stack")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SAMBUNG_PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=0)
+    parser.add_argument("--state-file", type=Path, default=ROOT / "var" / "local-stack.json")
+    args = parser.parse_args()
+
+    stack = LocalStack(port=args.port, moto_port=args.moto_port, state_file=args.state_file)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        state = stack.start()
+        print(_summary(state), flush=True)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("Sambung local stack stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()
