@@ -1,0 +1,170 @@
+"""Address labels for parcels: 100x150 mm label stock, or a 58/80 mm receipt roll.
+
+Content follows what Indonesian couriers and aggregators ask of a label (reference A3): courier
+and service, the AWB (nomor resi) as text and as a Code128, COD or non-COD marked, recipient
+(prominent) above sender, weight, order number, and what is inside.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from chalicelib.core.money import format_rupiah
+
+from . import fonts
+from .formatting import format_weight, readable_phone
+from .layout import (
+    CODE128_QUIET_MODULES,
+    DOT,
+    MM,
+    Flow,
+    code128_bars,
+    draw_code128,
+    fit_size,
+    render_pages,
+    roll_geometry,
+    wrap,
+)
+from .model import LabelData, LabelSize
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+STOCK_WIDTH_MM, STOCK_HEIGHT_MM, STOCK_MARGIN_MM = 100, 150, 4
+STOCK_BODY_SIZE = 10.0
+ROLL_BODY_SIZE = {58: 8.0, 80: 9.0}
+BARCODE_HEIGHT_MM = {"100x150": 18, "58": 12, "80": 14}
+# Narrow bars of 2-3 whole dots (0.25-0.375 mm) print crisply and scan well; 3 when it fits.
+MODULE_DOTS = (3, 2)
+# When long addresses or notes would overflow 100x150 mm, shrink the text step by step; the last
+# step also caps the free-text blocks (lines, ending in an ellipsis) so the label always fits.
+STOCK_FITS = ((1.0, False), (0.9, False), (0.8, False), (0.75, True))
+CAPPED_LINES = {"recipient_name": 2, "recipient_address": 4, "sender_address": 2, "free_text": 2}
+
+
+def render_labels(labels: Sequence[LabelData], size: LabelSize = "100x150") -> bytes:
+    """One PDF, one page per label, in the order given."""
+    if not labels:
+        raise ValueError("no labels to render")
+    if size not in ("100x150", "58", "80"):
+        raise ValueError(f"label size must be '100x150', '58' or '80', got {size!r}")
+    pages = [_stock_page(label) if size == "100x150" else _roll_page(label, int(size)) for label in labels]
+    title = f"Label {labels[0].order_number}" if len(labels) == 1 else f"{len(labels)} label pengiriman"
+    return render_pages(pages, title=title)
+
+
+def _stock_page(label: LabelData) -> tuple[Flow, float]:
+    width, margin, height = STOCK_WIDTH_MM * MM, STOCK_MARGIN_MM * MM, STOCK_HEIGHT_MM * MM
+    for scale, capped in STOCK_FITS:
+        flow = _label_flow(label, width, margin, STOCK_BODY_SIZE * scale, "100x150", capped)
+        if flow.height <= height:
+            break
+    return flow, height
+
+
+def _roll_page(label: LabelData, width_mm: int) -> tuple[Flow, float]:
+    width, margin = roll_geometry(width_mm)
+    flow = _label_flow(label, width, margin, ROLL_BODY_SIZE[width_mm], str(width_mm), False)
+    return flow, flow.height
+
+
+def _label_flow(label: LabelData, width: float, margin: float, size: float, size_key: str,
+                capped: bool) -> Flow:
+    def cap(block: str) -> int | None:
+        return CAPPED_LINES[block] if capped else None
+
+    f = Flow(width, margin, size=size, top=margin, bottom=margin)
+    courier = f"{label.courier} {label.service}".upper()
+    f.text(courier, bold=True, size=fit_size(courier, f.inner, size * 2.0, size))
+    f.rule(dashed=False, weight=1.5)
+
+    if label.awb:
+        f.text("No. Resi", size=size * 0.8, align="center")
+        _barcode(f, label.awb, BARCODE_HEIGHT_MM[size_key] * MM, rotate_if_needed=size_key != "100x150")
+        f.text(label.awb, bold=True, align="center", size=fit_size(label.awb, f.inner, size * 1.6, size))
+    else:
+        _awaiting_awb(f, BARCODE_HEIGHT_MM[size_key] * MM + size * 2.5)
+    f.rule(dashed=False, weight=1.5)
+
+    if label.cod_amount:
+        f.banner(f"COD {format_rupiah(label.cod_amount)}", size=size * 1.8)
+    else:
+        f.text("NON-COD", bold=True, align="center", size=size * 1.3)
+    f.rule(dashed=False, weight=1.5)
+
+    f.text("PENERIMA", bold=True, size=size * 0.8)
+    f.text(label.recipient.name, bold=True, size=size * 1.5, max_lines=cap("recipient_name"))
+    f.text(readable_phone(label.recipient.phone), bold=True, size=size * 1.3)
+    f.text(label.recipient.address, size=size * 1.15, max_lines=cap("recipient_address"))
+    f.rule()
+
+    f.text("PENGIRIM", bold=True, size=size * 0.8)
+    f.text(f"{label.sender.name} \u00b7 {readable_phone(label.sender.phone)}", bold=True, size=size * 0.95)
+    f.text(label.sender.address, size=size * 0.85, max_lines=cap("sender_address"))
+    f.rule()
+
+    f.pair("No. Pesanan", label.order_number, bold=True)
+    f.pair("Berat", format_weight(label.weight_grams), bold=True)
+    if label.contents:
+        f.text(f"Isi: {label.contents}", size=size * 0.85, max_lines=cap("free_text"))
+    if label.note:
+        f.text(f"Catatan: {label.note}", size=size * 0.85, max_lines=cap("free_text"))
+    return f
+
+
+def _barcode(f: Flow, awb: str, bar_height: float, *, rotate_if_needed: bool) -> None:
+    """The AWB as Code128 on the dot grid, centred; 3-dot modules if they fit, else 2.
+
+    The quiet zone may run into the page margin (blank paper either way). If even 2-dot modules
+    do not fit across a roll, the symbol turns 90 degrees and runs down the roll, whose length
+    is free. On label stock the last resort is 1-dot modules: still decodable on a good head, and
+    the AWB is printed as text beneath.
+    """
+    bars, modules = code128_bars(awb)
+    page_dots = round(f.width / DOT)
+    margin_dots = round(f.left / DOT)
+
+    def fits(module: int) -> bool:
+        quiet = max(margin_dots, CODE128_QUIET_MODULES * module)
+        return modules * module + 2 * quiet <= page_dots
+
+    module = next((m for m in MODULE_DOTS if fits(m)), None)
+    if module is None and rotate_if_needed:
+        m = MODULE_DOTS[-1]
+        length = (modules + 2 * CODE128_QUIET_MODULES) * m * DOT
+        x = f.left
+        f.block(length, lambda c, top: draw_code128(c, bars, x=x, y=top - CODE128_QUIET_MODULES * m * DOT,
+                                                    module=m * DOT, height=f.inner, rotated=True), on_grid=True)
+        return
+    module = module or 1
+    x = (page_dots - modules * module) // 2 * DOT
+    f.space(1 * MM)
+    f.block(bar_height, lambda c, top: draw_code128(c, bars, x=x, y=top - bar_height, module=module * DOT,
+                                                    height=bar_height), on_grid=True)
+    f.space(0.5 * MM)
+
+
+def _awaiting_awb(f: Flow, height: float) -> None:
+    """A dashed box where the barcode will be: the label is usable for packing, not for handover."""
+    size = f.size
+    left, width = f.left, f.inner
+    note = wrap("Nomor resi belum terbit. Cetak ulang label ini setelah resi keluar.", size * 0.85, False,
+                width - 4 * MM)
+    title_size = fit_size("MENUNGGU RESI", width - 4 * MM, size * 2.2, size)
+
+    def draw(c: Canvas, top: float) -> None:
+        c.setLineWidth(1.5)
+        c.setDash(4, 3)
+        c.rect(left, top - height, width, height, stroke=1, fill=0)
+        c.setDash()
+        centre = left + width / 2
+        block = title_size * 1.2 + len(note) * size * 0.85 * 1.25
+        y = top - (height - block) / 2 - title_size * 0.9
+        c.setFont(fonts.BOLD, title_size)
+        c.drawCentredString(centre, y, "MENUNGGU RESI")
+        c.setFont(fonts.REGULAR, size * 0.85)
+        for i, line in enumerate(note):
+            c.drawCentredString(centre, y - title_size * 0.5 - (i + 1) * size * 0.85 * 1.25, line)
+
+    f.space(1 * MM)
+    f.block(height, draw)
+    f.space(1 * MM)
