@@ -332,14 +332,15 @@ class ShipmentInfo:
     """A courier order as the provider reports it.
 
     ``awb`` is None until the courier issues it (often minutes later, by webhook or polling).
-    ``status`` is None when the provider reports a status we do not know yet (see ``raw``).
+    ``status`` is None when the provider reports a status we do not know yet (see ``raw``);
+    ``price`` (whole rupiah) is None when the provider's answer lacks a readable one.
     """
 
     provider_order_id: str
     status: ShipmentStatus | None
     courier_company: str | None
     courier_type: str | None
-    price: int
+    price: int | None
     awb: str | None = None
     tracking_id: str | None = None
     tracking_url: str | None = None
