@@ -7,6 +7,7 @@ TTL and streams from the model itself, never from a second copy.
 from __future__ import annotations
 
 import json
+import threading
 from typing import ClassVar
 
 from pynamodb.attributes import UnicodeAttribute
@@ -66,9 +67,17 @@ class JSONAttribute(UnicodeAttribute):
         return json.loads(value)
 
 
+_local = threading.local()
+
+
 def connection() -> Connection:
-    s = get_settings()
-    return Connection(region=s.region, host=s.endpoint_url)
+    """One PynamoDB connection per thread: building a botocore client costs tens of milliseconds,
+    and the connection caches table descriptions that transactions need."""
+    conn = getattr(_local, "connection", None)
+    if conn is None:
+        s = get_settings()
+        conn = _local.connection = Connection(region=s.region, host=s.endpoint_url)
+    return conn
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:
@@ -124,7 +133,11 @@ def create_tables(models: list[type[Table]] | None = None, client=None) -> list[
     client = client or boto3.client("dynamodb", region_name=s.region, endpoint_url=s.endpoint_url)
     existing = set(client.list_tables().get("TableNames", []))
     created = []
-    for model in models or TABLES:
+    if models is None:
+        from ..schema import all_tables
+
+        models = all_tables()
+    for model in models:
         spec = table_spec(model)
         name = spec["create"]["TableName"]
         if name not in existing:

@@ -22,12 +22,12 @@ def _check(fn) -> dict:
 
 @bp.endpoint("/health", ["GET"], public=True)
 def health(_):
-    from .db import TABLES
+    from ..staff.repo import StoreRecord
     from .storage import s3
 
     s = get_settings()
     deps = {
-        "dynamodb": _check(lambda: TABLES[0].describe_table()),
+        "dynamodb": _check(lambda: StoreRecord.describe_table()),
         "s3": _check(lambda: s3().head_bucket(Bucket=s.bucket)),
     }
     ok = all(d["ok"] for d in deps.values())

@@ -48,6 +48,6 @@ def get_settings() -> Settings:
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         table_prefix=os.environ.get("SAMBUNG_TABLE_PREFIX", f"sambung-{stage}"),
         bucket=os.environ.get("SAMBUNG_BUCKET", f"sambung-{stage}-files"),
-        token_secret=_secret("SAMBUNG_TOKEN_SECRET", "dev-only-secret-change-me" if stage in ("dev", "test", "local") else None),
+        token_secret=_secret("SAMBUNG_TOKEN_SECRET", "dev-only-secret-change-me-0123456789abcdef" if stage in ("dev", "test", "local") else None),
         public_base_url=os.environ.get("SAMBUNG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
     )

@@ -25,12 +25,17 @@ class SerialisedApp:
             return list(self._app(environ, start_response))
 
 
+class QuietHandler(MotoRequestHandler):
+    def log_request(self, *args, **kwargs):  # one line per AWS call drowns everything else
+        pass
+
+
 class MotoGate:
     """A lock-wrapped moto server on loopback; ``port=0`` picks a free port."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self._server = make_server(host, port, SerialisedApp(DomainDispatcherApplication(create_backend_app)),
-                                   threaded=True, request_handler=MotoRequestHandler)
+                                   threaded=True, request_handler=QuietHandler)
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self._thread: threading.Thread | None = None

@@ -1,0 +1,19 @@
+"""Every module that defines tables. Table creation (local stack, tests, CDK) imports these and
+reads the registered PynamoDB models; add a module here when an area gains a repo."""
+from __future__ import annotations
+
+import importlib
+
+TABLE_MODULES = [
+    "chalicelib.core.idempotency",
+    "chalicelib.staff.repo",
+    "chalicelib.catalog.repo",
+]
+
+
+def all_tables():
+    from .core.db import TABLES
+
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
+    return list(TABLES)
