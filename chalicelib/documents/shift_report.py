@@ -23,9 +23,13 @@ def signed_rupiah(amount: int) -> str:
     return f"+{format_rupiah(amount)}" if amount > 0 else format_rupiah(amount)
 
 
-def difference_word(difference: int) -> str:
-    """Selisih as cashiers say it: more (lebih), less (kurang) or exact (pas)."""
-    return "LEBIH" if difference > 0 else "KURANG" if difference < 0 else "PAS"
+def difference_note(difference: int) -> str:
+    """Selisih in words, so the sign cannot be misread: more (lebih), less (kurang) or exact (pas)."""
+    if difference > 0:
+        return "LEBIH: kas melebihi seharusnya"
+    if difference < 0:
+        return "KURANG: kas kurang dari seharusnya"
+    return "PAS: kas sesuai"
 
 
 def render_shift_report(data: ShiftReportData, width_mm: ReceiptWidth = 58) -> bytes:
@@ -63,7 +67,8 @@ def render_shift_report(data: ShiftReportData, width_mm: ReceiptWidth = 58) -> b
     f.pair("Kas seharusnya", format_rupiah(data.expected_cash), bold=True)
     f.pair("Kas dihitung", format_rupiah(data.counted_cash), bold=True)
     f.rule(dashed=False, weight=1.0)
-    f.pair(f"SELISIH ({difference_word(data.difference)})", signed_rupiah(data.difference), bold=True, size=size * 1.2)
+    f.pair("SELISIH", signed_rupiah(data.difference), bold=True, size=size * 1.2)
+    f.text(difference_note(data.difference), bold=True, align="right")
     if data.note:
         f.text(f"Catatan: {data.note}")
     if data.approved_by:
