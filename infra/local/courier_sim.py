@@ -174,7 +174,9 @@ class CourierSimulator:
         self._lock = threading.RLock()
         self._scheduler = _Scheduler()
         self._server = _Server((host, port), _Handler, self)
-        self._server_thread = threading.Thread(target=self._server.serve_forever, name="courier-sim-http", daemon=True)
+        # A short poll interval keeps stop() quick (shutdown waits for the loop's next poll).
+        self._server_thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                               name="courier-sim-http", daemon=True)
         self._webhook_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
 
     @property
