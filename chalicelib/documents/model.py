@@ -362,7 +362,7 @@ class BarSeries:
 
 @dataclass(frozen=True)
 class ReportSection:
-    """A titled part of a report: key figures, then tables, then charts."""
+    """A titled part of a report, printed in this order: key figures, charts, tables."""
 
     title: str
     figures: Sequence[Figure] = ()

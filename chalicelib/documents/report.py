@@ -128,12 +128,12 @@ def _section(section: ReportSection, width: float, styles: dict[str, ParagraphSt
     story: list[Flowable] = [CondPageBreak(40 * MM), Paragraph(_p(section.title), styles["h2"])]
     if section.figures:
         story += [_figures(section.figures, width, styles), Spacer(0, 3 * MM)]
+    for series in section.charts:
+        story += [Paragraph(_p(series.title), styles["h3"]), _chart(series, width), Spacer(0, 3 * MM)]
     for table in section.tables:
         if table.title:
             story.append(Paragraph(_p(table.title), styles["h3"]))
         story += [_table(table, width, styles), Spacer(0, 3 * MM)]
-    for series in section.charts:
-        story += [Paragraph(_p(series.title), styles["h3"]), _chart(series, width), Spacer(0, 3 * MM)]
     if section.note:
         story.append(Paragraph(_p(section.note), styles["note"]))
     return story

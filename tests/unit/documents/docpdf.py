@@ -49,6 +49,9 @@ class Page:
         """Greyscale raster at ``dpi``, anti-aliased like a preview."""
         return self._page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
+    def color_image(self, dpi: float = 100) -> Image.Image:
+        return self._page.render(scale=dpi / 72).to_pil().convert("RGB")
+
     def head_image(self, dots_wide: int) -> Image.Image:
         """What a print bridge sends to a head ``dots_wide`` dots across: the page scaled to that
         width (``scale = target_px / page_width_pt``), without anti-aliasing."""
