@@ -191,7 +191,9 @@ class GatewaySimulator:
         self._stopping.clear()
         self._server = ThreadingHTTPServer((self.host, self._requested_port), _handler_for(self))
         self._server.daemon_threads = True
-        self._threads = [threading.Thread(target=self._server.serve_forever, name="gateway-sim-http", daemon=True),
+        # A short poll interval keeps stop() fast (shutdown waits for the next poll).
+        self._threads = [threading.Thread(target=self._server.serve_forever, args=(0.05,), name="gateway-sim-http",
+                                          daemon=True),
                          threading.Thread(target=self._sweep, name="gateway-sim-expiry", daemon=True)]
         for t in self._threads:
             t.start()
