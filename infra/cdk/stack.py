@@ -1,0 +1,116 @@
+"""The AWS stack: DynamoDB tables from the PynamoDB models, the files bucket, the Chalice app
+(API + event handlers) and the kiosk PWA behind CloudFront on the same origin as ``/api``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from chalice.cdk import Chalice
+from constructs import Construct
+
+ROOT = Path(__file__).resolve().parents[2]
+_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER, "B": dynamodb.AttributeType.BINARY}
+_VIEWS = {"NEW_AND_OLD_IMAGES": dynamodb.StreamViewType.NEW_AND_OLD_IMAGES, "OLD_IMAGE": dynamodb.StreamViewType.OLD_IMAGE,
+          "NEW_IMAGE": dynamodb.StreamViewType.NEW_IMAGE, "KEYS_ONLY": dynamodb.StreamViewType.KEYS_ONLY}
+
+
+def _attr(spec: dict, name: str) -> dynamodb.Attribute:
+    types = {a["AttributeName"]: a["AttributeType"] for a in spec["AttributeDefinitions"]}
+    return dynamodb.Attribute(name=name, type=_TYPES[types[name]])
+
+
+def _keys(spec: dict, key_schema: list[dict]) -> dict:
+    out = {}
+    for k in key_schema:
+        out["partition_key" if k["KeyType"] == "HASH" else "sort_key"] = _attr(spec, k["AttributeName"])
+    return out
+
+
+class SambungStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        from chalicelib.core.db import table_spec
+        from chalicelib.core.settings import get_settings
+        from chalicelib.schema import all_tables
+
+        settings = get_settings()
+        tables: dict[str, dynamodb.Table] = {}
+        for model in all_tables():
+            spec = table_spec(model)
+            create = spec["create"]
+            stream = create.get("StreamSpecification", {}).get("StreamViewType")
+            table = dynamodb.Table(
+                self, f"Table-{spec['name']}", table_name=create["TableName"],
+                billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+                time_to_live_attribute=spec["ttl_attribute"],
+                stream=_VIEWS[stream] if stream else None,
+                point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+                removal_policy=cdk.RemovalPolicy.RETAIN,
+                **_keys(create, create["KeySchema"]),
+            )
+            for gsi in create.get("GlobalSecondaryIndexes", []):
+                table.add_global_secondary_index(index_name=gsi["IndexName"], **_keys(create, gsi["KeySchema"]))
+            tables[spec["name"]] = table
+
+        files = s3.Bucket(
+            self, "Files", bucket_name=None, encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL, enforce_ssl=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET], allowed_origins=["*"],
+                              allowed_headers=["*"], max_age=3000)],
+            lifecycle_rules=[s3.LifecycleRule(prefix="print/", expiration=cdk.Duration.days(30))],
+        )
+
+        token_param = f"/sambung/{settings.stage}/token-secret"
+        env = {
+            "SAMBUNG_STAGE": settings.stage,
+            "SAMBUNG_BUCKET": files.bucket_name,
+            "SAMBUNG_TOKEN_SECRET_PARAM": token_param,
+        }
+        chalice = Chalice(self, "Api", source_dir=str(ROOT), stage_config={
+            "api_gateway_stage": "api",
+            "lambda_memory_size": 512,
+            "environment_variables": env,
+        })
+        role = chalice.get_role("DefaultRole")
+        for table in tables.values():
+            table.grant_read_write_data(role)
+        files.grant_read_write(role)
+        role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["ssm:GetParameter"],
+            resources=[cdk.Arn.format(cdk.ArnComponents(service="ssm", resource="parameter",
+                                                        resource_name=f"sambung/{settings.stage}/*"), self)],
+        ))
+
+        # The kiosk PWA and the API on one origin: CloudFront serves the static files and sends /api/* to API Gateway.
+        site = s3.Bucket(self, "Kiosk", block_public_access=s3.BlockPublicAccess.BLOCK_ALL, enforce_ssl=True,
+                         encryption=s3.BucketEncryption.S3_MANAGED, removal_policy=cdk.RemovalPolicy.DESTROY,
+                         auto_delete_objects=True)
+        api_domain = cdk.Fn.sub("${RestAPI}.execute-api.${AWS::Region}.amazonaws.com")
+        distribution = cloudfront.Distribution(
+            self, "Site",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(site),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS),
+            additional_behaviors={"/api/*": cloudfront.BehaviorOptions(
+                origin=origins.HttpOrigin(api_domain),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)},
+            error_responses=[cloudfront.ErrorResponse(http_status=404, response_http_status=200,
+                                                      response_page_path="/index.html")],
+        )
+        s3deploy.BucketDeployment(self, "KioskFiles", sources=[s3deploy.Source.asset(str(ROOT / "kiosk_pwa"))],
+                                  destination_bucket=site, distribution=distribution)
+        chalice.add_environment_variable("SAMBUNG_PUBLIC_URL", "https://" + distribution.distribution_domain_name,
+                                         "APIHandler")
+        cdk.CfnOutput(self, "KioskUrl", value="https://" + distribution.distribution_domain_name)
+        cdk.CfnOutput(self, "FilesBucket", value=files.bucket_name)
