@@ -1,0 +1,202 @@
+"""PDF pages to 1-bit printer rasters.
+
+Rendering choices (see the printing notes in the shared reference):
+
+* pypdfium2 renders in greyscale with anti-aliasing *off* for text, paths and images. Text and
+  barcodes then come out as pure black/white with crisp edges, and the threshold keeps bar
+  widths exact; dithering grey anti-aliased edges would scatter dots and thin the strokes.
+* The page is scaled so its width fills the profile's print width (``width_dots``).
+* Dithering is decided per 32x32-dot tile: with anti-aliasing off, vector content (text,
+  barcodes, rules, flat or coloured fills) has only a handful of grey levels per tile, while
+  photos and gradients have many. Tiles with at least ``PHOTO_MIN_LEVELS`` distinct mid-grey
+  levels get Floyd-Steinberg dither; everything else is thresholded at the profile's threshold,
+  so grey or coloured text stays solid. Per-tile rather than per-page because a receipt with a
+  logo photo still has text that must stay sharp; per-tile rather than per-PDF-image-object
+  because it needs no knowledge of the PDF's structure (nested forms, shadings, inline images).
+* Blank rows at the bottom are trimmed so a tall receipt template does not waste paper.
+
+pdfium is not thread-safe, so every call into it is serialised by one module lock.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageChops, ImageOps
+
+from .profiles import Profile
+
+TILE = 32
+PHOTO_MIN_LEVELS = 12
+# Pixels strictly between these are "mid-grey": candidates for continuous tone.
+_MID_LOW, _MID_HIGH = 8, 247
+# A 5 m receipt is a broken template, not a receipt; refuse instead of allocating it.
+MAX_PAGE_DOTS = 40000
+MAX_PAGES = 100
+
+_pdfium_lock = threading.Lock()
+_MID_LUT = [255 if _MID_LOW < v < _MID_HIGH else 0 for v in range(256)]
+
+
+class PdfError(ValueError):
+    """The document cannot be printed: not a PDF, damaged, empty or absurdly large."""
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A 1-bit image as printers take it: row-major, ``width_bytes`` per row, most significant
+    bit = leftmost dot, 1 = ink. Padding bits at the end of a row are 0 (no ink)."""
+
+    width: int
+    height: int
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.data) != self.width_bytes * self.height:
+            raise ValueError(f"raster data is {len(self.data)} bytes, expected {self.width_bytes * self.height}")
+
+    @property
+    def width_bytes(self) -> int:
+        return (self.width + 7) // 8
+
+    def rows(self, start: int, stop: int) -> bytes:
+        """The packed bytes of rows ``start`` (inclusive) to ``stop`` (exclusive)."""
+        return self.data[start * self.width_bytes : stop * self.width_bytes]
+
+    @classmethod
+    def from_ink_image(cls, ink: Image.Image) -> "Raster":
+        """From a mode "1" image whose set pixels are ink (Pillow packs exactly our layout)."""
+        if ink.mode != "1":
+            raise ValueError("ink image must be mode '1'")
+        return cls(ink.width, ink.height, ink.tobytes())
+
+    def to_ink_image(self) -> Image.Image:
+        return Image.frombytes("1", (self.width, self.height), self.data)
+
+    def to_picture(self) -> Image.Image:
+        """A mode "1" image that *looks* like the print: ink black on white paper."""
+        return ImageChops.invert(self.to_ink_image())
+
+
+def binarize(grey: Image.Image, threshold: int, dither: str) -> Image.Image:
+    """Greyscale (mode "L", 0 = black) to an ink image (mode "1", set = ink).
+
+    ``dither`` is ``never`` (threshold everything), ``always`` (Floyd-Steinberg everything) or
+    ``auto`` (Floyd-Steinberg only in continuous-tone tiles; see the module docstring).
+    """
+    if grey.mode != "L":
+        grey = grey.convert("L")
+    if dither == "always":
+        return _dither(grey)
+    ink = grey.point([255 if v < threshold else 0 for v in range(256)], "1")
+    if dither == "never":
+        return ink
+    mask = continuous_tone_mask(grey)
+    if mask is None:
+        return ink
+    return Image.composite(_dither(grey), ink, mask)
+
+
+def _dither(grey: Image.Image) -> Image.Image:
+    # Invert first so that set pixels of the "1" result are ink; Pillow dithers by default.
+    return ImageOps.invert(grey).convert("1")
+
+
+def continuous_tone_mask(grey: Image.Image) -> Image.Image | None:
+    """Mode "1" mask of the tiles that look like photos or gradients, or None when none do."""
+    mid = grey.point(_MID_LUT)
+    if mid.getbbox() is None:
+        return None  # the common receipt: pure black and white, nothing to decide
+    # Only tiles that contain a mid-grey pixel at all are worth a histogram.
+    coverage = mid.reduce(TILE)
+    cols, rows = coverage.size
+    tiles = Image.new("1", (cols, rows), 0)
+    found = False
+    for index, value in enumerate(coverage.getdata()):
+        if not value:
+            continue
+        x, y = index % cols, index // cols
+        box = (x * TILE, y * TILE, min(grey.width, (x + 1) * TILE), min(grey.height, (y + 1) * TILE))
+        histogram = grey.crop(box).histogram()
+        levels = sum(1 for level in range(_MID_LOW + 1, _MID_HIGH) if histogram[level])
+        if levels >= PHOTO_MIN_LEVELS:
+            tiles.putpixel((x, y), 1)
+            found = True
+    if not found:
+        return None
+    return tiles.resize((cols * TILE, rows * TILE), Image.NEAREST).crop((0, 0, grey.width, grey.height))
+
+
+def fit_width(image: Image.Image, width: int) -> Image.Image:
+    """Crop or pad (white) an image to exactly ``width`` columns; rendering may round up by one."""
+    if image.width == width:
+        return image
+    if image.width > width:
+        return image.crop((0, 0, width, image.height))
+    padded = Image.new(image.mode, (width, image.height), 255)
+    padded.paste(image, (0, 0))
+    return padded
+
+
+def raster_from_greyscale(grey: Image.Image, profile: Profile) -> Raster:
+    """Binarize a greyscale page image per the profile and trim its blank tail."""
+    ink = binarize(fit_width(grey, profile.width_dots), profile.threshold, profile.dither)
+    if profile.trim_tail:
+        bbox = ink.getbbox()
+        ink = ink.crop((0, 0, ink.width, bbox[3] if bbox else 0))
+    return Raster.from_ink_image(ink)
+
+
+def rasterize_pdf(pdf: bytes, profile: Profile) -> list[Raster]:
+    """Render every page of ``pdf`` at the profile's width; one raster per page.
+
+    Raises :class:`PdfError` when the bytes are not a printable PDF.
+    """
+    if b"%PDF-" not in pdf[:1024]:
+        # pdfium is lenient about junk before the header (as the PDF spec allows) but an HTML
+        # error page or an empty body must not get that far.
+        raise PdfError("not a PDF (no %PDF- header)")
+    with _pdfium_lock:
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except pdfium.PdfiumError as exc:
+            raise PdfError(f"cannot open PDF: {exc}") from exc
+        try:
+            count = len(document)
+            if count == 0:
+                raise PdfError("PDF has no pages")
+            if count > MAX_PAGES:
+                raise PdfError(f"PDF has {count} pages; at most {MAX_PAGES} per job")
+            return [_render_page(document, index, profile) for index in range(count)]
+        finally:
+            document.close()
+
+
+def _render_page(document: "pdfium.PdfDocument", index: int, profile: Profile) -> Raster:
+    page = document[index]
+    try:
+        width_pt, height_pt = page.get_size()
+        if width_pt <= 0 or height_pt <= 0:
+            raise PdfError(f"page {index + 1} has no area")
+        scale = profile.width_dots / width_pt
+        if height_pt * scale > MAX_PAGE_DOTS:
+            raise PdfError(f"page {index + 1} is {height_pt / 72 * 25.4:.0f} mm long; too long to print")
+        try:
+            bitmap = page.render(
+                scale=scale,
+                grayscale=True,
+                no_smoothtext=True,
+                no_smoothpath=True,
+                no_smoothimage=True,
+                draw_annots=True,
+            )
+        except pdfium.PdfiumError as exc:
+            raise PdfError(f"cannot render page {index + 1}: {exc}") from exc
+        try:
+            # to_pil() shares the bitmap's buffer; binarizing makes new images before it closes.
+            return raster_from_greyscale(bitmap.to_pil(), profile)
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
