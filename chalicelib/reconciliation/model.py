@@ -1,0 +1,696 @@
+"""Reconciliation rules: canonical statement rows, fingerprints, validation and the matcher.
+
+Pure Python: no boto3, PynamoDB or Chalice. Parsers (``parsers/``) produce the types defined here;
+the service stores them and applies a :class:`MatchPlan` with conditional writes.
+
+Money
+    Amounts are ``int`` rupiah. Bank files write two decimals, and the sen part is almost always
+    ``00``; it is not for interest (``BUNGA``), its tax and every balance after them. We neither
+    refuse such files (month-end exports would fail) nor round (the balance chain would stop adding
+    up). Each money field therefore has a ``*_sen`` companion holding the fraction (0..99, with the
+    sign of the value), so the exact value is ``rupiah * 100 + sen``. It is ``0`` in almost every row.
+    A credit with a fraction is *flagged*: it never auto-matches (orders are whole rupiah) and goes to
+    review as :attr:`ReviewReason.FRACTIONAL_AMOUNT`; validation uses the exact values.
+
+Fingerprints (de-duplication across uploads)
+    A row's fingerprint is ``sha256`` of a key built only from fields a bank does not rewrite between
+    exports, plus the row's occurrence index among rows with the same key in the same file:
+
+    ============================ ==========================================================
+    row kind                     key (besides bank, account, direction, exact amount)
+    ============================ ==========================================================
+    posted, with balance         date, time (if any), bank reference (if any), balance after
+    posted, no balance, ref      date, time (if any), bank reference
+    posted, no balance, no ref   date, time (if any), normalised description
+    pending (BCA ``PEND``)       ``PEND``, normalised description
+    ============================ ==========================================================
+
+    * The balance after a row makes same-day twins distinct (BCA, BRI, Kopra) and it never changes
+      once the row is posted, so overlapping exports give the same key. BRI descriptions change
+      between H+0 and H+1 exports, so a row with a balance never hashes its description.
+    * BRI's ``SEQ`` is not unique (a BRIVA transfer and its fee share it); it is part of the key but
+      never alone.
+    * Without a balance (Mandiri MCM, generic files) real twins share a key; the occurrence index
+      keeps them apart. Exports cover whole days in posting order, so the first twin is #0 in every
+      export that contains it and a later export that adds the second twin adds exactly one row.
+    * Bank + account, not the layout, are hashed: the same BCA row exported as KlikBCA individual
+      and as KlikBCA Bisnis (both with balances) is one row.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from ..core.clock import DEFAULT_TZ, day_bounds
+from ..core.money import format_rupiah
+
+CREDIT = "CR"
+DEBIT = "DB"
+DIRECTIONS = (CREDIT, DEBIT)
+FINGERPRINT_VERSION = "v1"
+
+
+# --------------------------------------------------------------------------------------------------
+# money with an exact sen part
+
+
+def to_sen(rupiah: int, sen: int = 0) -> int:
+    """Whole rupiah plus its sen companion -> the exact value in sen."""
+    return rupiah * 100 + sen
+
+
+def split_sen(value: int) -> tuple[int, int]:
+    """Exact sen -> ``(rupiah, sen)``, both with the value's sign: ``-12345`` -> ``(-123, -45)``."""
+    sign = -1 if value < 0 else 1
+    rupiah, sen = divmod(abs(value), 100)
+    return sign * rupiah, sign * sen
+
+
+def format_sen(value: int) -> str:
+    """``12345`` -> ``Rp123,45``; whole amounts print as :func:`format_rupiah` does."""
+    rupiah, sen = split_sen(abs(value))
+    text = format_rupiah(rupiah) + (f",{sen:02d}" if sen else "")
+    return "-" + text if value < 0 else text
+
+
+def normalize_account(text: str) -> str:
+    """Account numbers as text, without Excel's ``'`` and without spaces, dots or dashes."""
+    return re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+
+
+# --------------------------------------------------------------------------------------------------
+# canonical rows
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One row of a bank statement in the same shape for every bank and layout.
+
+    ``posted_date`` is the bank's booking day (ISO ``YYYY-MM-DD``, bank clock = WIB) or ``None`` for
+    a pending row. ``posted_time`` (``HH:MM:SS``) exists only where the layout has it (BRI, Kopra,
+    some generic files). ``date_hint`` is the best-known day of the transaction: the posted date, or
+    for a pending row the ``dd/mm`` the bank wrote into its description (``None`` if there is none).
+    ``line_number`` is the 1-based physical line of the decoded file and ``raw_line`` its text, for
+    the audit trail. ``fingerprint`` is set by :func:`assign_fingerprints`.
+    """
+
+    bank: str
+    account: str
+    posted_date: str | None
+    pending: bool
+    direction: str
+    amount: int
+    balance_after: int | None
+    description: str
+    payer_name: str | None
+    line_number: int
+    raw_line: str
+    fingerprint: str = ""
+    posted_time: str | None = None
+    date_hint: str | None = None
+    reference: str | None = None
+    amount_sen: int = 0
+    balance_after_sen: int = 0
+
+    def __post_init__(self) -> None:
+        # Parsers build these; a violation is a parser bug, so plain ValueError.
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be CR or DB, got {self.direction!r}")
+        if self.amount < 0 or not 0 <= self.amount_sen < 100 or self.amount_exact_sen <= 0:
+            raise ValueError(f"amount must be positive, got {self.amount} + {self.amount_sen} sen")
+        if self.pending != (self.posted_date is None):
+            raise ValueError("a row is pending exactly when it has no posted date")
+        if abs(self.balance_after_sen) >= 100 or (self.balance_after is None and self.balance_after_sen):
+            raise ValueError("balance_after_sen is the sen part of balance_after")
+
+    @property
+    def amount_exact_sen(self) -> int:
+        return to_sen(self.amount, self.amount_sen)
+
+    @property
+    def signed_sen(self) -> int:
+        """The row's effect on the balance, in sen: credits add, debits subtract."""
+        return self.amount_exact_sen if self.direction == CREDIT else -self.amount_exact_sen
+
+    @property
+    def balance_exact_sen(self) -> int | None:
+        return None if self.balance_after is None else to_sen(self.balance_after, self.balance_after_sen)
+
+    @property
+    def is_credit(self) -> bool:
+        return self.direction == CREDIT
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedStatement:
+    """A parsed file: its rows plus whatever the file itself reports about them.
+
+    Every reported figure is ``None`` when the layout does not carry it; nothing here is derived from
+    the rows, so :func:`validate` can compare the two. ``anomalies`` are inconsistencies a parser saw
+    that the canonical rows cannot show (e.g. BRI's per-row opening balance disagreeing with the
+    previous row); they make the statement need review like any other problem.
+    """
+
+    bank: str
+    layout: str
+    account: str
+    lines: tuple[StatementLine, ...]
+    account_name: str | None = None
+    currency: str = "IDR"
+    period_start: str | None = None
+    period_end: str | None = None
+    opening_balance: int | None = None
+    closing_balance: int | None = None
+    credit_total: int | None = None
+    debit_total: int | None = None
+    credit_count: int | None = None
+    debit_count: int | None = None
+    opening_balance_sen: int = 0
+    closing_balance_sen: int = 0
+    credit_total_sen: int = 0
+    debit_total_sen: int = 0
+    anomalies: tuple[str, ...] = ()
+
+    @property
+    def date_range(self) -> tuple[str, str] | None:
+        """First and last posted day among the rows (the period when the file reports none)."""
+        days = [line.posted_date for line in self.lines if line.posted_date]
+        return (min(days), max(days)) if days else None
+
+
+def _exact(rupiah: int | None, sen: int) -> int | None:
+    return None if rupiah is None else to_sen(rupiah, sen)
+
+
+# --------------------------------------------------------------------------------------------------
+# fingerprints
+
+
+def _normalize_description(text: str) -> str:
+    return " ".join(text.upper().split())
+
+
+def dedupe_key(line: StatementLine) -> tuple[str, ...]:
+    """The stable fields of a row, as described in the module docstring (without the occurrence)."""
+    key: tuple[str, ...] = (line.bank.upper(), line.account, line.direction, str(line.amount_exact_sen))
+    if line.pending:
+        return key + ("PEND", _normalize_description(line.description))
+    key += (line.posted_date or "", line.posted_time or "")
+    if line.reference:
+        key += ("ref", line.reference)
+    if line.balance_after is not None:
+        return key + ("bal", str(line.balance_exact_sen))
+    if line.reference:
+        return key
+    return key + ("desc", _normalize_description(line.description))
+
+
+def assign_fingerprints(lines: Sequence[StatementLine]) -> tuple[StatementLine, ...]:
+    """Return the rows (in file order) with ``fingerprint`` set: sha256 of key + occurrence index."""
+    seen: dict[tuple[str, ...], int] = defaultdict(int)
+    out = []
+    for line in lines:
+        key = dedupe_key(line)
+        occurrence = seen[key]
+        seen[key] += 1
+        payload = "\x1f".join((FINGERPRINT_VERSION, *key, str(occurrence)))
+        out.append(replace(line, fingerprint=hashlib.sha256(payload.encode("utf-8")).hexdigest()))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# validation
+
+
+def validate(statement: ParsedStatement) -> list[str]:
+    """Problems that make a statement untrustworthy (empty list = fine). Messages are for CS staff.
+
+    Checks, all in exact sen: the reported credit/debit totals and counts against the rows; opening
+    + credits - debits = closing; each row's balance = previous balance + signed amount, starting
+    from the opening balance when reported and ending at the closing balance; posted days inside the
+    reported period. Pending rows are left out of totals and the chain (they have no balance yet);
+    because it is not documented whether BCA counts ``PEND`` rows in its footer, a reported total
+    that equals the sum *including* pending rows is accepted as well. A chain that only adds up read
+    bottom-up is accepted too (some exports list the newest row first).
+    """
+    problems = list(statement.anomalies)
+    posted = [line for line in statement.lines if not line.pending]
+    pending = [line for line in statement.lines if line.pending]
+
+    for direction, label, total, total_sen, count in (
+        (CREDIT, "kredit", statement.credit_total, statement.credit_total_sen, statement.credit_count),
+        (DEBIT, "debet", statement.debit_total, statement.debit_total_sen, statement.debit_count),
+    ):
+        rows = [line.amount_exact_sen for line in posted if line.direction == direction]
+        pend = [line.amount_exact_sen for line in pending if line.direction == direction]
+        if total is not None:
+            reported = to_sen(total, total_sen)
+            if reported not in (sum(rows), sum(rows) + sum(pend)):
+                problems.append(
+                    f"Total {label} di berkas {format_sen(reported)} tidak sama dengan jumlah baris "
+                    f"{format_sen(sum(rows))}."
+                )
+        if count is not None and count not in (len(rows), len(rows) + len(pend)):
+            problems.append(f"Jumlah transaksi {label} di berkas {count} tidak sama dengan {len(rows)} baris.")
+
+    opening = _exact(statement.opening_balance, statement.opening_balance_sen)
+    closing = _exact(statement.closing_balance, statement.closing_balance_sen)
+    if opening is not None and closing is not None:
+        expected = opening + sum(line.signed_sen for line in posted)
+        if expected != closing:
+            problems.append(
+                f"Saldo awal {format_sen(opening)} + kredit - debet = {format_sen(expected)}, "
+                f"tetapi saldo akhir di berkas {format_sen(closing)}."
+            )
+
+    problems.extend(_chain_problems(posted, opening, closing))
+
+    if statement.period_start and statement.period_end:
+        for line in posted:
+            if not statement.period_start <= line.posted_date <= statement.period_end:
+                problems.append(
+                    f"Baris {line.line_number}: tanggal {line.posted_date} di luar periode "
+                    f"{statement.period_start} s/d {statement.period_end}."
+                )
+    return problems
+
+
+def _chain_problems(posted: list[StatementLine], opening: int | None, closing: int | None) -> list[str]:
+    with_balance = [line for line in posted if line.balance_after is not None]
+    if not with_balance:
+        return []
+    missing = [line for line in posted if line.balance_after is None]
+    if missing:
+        return [f"Baris {line.line_number}: saldo kosong padahal baris lain bersaldo." for line in missing]
+    forward = _chain_break(posted, opening, closing)
+    if forward is None or _chain_break(posted[::-1], opening, closing) is None:
+        return []
+    return [forward]
+
+
+def _chain_break(rows: Sequence[StatementLine], opening: int | None, closing: int | None) -> str | None:
+    """The first place where the running balance does not add up, or ``None``."""
+    previous = opening
+    for line in rows:
+        balance = line.balance_exact_sen
+        if previous is not None and previous + line.signed_sen != balance:
+            return (
+                f"Baris {line.line_number}: saldo {format_sen(previous)} "
+                f"{'+' if line.is_credit else '-'} {format_sen(line.amount_exact_sen)} seharusnya "
+                f"{format_sen(previous + line.signed_sen)}, tertulis {format_sen(balance)}."
+            )
+        previous = balance
+    if closing is not None and previous != closing:
+        return f"Saldo baris terakhir {format_sen(previous)} tidak sama dengan saldo akhir {format_sen(closing)}."
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# matching
+
+
+class OrderStatus(StrEnum):
+    """A Book Order's payment state as the matcher needs it."""
+
+    OPEN = "OPEN"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    PAID = "PAID"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchCandidate:
+    """A Book Order as the matcher sees it.
+
+    ``amount_due`` includes the ``kode_unik``; ``booked_at`` and ``deadline`` are epoch seconds
+    (UTC). Pass OPEN orders plus orders that expired or were cancelled within the kode-unik cool-down
+    and orders paid recently: an expired order with the same amount blocks an auto-match (the credit
+    may be its late payment), a paid one explains a duplicate transfer.
+    """
+
+    order_id: str
+    order_no: str
+    account: str
+    amount_due: int
+    kode_unik: int
+    booked_at: int
+    deadline: int
+    grace_seconds: int
+    status: OrderStatus
+    customer_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", OrderStatus(self.status))
+        object.__setattr__(self, "account", normalize_account(self.account))
+
+    @property
+    def base_amount(self) -> int:
+        """What the order costs without its kode unik."""
+        return self.amount_due - self.kode_unik
+
+    @property
+    def window_end(self) -> int:
+        return self.deadline + self.grace_seconds
+
+
+class ReviewReason(StrEnum):
+    """Why a statement row was not matched automatically. Stored as-is: never rename a value."""
+
+    STATEMENT_NEEDS_REVIEW = "statement_needs_review"  # the file failed validation
+    DEBIT = "debit"  # money going out is never a payment
+    PENDING = "pending"  # BCA PEND: not posted yet
+    FRACTIONAL_AMOUNT = "fractional_amount"  # a credit with sen (interest); orders are whole rupiah
+    SEVERAL_CANDIDATES = "several_candidates"  # >1 order could own this exact amount
+    SEVERAL_CREDITS = "several_credits"  # >1 credit in the batch wants the same single order
+    LATE_PAYMENT = "late_payment"  # exact amount of an expired/cancelled order or after deadline+grace
+    BEFORE_BOOKING = "before_booking"  # exact amount of an open order, but paid before it was booked
+    ALREADY_PAID = "already_paid"  # exact amount of an order that is already paid (duplicate transfer)
+    AMOUNT_WITHOUT_CODE = "amount_without_code"  # the order's price without its kode unik
+    PARTIAL_PAYMENT = "partial_payment"  # the best-evidenced order costs more than the credit
+    OVER_PAYMENT = "over_payment"  # the best-evidenced order costs less than the credit
+    NO_CANDIDATE = "no_candidate"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An order CS may want to match by hand, with the evidence that ranked it."""
+
+    order_id: str
+    order_no: str
+    status: OrderStatus
+    amount_due: int
+    score: int
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AutoMatch:
+    line: StatementLine
+    order: MatchCandidate
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    line: StatementLine
+    reason: ReviewReason
+    suggestions: tuple[Suggestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPlan:
+    """Every input row (after de-duplication by fingerprint) appears exactly once, in input order."""
+
+    auto: tuple[AutoMatch, ...]
+    review: tuple[ReviewItem, ...]
+
+
+# Scores: exact amount and an order number in the description are strong, name and date are hints.
+SCORE_EXACT_AMOUNT = 50
+SCORE_ORDER_NO = 40
+SCORE_AMOUNT_WITHOUT_CODE = 30
+SCORE_NAME = 25  # times the share of the customer's name tokens found
+SCORE_DATE = 10  # inside the payment window; minus 2 per day outside
+# A name token shared by more orders than this is too common to find candidates with (it still
+# scores); this bounds the work per row, so matching stays linear in the number of rows.
+NAME_POSTING_CAP = 64
+
+_NAME_STOPWORDS = frozenset(
+    "BPK BAPAK IBU SDR SDRI TN NY NN MR MRS MS PT CV UD TOKO DAN".split()
+)
+# Words banks put around names; ignored when a row has no payer name and its description is used.
+_BANK_WORDS = frozenset(
+    """TRSF BANKING BI FAST TRANSFER OTOMATIS LLG NBMB NBMBA ESB MCM INHOUSETRF DARI FEE TRF INW
+    KARTU DEBIT KREDIT BIAYA ADM TXN SETORAN TUNAI SWITCHING TANGGAL ORDER PEMBAYARAN BAYAR BANK
+    CENTRAL ASIA MANDIRI BRI BCA BNI BSI CIMB QRIS BRIVA TOPUP FTSCY FTFVA BFST WSOB""".split()
+)
+_DESCRIPTION_NOISE = re.compile(r"\d+[.,]\d{2}|\S*/\S*|ESB:\S+")
+_ALNUM = re.compile(r"[0-9A-Z]+")
+
+
+def name_tokens(text: str | None) -> tuple[str, ...]:
+    """Upper-case alphabetic words of a name, without titles (``IBU``, ``BPK``) or company forms."""
+    tokens = re.findall(r"[A-Z]{2,}", (text or "").upper())
+    return tuple(dict.fromkeys(t for t in tokens if t not in _NAME_STOPWORDS))
+
+
+def _payer_tokens(line: StatementLine) -> tuple[str, ...]:
+    if line.payer_name:
+        return name_tokens(line.payer_name)
+    words = name_tokens(_DESCRIPTION_NOISE.sub(" ", line.description.upper()))
+    return tuple(w for w in words if len(w) >= 3 and w not in _BANK_WORDS)
+
+
+def _order_no_keys(order_no: str) -> set[str]:
+    """Ways an order number shows up in a transfer remark: ``BO-1043`` as ``BO1043`` or ``1043``."""
+    upper = order_no.upper()
+    keys = {"".join(_ALNUM.findall(upper))}
+    digits = "".join(re.findall(r"\d", upper))
+    if len(digits) >= 4:
+        keys.add(digits)
+    return {k for k in keys if len(k) >= 4}
+
+
+def _description_keys(description: str) -> set[str]:
+    """Tokens (and runs of 2-3 tokens glued) of a description, without amounts and slash codes."""
+    tokens = _ALNUM.findall(_DESCRIPTION_NOISE.sub(" ", description.upper()))
+    keys = set()
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(i + 3, len(tokens)) + 1):
+            keys.add("".join(tokens[i:j]))
+        trailing = re.search(r"\d{4,}$", tokens[i])
+        if trailing:
+            keys.add(trailing.group())
+    return {k for k in keys if len(k) >= 4}
+
+
+class OrderIndex:
+    """Orders indexed for O(1) look-ups per statement row; build once, reuse for many statements."""
+
+    def __init__(self, orders: Iterable[MatchCandidate]):
+        self.by_amount: dict[tuple[str, int], list[MatchCandidate]] = defaultdict(list)
+        self.by_base: dict[tuple[str, int], list[MatchCandidate]] = defaultdict(list)
+        self.by_order_no: dict[str, list[MatchCandidate]] = defaultdict(list)
+        self.by_name: dict[tuple[str, str], list[MatchCandidate]] = defaultdict(list)
+        self._tokens: dict[str, tuple[str, ...]] = {}
+        self._order_keys: dict[str, set[str]] = {}
+        for order in orders:
+            self.by_amount[(order.account, order.amount_due)].append(order)
+            if order.status is OrderStatus.PAID:
+                continue  # paid orders explain duplicates by exact amount only
+            if order.kode_unik:
+                self.by_base[(order.account, order.base_amount)].append(order)
+            keys = self._order_keys[order.order_id] = _order_no_keys(order.order_no)
+            for key in keys:
+                self.by_order_no[key].append(order)
+            tokens = name_tokens(order.customer_name)
+            self._tokens[order.order_id] = tokens
+            for token in tokens:
+                self.by_name[(order.account, token)].append(order)
+
+    def customer_tokens(self, order: MatchCandidate) -> tuple[str, ...]:
+        cached = self._tokens.get(order.order_id)
+        return cached if cached is not None else name_tokens(order.customer_name)
+
+    def order_no_keys(self, order: MatchCandidate) -> set[str]:
+        cached = self._order_keys.get(order.order_id)
+        return cached if cached is not None else _order_no_keys(order.order_no)
+
+    def exact(self, account: str, amount: int) -> list[MatchCandidate]:
+        return self.by_amount.get((account, amount), [])
+
+    def name_candidates(self, account: str, tokens: Sequence[str]) -> list[MatchCandidate]:
+        """Orders sharing the rarest usable name token (two rarest, for a little recall)."""
+        postings = sorted(
+            (lst for lst in (self.by_name.get((account, t)) for t in tokens) if lst and len(lst) <= NAME_POSTING_CAP),
+            key=len,
+        )
+        return [order for lst in postings[:2] for order in lst]
+
+
+class _Timeline:
+    """Turns a row's date (and time, if any) into the instant range it may have happened in."""
+
+    def __init__(self, tz: str):
+        self.tz = tz
+        self.zone = ZoneInfo(tz)
+        self._days: dict[str, tuple[int, int]] = {}
+
+    def day(self, iso_day: str) -> tuple[int, int]:
+        bounds = self._days.get(iso_day)
+        if bounds is None:
+            bounds = self._days[iso_day] = day_bounds(iso_day, self.tz)
+        return bounds
+
+    def span(self, line: StatementLine) -> tuple[int, int] | None:
+        """``[start, end)`` in epoch seconds; a posted date alone spans the whole local day."""
+        day = line.posted_date or line.date_hint
+        if day is None:
+            return None
+        if line.posted_date and line.posted_time:
+            at = datetime.combine(date.fromisoformat(day), time.fromisoformat(line.posted_time), self.zone)
+            start = int(at.timestamp())
+            return start, start + 1
+        return self.day(day)
+
+
+def _window_position(span: tuple[int, int], order: MatchCandidate) -> int:
+    """-1: surely before booking, 0: may be inside [booked_at, deadline + grace], 1: surely after."""
+    start, end = span
+    if end <= order.booked_at:
+        return -1
+    if start > order.window_end:
+        return 1
+    return 0
+
+
+def _days_outside(span: tuple[int, int], order: MatchCandidate) -> int:
+    start, end = span
+    if end <= order.booked_at:
+        return math.ceil((order.booked_at - end + 1) / 86400)
+    if start > order.window_end:
+        return math.ceil((start - order.window_end) / 86400)
+    return 0
+
+
+class _Matcher:
+    def __init__(self, index: OrderIndex, tz: str, max_suggestions: int):
+        self.index = index
+        self.timeline = _Timeline(tz)
+        self.max_suggestions = max_suggestions
+
+    def decide(self, line: StatementLine, statement_needs_review: bool) -> MatchCandidate | ReviewReason:
+        if not line.is_credit:
+            return ReviewReason.DEBIT
+        if statement_needs_review:
+            return ReviewReason.STATEMENT_NEEDS_REVIEW
+        if line.pending:
+            return ReviewReason.PENDING
+        if line.amount_sen:
+            return ReviewReason.FRACTIONAL_AMOUNT
+        exact = self.index.exact(line.account, line.amount)
+        open_exact = [o for o in exact if o.status is OrderStatus.OPEN]
+        span = self.timeline.span(line)
+        if len(open_exact) > 1:
+            return ReviewReason.SEVERAL_CANDIDATES
+        if len(open_exact) == 1:
+            order = open_exact[0]
+            position = _window_position(span, order)
+            if position < 0:
+                return ReviewReason.BEFORE_BOOKING
+            if position > 0:
+                return ReviewReason.LATE_PAYMENT
+            # An expired/cancelled order with the same total booked before the credit: the credit
+            # may be its late payment (kode unik reused after the cool-down), so do not guess.
+            if any(o.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED) and o.booked_at < span[1] for o in exact):
+                return ReviewReason.SEVERAL_CANDIDATES
+            return order
+        if any(o.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED) for o in exact):
+            return ReviewReason.LATE_PAYMENT
+        if exact:
+            return ReviewReason.ALREADY_PAID
+        if self.index.by_base.get((line.account, line.amount)):
+            return ReviewReason.AMOUNT_WITHOUT_CODE
+        return ReviewReason.NO_CANDIDATE  # refined to partial/over by the suggestions, see review()
+
+    def review(self, line: StatementLine, reason: ReviewReason) -> ReviewItem:
+        if reason is ReviewReason.DEBIT:
+            return ReviewItem(line, reason, ())
+        suggestions = self.suggest(line)
+        if reason is ReviewReason.NO_CANDIDATE:
+            evidenced = [s for s in suggestions if {"order_no", "name"} & set(s.signals) and s.status is not OrderStatus.PAID]
+            if evidenced:
+                best = evidenced[0]
+                reason = ReviewReason.PARTIAL_PAYMENT if best.amount_due > line.amount else ReviewReason.OVER_PAYMENT
+        return ReviewItem(line, reason, suggestions)
+
+    def suggest(self, line: StatementLine) -> tuple[Suggestion, ...]:
+        index = self.index
+        candidates: dict[str, MatchCandidate] = {}
+        pools = [index.exact(line.account, line.amount), index.by_base.get((line.account, line.amount), [])]
+        description_keys = _description_keys(line.description)
+        pools.extend(index.by_order_no[key] for key in description_keys if key in index.by_order_no)
+        payer = _payer_tokens(line)
+        pools.append(index.name_candidates(line.account, payer))
+        for pool in pools:
+            for order in pool:
+                candidates.setdefault(order.order_id, order)
+        span = self.timeline.span(line)
+        scored = [self._score(line, order, description_keys, payer, span) for order in candidates.values()]
+        scored.sort(key=lambda s: (-s.score, s.order_id))
+        return tuple(scored[: self.max_suggestions])
+
+    def _score(self, line, order, description_keys, payer, span) -> Suggestion:
+        score, signals = 0, []
+        if order.amount_due == line.amount and not line.amount_sen:
+            score += SCORE_EXACT_AMOUNT
+            signals.append("exact_amount")
+        elif order.kode_unik and order.base_amount == line.amount and not line.amount_sen:
+            score += SCORE_AMOUNT_WITHOUT_CODE
+            signals.append("amount_without_code")
+        if description_keys & self.index.order_no_keys(order):
+            score += SCORE_ORDER_NO
+            signals.append("order_no")
+        customer = self.index.customer_tokens(order)
+        if customer and payer:
+            # BCA truncates names (~18 chars), so a payer token may be a prefix of the customer's.
+            found = sum(1 for c in customer if any(p == c or (len(p) >= 4 and c.startswith(p)) for p in payer))
+            if found:
+                score += round(SCORE_NAME * found / len(customer))
+                signals.append("name")
+        if span is not None:
+            points = SCORE_DATE - 2 * _days_outside(span, order)
+            if points > 0:
+                score += points
+                signals.append("date")
+        return Suggestion(order.order_id, order.order_no, order.status, order.amount_due, score, tuple(signals))
+
+
+def match_lines(
+    lines: Iterable[StatementLine],
+    orders: Iterable[MatchCandidate] | OrderIndex,
+    *,
+    statement_needs_review: bool = False,
+    tz: str = DEFAULT_TZ,
+    max_suggestions: int = 5,
+) -> MatchPlan:
+    """Plan which rows pay which orders. Pure: nothing is claimed until the service writes the plan.
+
+    A credit auto-matches only when exactly one OPEN order on the row's account has exactly its
+    amount, no expired/cancelled order with that amount could be the one it pays, the row is posted
+    (not ``PEND``), whole-rupiah, its date may fall within ``[booked_at, deadline + grace]`` in ``tz``
+    (the bank's clock, WIB) and no other credit of the batch wants the same order. Everything else is
+    a :class:`ReviewItem` with a :class:`ReviewReason` and ranked suggestions. Rows are de-duplicated
+    by fingerprint first, so overlapping uploads in one batch cannot claim an order twice.
+
+    Cost: O(rows + orders) with bounded work per row (hash look-ups, a capped candidate list).
+    """
+    index = orders if isinstance(orders, OrderIndex) else OrderIndex(orders)
+    matcher = _Matcher(index, tz, max_suggestions)
+    unique: dict[str, StatementLine] = {}
+    for line in lines:
+        if not line.fingerprint:
+            raise ValueError(f"line {line.line_number} has no fingerprint; use assign_fingerprints()")
+        unique.setdefault(line.fingerprint, line)
+
+    decisions = [(line, matcher.decide(line, statement_needs_review)) for line in unique.values()]
+    wanted: dict[str, int] = defaultdict(int)
+    for _, decision in decisions:
+        if isinstance(decision, MatchCandidate):
+            wanted[decision.order_id] += 1
+
+    auto, review = [], []
+    for line, decision in decisions:
+        if isinstance(decision, MatchCandidate):
+            if wanted[decision.order_id] == 1:
+                auto.append(AutoMatch(line, decision))
+                continue
+            decision = ReviewReason.SEVERAL_CREDITS
+        review.append(matcher.review(line, decision))
+    return MatchPlan(tuple(auto), tuple(review))
