@@ -665,7 +665,8 @@ def _handler_for(sim: GatewaySimulator) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
-            self.send_header("Cache-Control", "no-store")
+            # A QR image never changes; everything else is live state.
+            self.send_header("Cache-Control", "max-age=3600" if content_type == "image/png" else "no-store")
             self.end_headers()
             self.wfile.write(payload)
 
@@ -701,6 +702,7 @@ button{{margin:.1rem}} #scan textarea{{width:100%;height:3rem}}
 <tbody id="rows"></tbody></table>
 <script>
 const issuers = {json.dumps(list(ISSUERS))};
+const chosen = {{}};  // issuer picked per order, kept across the 2-second refresh
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({{"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}})[c]);
 async function post(url, body) {{
   const r = await fetch(url, {{method: "POST", headers: {{"Content-Type": "application/json"}}, body: JSON.stringify(body)}});
@@ -720,7 +722,8 @@ async function load() {{
     <td>${{esc(t.order_id)}}<br><code>${{esc(t.qr_string)}}</code></td>
     <td>Rp${{Number(t.gross_amount).toLocaleString("id-ID")}}</td>
     <td class="${{esc(t.status)}}">${{esc(t.status)}}${{t.issuer ? " (" + esc(t.issuer) + ")" : ""}}</td>
-    <td>${{t.status === "pending" ? `<select id="iss-${{esc(t.order_id)}}" aria-label="issuer">${{issuers.map(i => `<option>${{i}}</option>`).join("")}}</select>
+    <td>${{t.status === "pending" ? `<select id="iss-${{esc(t.order_id)}}" aria-label="issuer" onchange="chosen[this.id] = this.value">${{
+      issuers.map(i => `<option${{chosen["iss-" + t.order_id] === i ? " selected" : ""}}>${{i}}</option>`).join("")}}</select>
       <button onclick="act('${{esc(t.order_id)}}','pay')">Pay</button>
       <button onclick="act('${{esc(t.order_id)}}','fail')">Fail</button>
       <button onclick="act('${{esc(t.order_id)}}','expire')">Expire</button>` : ""}}</td></tr>`).join("");
