@@ -35,10 +35,15 @@ ROLL_BODY_SIZE = {58: 8.0, 80: 9.0}
 BARCODE_HEIGHT_MM = {"100x150": 18, "58": 12, "80": 14}
 # Narrow bars of 2-3 whole dots (0.25-0.375 mm) print crisply and scan well; 3 when it fits.
 MODULE_DOTS = (3, 2)
-# When long addresses or notes would overflow 100x150 mm, shrink the text step by step; the last
-# step also caps the free-text blocks (lines, ending in an ellipsis) so the label always fits.
-STOCK_FITS = ((1.0, False), (0.9, False), (0.8, False), (0.75, True))
-CAPPED_LINES = {"recipient_name": 2, "recipient_address": 4, "sender_address": 2, "free_text": 2}
+# When long addresses or notes would overflow 100x150 mm, shrink the text step by step, then cap
+# the free-text blocks at fewer and fewer lines (cut with an ellipsis): the first step that fits
+# wins, and the last one always fits. Caps: recipient name, recipient address, sender address,
+# contents/note.
+Caps = tuple[int, int, int, int]
+STOCK_FITS: tuple[tuple[float, Caps | None], ...] = (
+    (1.0, None), (0.9, None), (0.8, None),
+    (0.75, (2, 10, 3, 4)), (0.75, (2, 8, 3, 3)), (0.75, (2, 6, 2, 2)), (0.75, (1, 4, 2, 2)),
+)
 
 
 def render_labels(labels: Sequence[LabelData], size: LabelSize = "100x150") -> bytes:
@@ -54,8 +59,8 @@ def render_labels(labels: Sequence[LabelData], size: LabelSize = "100x150") -> b
 
 def _stock_page(label: LabelData) -> tuple[Flow, float]:
     width, margin, height = STOCK_WIDTH_MM * MM, STOCK_MARGIN_MM * MM, STOCK_HEIGHT_MM * MM
-    for scale, capped in STOCK_FITS:
-        flow = _label_flow(label, width, margin, STOCK_BODY_SIZE * scale, "100x150", capped)
+    for scale, caps in STOCK_FITS:
+        flow = _label_flow(label, width, margin, STOCK_BODY_SIZE * scale, "100x150", caps)
         if flow.height <= height:
             break
     return flow, height
@@ -63,15 +68,13 @@ def _stock_page(label: LabelData) -> tuple[Flow, float]:
 
 def _roll_page(label: LabelData, width_mm: int) -> tuple[Flow, float]:
     width, margin = roll_geometry(width_mm)
-    flow = _label_flow(label, width, margin, ROLL_BODY_SIZE[width_mm], str(width_mm), False)
+    flow = _label_flow(label, width, margin, ROLL_BODY_SIZE[width_mm], str(width_mm), None)
     return flow, flow.height
 
 
 def _label_flow(label: LabelData, width: float, margin: float, size: float, size_key: str,
-                capped: bool) -> Flow:
-    def cap(block: str) -> int | None:
-        return CAPPED_LINES[block] if capped else None
-
+                caps: Caps | None) -> Flow:
+    name_cap, address_cap, sender_cap, text_cap = caps or (None, None, None, None)
     f = Flow(width, margin, size=size, top=margin, bottom=margin)
     courier = f"{label.courier} {label.service}".upper()
     f.text(courier, bold=True, size=fit_size(courier, f.inner, size * 2.0, size))
@@ -92,22 +95,22 @@ def _label_flow(label: LabelData, width: float, margin: float, size: float, size
     f.rule(dashed=False, weight=1.5)
 
     f.text("PENERIMA", bold=True, size=size * 0.8)
-    f.text(label.recipient.name, bold=True, size=size * 1.5, max_lines=cap("recipient_name"))
+    f.text(label.recipient.name, bold=True, size=size * 1.5, max_lines=name_cap)
     f.text(readable_phone(label.recipient.phone), bold=True, size=size * 1.3)
-    f.text(label.recipient.address, size=size * 1.15, max_lines=cap("recipient_address"))
+    f.text(label.recipient.address, size=size * 1.15, max_lines=address_cap)
     f.rule()
 
     f.text("PENGIRIM", bold=True, size=size * 0.8)
     f.text(f"{label.sender.name} \u00b7 {readable_phone(label.sender.phone)}", bold=True, size=size * 0.95)
-    f.text(label.sender.address, size=size * 0.85, max_lines=cap("sender_address"))
+    f.text(label.sender.address, size=size * 0.85, max_lines=sender_cap)
     f.rule()
 
     f.pair("No. Pesanan", label.order_number, bold=True)
     f.pair("Berat", format_weight(label.weight_grams), bold=True)
     if label.contents:
-        f.text(f"Isi: {label.contents}", size=size * 0.85, max_lines=cap("free_text"))
+        f.text(f"Isi: {label.contents}", size=size * 0.85, max_lines=text_cap)
     if label.note:
-        f.text(f"Catatan: {label.note}", size=size * 0.85, max_lines=cap("free_text"))
+        f.text(f"Catatan: {label.note}", size=size * 0.85, max_lines=text_cap)
     return f
 
 

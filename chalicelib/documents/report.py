@@ -6,6 +6,7 @@ The layout knows nothing about sales or shifts: the reports area decides what go
 from __future__ import annotations
 
 import io
+import math
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 from xml.sax.saxutils import escape
 
@@ -221,8 +222,7 @@ def _chart(series: BarSeries, width: float) -> Flowable:
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.strokeColor = colors.HexColor(MUTED)
     chart.valueAxis.valueMin = 0
-    # An all-zero series (a closed day) still needs a scale to draw.
-    chart.valueAxis.valueMax = max(max(chart.data[0]) * 1.1, 1.0)
+    chart.valueAxis.valueMax, chart.valueAxis.valueStep = _nice_scale(max(chart.data[0]), series.kind != "percent")
     chart.valueAxis.labels.fontName = fonts.REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = _tick_format(series)
@@ -234,14 +234,23 @@ def _chart(series: BarSeries, width: float) -> Flowable:
     return drawing
 
 
+def _nice_scale(largest: float, whole: bool) -> tuple[float, float]:
+    """Axis top and step: about four round steps (1, 2, 2.5 or 5 times a power of ten) covering
+    ``largest``, so the tallest bar sits under a labelled grid line; ``whole`` keeps steps of
+    counts and rupiah at 1 or more. A day without sales still gets a scale."""
+    if largest <= 0:
+        return 1.0, 1.0
+    rough = largest / 4
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    if whole:
+        step = max(1, round(step))
+    return math.ceil(largest / step) * step, step
+
+
 def _tick_format(series: BarSeries) -> Callable[[float], str]:
     if series.kind == "rupiah":
         return format_rupiah_short
     if series.kind == "percent":
         return format_percent
-
-    def count(value: float) -> str:
-        # Small counts get half steps on the axis (0, 0,5, 1, ...).
-        return format_count(round(value)) if value == round(value) else f"{value:.1f}".replace(".", ",")
-
-    return count
+    return lambda value: format_count(round(value))
