@@ -306,6 +306,8 @@ class ShipmentRequest:
         items = tuple(self.items)
         if not items:
             raise ValidationError("Kiriman harus berisi minimal satu barang.", code="invalid_item")
+        if not all(isinstance(item, ShipmentItem) for item in items):
+            raise TypeError("items must be ShipmentItem instances")
         if self.cod_amount is not None:
             require_rupiah(self.cod_amount, "Nilai COD", minimum=1)
         if self.insurance_amount is not None:

@@ -27,7 +27,8 @@ Error injection (all via ``POST /sim/config``, or the constructor):
 - ``awb_delay_s``: seconds until the AWB is issued (0 = in the create response). A single order can
   override it with ``[sim:awb_delay=2.5]`` in its ``order_note``.
 
-Control: ``GET /sim/`` (a page with buttons), ``GET /sim/orders``, ``POST /sim/config``,
+Control: ``GET /sim/`` (a page with buttons), ``GET /sim/orders``, ``POST /sim/config`` (the settings
+above, ``price_per_kg`` and ``webhook_url``),
 ``POST /sim/orders/{id}/advance`` (next status on the happy path), ``POST /sim/orders/{id}/status``
 with ``{"status": "delivered"}``.
 
@@ -227,12 +228,16 @@ class CourierSimulator:
         items = body.get("items")
         if not isinstance(items, list) or not items:
             raise _ApiError(400, "Items is required")
+        for item in items:
+            if not (isinstance(item, dict) and item.get("name") and _positive_int(item.get("weight"))
+                    and _positive_int(item.get("quantity", 1))):
+                raise _ApiError(400, "Each item needs a name, a weight in grams and a quantity")
         reference = body.get("reference_id")
         with self._lock:
             if reference and any(d["reference_id"] == reference for d in self._drafts.values()):
                 raise _ApiError(422, "Reference ID taken", REFERENCE_TAKEN_CODE)
             has_courier = bool(body.get("courier_company") and body.get("courier_type"))
-            weight_g = sum(int(i.get("weight") or 0) * int(i.get("quantity") or 1) for i in items)
+            weight_g = sum(i["weight"] * i.get("quantity", 1) for i in items)
             draft = {
                 "object": "draft_order",
                 "id": str(uuid.uuid4()),
@@ -390,10 +395,12 @@ class CourierSimulator:
             self._scheduler.call_later(0, lambda: self._deliver(payload, 0))
 
     def _deliver(self, payload: dict[str, Any], attempt: int) -> None:
+        if not self.webhook_url:
+            return
         headers = {"Content-Type": "application/json", "User-Agent": "courier-sim"}
         if self.webhook_secret:
             headers[self.webhook_header] = self.webhook_secret
-        req = urllib.request.Request(self.webhook_url or "", data=json.dumps(payload).encode(), headers=headers,
+        req = urllib.request.Request(self.webhook_url, data=json.dumps(payload).encode(), headers=headers,
                                      method="POST")
         try:
             with self._webhook_opener.open(req, timeout=5) as resp:
@@ -417,6 +424,10 @@ def _end(body: dict[str, Any], prefix: str) -> dict[str, Any]:
     if prefix == "destination":
         end["cash_on_delivery"] = {"amount": body.get("destination_cash_on_delivery"), "amount_currency": "IDR"}
     return end
+
+
+def _positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _new_awb(company: str | None) -> str:
@@ -479,9 +490,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path.rstrip("/") or "/"
         delay_ms = 0
         try:
-            body = self._read_json()
             if path.startswith("/v1/"):
                 sim.check_auth(self.headers.get("Authorization"))
+            body = self._read_json()
             if method == "GET" and path == "/sim":
                 self._send(200, _page(sim.list_orders()).encode(), "text/html; charset=utf-8")
                 return
@@ -508,6 +519,11 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _ApiError(404, "Not found")
         except _ApiError as exc:
             self._send(exc.status, json.dumps(exc.body).encode(), "application/json")
+            return
+        except Exception:  # answer like a server would, instead of dropping the connection
+            log.exception("courier simulator failed on %s %s", method, self.path)
+            self._send(500, json.dumps({"success": False, "error": "Internal server error"}).encode(),
+                       "application/json")
             return
         if delay_ms:
             time.sleep(delay_ms / 1000)  # the effect already happened; only the answer is late

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,7 +29,7 @@ from chalicelib.shipping.providers import (
     CourierServiceUnavailable,
     CourierUnavailable,
 )
-from chalicelib.shipping.providers.biteship import BiteshipProvider
+from chalicelib.shipping.providers.biteship import REFERENCE_TAKEN_CODE, BiteshipProvider, draft_payload
 from infra.local.courier_sim import CourierSimulator
 
 KEY = "biteship_test.integration"
@@ -194,10 +195,10 @@ def test_injected_booking_failures(sim, biteship, failure, error):
 
 
 def test_timeout_on_create_then_retry_finds_the_existing_order(sim):
-    # Both create requests answer after 0.6 s, the client gives up after 0.25 s: each step must find
+    # Both create requests answer after 1.2 s, the client gives up after 0.5 s: each step must find
     # what its lost request did instead of repeating it.
-    sim_call(sim, "/sim/config", {"slow_ms": 600})
-    impatient = BiteshipProvider(KEY, base_url=sim.url, timeout_s=0.25)
+    sim_call(sim, "/sim/config", {"slow_ms": 1200})
+    impatient = BiteshipProvider(KEY, base_url=sim.url, timeout_s=0.5)
     info = impatient.create_order(shipment())
 
     sim_call(sim, "/sim/config", {"slow_ms": 0})
@@ -267,6 +268,30 @@ def test_a_failed_delivery_is_retried_and_dedupes_on_its_event_key(sim, biteship
         assert time.monotonic() < deadline, "the simulator never logged the retry"
         time.sleep(0.05)
     assert [(d["attempt"], d["outcome"]) for d in deliveries] == [(1, 500), (2, 200)]
+
+
+def biteship_post(sim: CourierSimulator, path: str, body: dict, authorization: str) -> tuple[int, dict]:
+    req = urllib.request.Request(sim.url + path, method="POST", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": authorization})
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_simulator_answers_with_biteships_documented_codes(sim):
+    body = draft_payload(shipment())
+    status, answer = biteship_post(sim, "/v1/draft_orders", {**body, "destination_address": ""}, KEY)
+    assert (status, answer["success"], answer["code"]) == (400, False, 40002019)
+    status, answer = biteship_post(sim, "/v1/draft_orders", {**body, "items": [{"name": "Kaos"}]}, KEY)
+    assert status == 400
+    status, answer = biteship_post(sim, "/v1/draft_orders", body, "biteship_test.other")
+    assert (status, answer["code"]) == (401, 40000001)
+    status, answer = biteship_post(sim, "/v1/draft_orders", body, f"Bearer {KEY}")  # Biteship accepts both forms
+    assert status == 200 and answer["status"] == "ready"
+    status, answer = biteship_post(sim, "/v1/draft_orders", body, KEY)
+    assert (status, answer["code"]) == (422, REFERENCE_TAKEN_CODE)
 
 
 def test_control_page_lists_orders(sim, biteship):

@@ -105,8 +105,10 @@ class BiteshipProvider:
     def create_order(self, req: ShipmentRequest) -> ShipmentInfo:
         """Book a courier for our sale ``req.reference``; a repeated call returns the same order.
 
-        Raises :class:`CourierTimeout` when Biteship stays silent through the retries: the booking
-        may exist, and calling again with the same request is safe.
+        Raises :class:`CourierTimeout` (or :class:`CourierUnavailable`) when Biteship stays silent
+        through the retries: the booking may exist. Calling again with the same request is safe;
+        checking :meth:`find_by_reference` first also holds should Biteship ever stop refusing a
+        reused draft reference (that refusal is known from community code, not from its docs).
         """
         draft = self._ensure_draft(req)
         order_id = _text(draft.get("order_id"))
