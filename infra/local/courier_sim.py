@@ -63,7 +63,6 @@ BITESHIP_STATUSES = (
     "confirmed", "scheduled", "allocated", "picking_up", "picked", "cancelled", "on_hold", "dropping_off",
     "return_in_transit", "returned", "rejected", "disposed", "courier_not_found", "delivered",
 )
-FINAL_STATUSES = frozenset({"cancelled", "returned", "rejected", "disposed", "courier_not_found", "delivered"})
 # "Advance" walks the ordinary journey; a held parcel resumes, a return completes.
 _NEXT_STATUS = {
     "confirmed": "allocated",

@@ -18,11 +18,13 @@ Biteship's docs). So :meth:`BiteshipProvider.create_order` books in two steps, k
    there is the order an earlier confirm created. Only a draft that is still unconfirmed is
    confirmed again.
 
-Webhooks. Biteship's dashboard lets the merchant set a header name and a secret value that every
-callback carries (the documented "webhook security" setting, as community handlers read it); there
-is no body signature. We ask merchants to use :data:`DEFAULT_WEBHOOK_HEADER` and a secret we
-generate, and compare it in constant time. Saving the webhook URL sends an empty-body POST, which
-is answered without verification because it changes nothing.
+Webhooks. Biteship's help centre lists "webhook security and verification" without public detail;
+community handlers read it as a header name and a secret value, both set by the merchant in the
+dashboard, that every callback carries (no body signature). We ask merchants to use
+:data:`DEFAULT_WEBHOOK_HEADER` and a secret we generate, and compare it in constant time. Saving
+the webhook URL is seen to send an empty-body POST (community code); it is answered without
+verification because it changes nothing. Callbacks come in a flat shape (``courier_waybill_id``,
+most integrations) or with a nested ``courier`` object (an SDK fixture); both are read.
 """
 from __future__ import annotations
 
