@@ -295,7 +295,7 @@ def _check_text(field: str, value: str, max_len: int, *, min_len: int = 1) -> st
         raise QrisError(f"{field} must be {min_len}-{max_len} characters, got {len(value)}: {value!r}")
     # Keep to printable ASCII (the EMV common character set) so characters and bytes agree:
     # EMV lengths count characters, the CRC counts bytes.
-    if not all(" " <= c <= "~" for c in value):
+    if not (value.isascii() and value.isprintable()):  # i.e. only 0x20-0x7E
         raise QrisError(f"{field} must be printable ASCII, got {value!r}")
     return value
 

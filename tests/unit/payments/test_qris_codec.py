@@ -280,6 +280,7 @@ def test_build_refuses_bad_amounts(amount, message):
     ({"name": "A" * 26}, "merchant name must be 1-25"),
     ({"city": ""}, "merchant city must be 1-15"),
     ({"name": "Kopi Kenangan Senja ☕"}, "printable ASCII"),
+    ({"city": "JAKARTA\t"}, "printable ASCII"),
     ({"pan": "93600008ABCD5678"}, "PAN must be 16-19 digits"),
     ({"mcc": "54"}, "MCC must be 4 digits"),
     ({"criteria": "XXX"}, "criteria"),
