@@ -6,6 +6,7 @@ import importlib
 
 TABLE_MODULES = [
     "chalicelib.core.idempotency",
+    "chalicelib.core.outbox",
     "chalicelib.staff.repo",
     "chalicelib.catalog.repo",
 ]
