@@ -9,7 +9,7 @@ import zxingcpp
 from docpdf import PT_PER_MM, decode, pages, save_preview
 from docsamples import LONG_NAME, RECEIPT_URL, sample_receipt
 
-from chalicelib.documents import CASH, ReceiptData, ReceiptLine, render_receipt
+from chalicelib.documents import CASH, ReceiptLine, render_receipt
 
 
 @pytest.mark.parametrize("width_mm", [58, 80])
