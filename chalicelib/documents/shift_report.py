@@ -26,10 +26,10 @@ def signed_rupiah(amount: int) -> str:
 def difference_note(difference: int) -> str:
     """Selisih in words, so the sign cannot be misread: more (lebih), less (kurang) or exact (pas)."""
     if difference > 0:
-        return "LEBIH: kas melebihi seharusnya"
+        return "(kas LEBIH)"
     if difference < 0:
-        return "KURANG: kas kurang dari seharusnya"
-    return "PAS: kas sesuai"
+        return "(kas KURANG)"
+    return "(kas PAS)"
 
 
 def render_shift_report(data: ShiftReportData, width_mm: ReceiptWidth = 58) -> bytes:

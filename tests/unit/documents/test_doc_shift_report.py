@@ -30,14 +30,14 @@ def test_report_shows_the_whole_shift(width_mm: int) -> None:
                      "Tunai (12 trx) Rp1.200.000", "QRIS - GoPay (5 trx) Rp300.000", "QRIS - OVO (4 trx) Rp450.000",
                      "Transfer Bank (1 trx) Rp150.000", "Rp2.100.000", "Modal awal Rp500.000",
                      "Penjualan tunai Rp1.200.000", "+Rp200.000", "Beli es batu", "-Rp20.000",
-                     "Kas seharusnya Rp1.880.000", "Kas dihitung Rp1.875.000", "SELISIH -Rp5.000", "KURANG: kas kurang dari seharusnya",
+                     "Kas seharusnya Rp1.880.000", "Kas dihitung Rp1.875.000", "SELISIH -Rp5.000", "(kas KURANG)",
                      "Catatan: Uang Rp5.000 terselip", "Disetujui: Budi (Admin), 23/11/2026 16:02 WIB", "Admin"]:
         assert expected in text
     assert "Kas masuk 10:00" in text and "Kas keluar 12:00" in text
 
 
-@pytest.mark.parametrize("counted, shown, note", [(1_885_000, "+Rp5.000", "LEBIH: kas melebihi seharusnya"),
-                                                  (1_880_000, "Rp0", "PAS: kas sesuai")])
+@pytest.mark.parametrize("counted, shown, note", [(1_885_000, "+Rp5.000", "(kas LEBIH)"),
+                                                  (1_880_000, "Rp0", "(kas PAS)")])
 def test_difference_is_signed(counted: int, shown: str, note: str) -> None:
     shift = replace(sample_shift(), counted_cash=counted, approved_by=None, approved_at=None, note=None)
     text = pages(render_shift_report(shift))[0].flat_text
