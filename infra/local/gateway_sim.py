@@ -43,7 +43,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -71,6 +71,7 @@ _ACQUIRER_ACCOUNT = {
 _EXPIRY_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _MAX_COPIES = 50
 _MAX_DELAY_MS = 60_000
+_MAX_AMOUNT = 10**13 - 1  # tag 54 holds at most 13 digits
 
 
 class SimError(Exception):
@@ -276,8 +277,8 @@ class GatewaySimulator:
         order_id, amount = details.get("order_id"), details.get("gross_amount")
         if not isinstance(order_id, str) or not 1 <= len(order_id) <= 50:
             problems.append("transaction_details.order_id is required (max 50 characters)")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
-            problems.append("transaction_details.gross_amount must be a positive integer for IDR")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= _MAX_AMOUNT:
+            problems.append(f"transaction_details.gross_amount must be an integer 1..{_MAX_AMOUNT} for IDR")
         items = body.get("item_details")
         if items is not None:
             lines = [(i.get("price"), i.get("quantity")) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
@@ -285,8 +286,8 @@ class GatewaySimulator:
                 problems.append("item_details need integer price and quantity")
             elif sum(p * q for p, q in lines) != amount:
                 problems.append("transaction_details.gross_amount is not equal to the sum of item_details")
-        options = body.get("qris")
-        acquirer = options.get("acquirer", "gopay") if isinstance(options, dict) else "gopay" if options is None else None
+        options = body.get("qris") or {}
+        acquirer = options.get("acquirer", "gopay") if isinstance(options, dict) else None
         if acquirer not in _ACQUIRER_ACCOUNT:
             problems.append("qris.acquirer must be gopay or airpay shopee")
         now = get_clock().now_s()
@@ -602,6 +603,8 @@ def _handler_for(sim: GatewaySimulator) -> type[BaseHTTPRequestHandler]:
                     raise _control_error(404, "not_found", f"no route {method} {path}")
             except SimError as exc:
                 self._json(exc.status, exc.body)
+            except Exception as exc:  # a simulator bug must still answer, not drop the connection
+                self._json(500, {"status_code": "500", "status_message": f"simulator error: {exc!r}"})
 
         def _body(self) -> Any:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))

@@ -289,3 +289,19 @@ def test_page_and_listing(sim, gateway):
     listing = requests.get(f"{sim.url}/sim/transactions", timeout=5).json()["transactions"]
     assert [t["order_id"] for t in listing] == ["S-1018-1"]
     assert requests.get(f"{sim.url}/sim/transactions/S-1018-1", timeout=5).json()["status"] == "pending"
+
+
+def test_charge_validation_speaks_midtrans(sim):
+    def post(body):
+        return requests.post(f"{sim.url}/v2/charge", json=body, auth=(KEY, ""), timeout=5)
+
+    ok = {"payment_type": "qris", "transaction_details": {"order_id": "S-1019-1", "gross_amount": 20000}}
+    bad = post(dict(ok, payment_type="gopay", qris={"acquirer": "ovo"},
+                    item_details=[{"id": "a", "price": 1000, "quantity": 2, "name": "Teh"}]))
+    assert bad.status_code == 400 and bad.json()["status_code"] == "400"
+    assert len(bad.json()["validation_messages"]) == 3
+    assert post(dict(ok, transaction_details={"order_id": "S-1019-1", "gross_amount": 20000.5})).status_code == 400
+    assert requests.post(f"{sim.url}/v2/charge", json=ok, timeout=5).status_code == 401  # no key
+    shopee = post(dict(ok, qris={"acquirer": "airpay shopee"}, custom_expiry={"expiry_duration": 5, "unit": "minute"}))
+    assert shopee.status_code == 200 and shopee.json()["acquirer"] == "airpay shopee"
+    assert qris.parse(shopee.json()["qr_string"])["26"]["00"] == "ID.CO.SHOPEE.WWW"

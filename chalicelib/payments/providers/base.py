@@ -76,8 +76,8 @@ class GatewayEvent:
     issuer: str | None
     paid_at: int | None
     raw: dict = field(repr=False)
-    provider: str = ""
-    provider_ref: str | None = None
+    provider: str
+    provider_ref: str | None  # the gateway's id for the payment attempt, when the callback names it
 
 
 @runtime_checkable
