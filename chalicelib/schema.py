@@ -9,6 +9,8 @@ TABLE_MODULES = [
     "chalicelib.core.outbox",
     "chalicelib.staff.repo",
     "chalicelib.catalog.repo",
+    "chalicelib.inventory.repo",
+    "chalicelib.sales.repo",
 ]
 
 

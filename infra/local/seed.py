@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from chalicelib.catalog import model as catalog_model
 from chalicelib.catalog import repo as catalog_repo
+from chalicelib.core.db import transaction
+from chalicelib.inventory import repo as inventory_repo
 from chalicelib.staff import service as staff_service
 from chalicelib.core.web import Caller
 
@@ -53,13 +55,17 @@ def ean13(n: int) -> str:
     return body + str(catalog_model.gtin_check_digit(body))
 
 
-def seed(*, pairing_kinds=("kiosk", "print_station")) -> dict:
+# Opening stock per location for every product.
+OPENING_STOCK = {"WAREHOUSE": 50, "CS": 10, "SHOP": 20}
+
+
+def seed(*, gateway: dict | None = None, pairing_kinds=("kiosk", "print_station")) -> dict:
     """Create the demo merchant. Returns what people and tests need: ids, PINs, pairing codes, a back-office token."""
     staff_service.create_merchant(
         "Sambung Demo", "Toko Demo", timezone="Asia/Jakarta", merchant_id=MERCHANT_ID, store_id=STORE_ID,
         address="Jl. Kemang Raya No. 8, Jakarta Selatan 12730",
         settings={"bank_accounts": [{"bank": "BCA", "account_no": "1234567890", "holder": "PT Sambung Demo"}],
-                  "gateway": {"provider": "midtrans"}},
+                  "gateway": gateway or {"provider": "midtrans"}},
     )
     for staff_id, name, role, pin in STAFF:
         staff_service.add_staff(MERCHANT_ID, STORE_ID, name, role, pin, staff_id=staff_id)
@@ -69,6 +75,11 @@ def seed(*, pairing_kinds=("kiosk", "print_station")) -> dict:
                                        "weight_g": weight, "category": category})
         catalog_repo.insert(MERCHANT_ID, p)
         products.append(p)
+    for p in products:
+        with transaction() as tx:
+            for location, qty in OPENING_STOCK.items():
+                inventory_repo.move_on_hand(tx, STORE_ID, p.sku, location, qty, reason="seed", reference="seed",
+                                            actor="seed", entry_id=f"seed#{p.sku}#{location}")
     admin = Caller(merchant_id=MERCHANT_ID, store_id=STORE_ID, role="admin", device_id="seed", staff_id="u_admin")
     # A back-office device already paired, so admins and tests can start at the PIN screen.
     code = staff_service.create_pairing_code(admin, "backoffice")["code"]

@@ -54,9 +54,11 @@ def local_environment(moto_port: int, public_url: str) -> dict:
 class LocalStack:
     """Starts and stops every part; usable from tests as well as the command line."""
 
-    def __init__(self, port: int = 8000, moto_port: int = 0, state_file: Path | None = None, time_scale: float = 1.0):
+    def __init__(self, port: int = 8000, moto_port: int = 0, state_file: Path | None = None, time_scale: float = 1.0,
+                 gateway_port: int = 0):
         self.port = port or free_port()
         self.moto_port = moto_port or free_port()
+        self.gateway_port = gateway_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.state_file = state_file
         self.time_scale = time_scale
@@ -79,10 +81,17 @@ class LocalStack:
         from infra.local.gateway import LocalGatewayServer
         from infra.local.pump import EventPump
 
+        from infra.local.gateway_sim import GatewaySimulator
+
         create_tables()
         s3().create_bucket(Bucket=get_settings().bucket,
                            CreateBucketConfiguration={"LocationConstraint": get_settings().region})
-        demo = seed.seed()
+        server_key = "SB-Mid-server-local-" + secrets.token_hex(8)
+        gateway_sim = GatewaySimulator(port=self.gateway_port, server_key=server_key,
+                                       callback_url=f"{self.url}/api/callbacks/midtrans").start()
+        self._parts.append(gateway_sim)
+        demo = seed.seed(gateway={"provider": "midtrans", "base_url": gateway_sim.url, "server_key": server_key,
+                                  "notification_url": f"{self.url}/api/callbacks/midtrans"})
 
         gateway = LocalGatewayServer(app_module.app, port=self.port).start()
         pump = EventPump(app_module.app, time_scale=self.time_scale).start()
@@ -90,6 +99,7 @@ class LocalStack:
         self.state = {
             "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",
             "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"], "stage": "local",
+            "gateway_simulator_url": gateway_sim.url,
             "started_in_s": round(time.monotonic() - started, 2), **demo,
         }
         if self.state_file:
@@ -118,6 +128,7 @@ def _summary(state: dict) -> str:
         f"  Kiosk (PWA) ......... {state['kiosk_url']}",
         f"  API ................. {state['api_url']}  (health: {state['api_url']}/health)",
         f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
+        f"  QRIS gateway sim .... {state['gateway_simulator_url']}/sim/  (pay, fail or expire QRs)",
         f"  Store ............... {state['store_name']} ({state['store_id']})",
         "  Staff (name / role / PIN):",
     ]

@@ -1,0 +1,114 @@
+"""Orders and their state machine: pure rules (no AWS).
+
+One order record serves a store sale (cashier, QRIS or cash) and a book order (chat customer,
+bank transfer with a kode unik, stock held until a deadline):
+
+    store sale:  AWAITING_PAYMENT -> PAID -> COMPLETED
+                 AWAITING_PAYMENT -> EXPIRED | FAILED | CANCELLED
+                 EXPIRED | FAILED -> AWAITING_PAYMENT   ("Coba lagi": a new payment attempt)
+    book order:  BOOKED -> PAID -> COMPLETED;  BOOKED -> EXPIRED | CANCELLED
+                 BOOKED -> AWAITING_PAYMENT (the customer pays at the kiosk by QRIS)
+    any unpaid end state + a payment that arrives anyway -> PAID_LATE (flagged for staff)
+
+Nothing ever moves backwards: a late or repeated event is recorded and ignored for the state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.errors import Conflict
+
+AWAITING_PAYMENT = "AWAITING_PAYMENT"
+BOOKED = "BOOKED"
+PAID = "PAID"
+COMPLETED = "COMPLETED"
+EXPIRED = "EXPIRED"
+FAILED = "FAILED"
+CANCELLED = "CANCELLED"
+PAID_LATE = "PAID_LATE"
+
+STORE_SALE, BOOK_ORDER = "STORE_SALE", "BOOK_ORDER"
+CASH, QRIS, BANK_TRANSFER = "CASH", "QRIS", "BANK_TRANSFER"
+
+OPEN = frozenset({AWAITING_PAYMENT, BOOKED})
+UNPAID_ENDS = frozenset({EXPIRED, FAILED, CANCELLED})
+PAID_STATES = frozenset({PAID, COMPLETED, PAID_LATE})
+
+_ALLOWED = {
+    AWAITING_PAYMENT: {PAID, EXPIRED, FAILED, CANCELLED},
+    BOOKED: {PAID, EXPIRED, CANCELLED, AWAITING_PAYMENT},
+    PAID: {COMPLETED},
+    EXPIRED: {AWAITING_PAYMENT, PAID_LATE},
+    FAILED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED},
+    CANCELLED: {PAID_LATE},
+    PAID_LATE: {COMPLETED},
+    COMPLETED: set(),
+}
+
+STATUS_LABELS = {
+    AWAITING_PAYMENT: "Menunggu pembayaran", BOOKED: "Dipesan", PAID: "Dibayar", COMPLETED: "Selesai",
+    EXPIRED: "Kedaluwarsa", FAILED: "Gagal", CANCELLED: "Dibatalkan", PAID_LATE: "Dibayar terlambat",
+}
+
+
+def can_move(current: str, target: str) -> bool:
+    return target in _ALLOWED.get(current, set())
+
+
+def require_move(current: str, target: str) -> None:
+    if not can_move(current, target):
+        raise Conflict(f"Pesanan berstatus {STATUS_LABELS.get(current, current)}; tidak bisa menjadi "
+                       f"{STATUS_LABELS.get(target, target)}.", code="invalid_transition",
+                       details={"status": current})
+
+
+def on_payment(current: str) -> str | None:
+    """Where a confirmed payment takes an order: PAID while open, PAID_LATE after an unpaid end,
+    nothing when it is already paid (a duplicate or a second payment, flagged by the caller)."""
+    if current in OPEN:
+        return PAID
+    if current in UNPAID_ENDS:
+        return PAID_LATE
+    return None
+
+
+def gateway_ref(order_id: str, attempt: int) -> str:
+    """Our id for one payment attempt at the gateway (gateways refuse to reuse an id)."""
+    return f"{order_id}-{attempt}"
+
+
+def split_gateway_ref(ref: str) -> tuple[str, int] | None:
+    order_id, sep, attempt = ref.rpartition("-")
+    if not sep or not attempt.isdigit() or not order_id:
+        return None
+    return order_id, int(attempt)
+
+
+def points_for(amount: int, rupiah_per_point: int) -> int:
+    if rupiah_per_point <= 0:
+        return 0
+    return amount // rupiah_per_point
+
+
+@dataclass(frozen=True)
+class Line:
+    sku: str
+    name: str
+    qty: int
+    unit_price: int
+    barcode: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.qty * self.unit_price
+
+    def to_dict(self) -> dict:
+        return {"sku": self.sku, "name": self.name, "qty": self.qty, "unit_price": self.unit_price,
+                "line_total": self.total, "barcode": self.barcode}
+
+
+def change_due(total: int, received: int) -> int:
+    if received < total:
+        raise Conflict("Uang yang diterima kurang dari total.", code="cash_insufficient",
+                       details={"total": total, "received": received})
+    return received - total

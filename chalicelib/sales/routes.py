@@ -1,0 +1,91 @@
+"""Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel."""
+from __future__ import annotations
+
+from ..core.clock import get_clock, local_day
+from ..core.money import require_rupiah
+from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
+from . import service
+
+bp = Api(__name__)
+SELLERS = (CASHIER, CS)
+
+
+@bp.endpoint("/sales", ["POST"], roles=SELLERS)
+def create_sale(caller):
+    req = bp.current_request
+    body = parse_body(req, {"items": F(list), "shopper_id": F(str, required=False, nullable=True),
+                            "payment_method": F(str, required=False)})
+    return once(req, caller, "sale", body, lambda: service.create_store_sale(
+        caller, body["items"], body.get("shopper_id"), body.get("payment_method") or "QRIS"))
+
+
+@bp.endpoint("/sales", ["GET"], roles=SELLERS)
+def list_sales(caller):
+    from ..staff.service import store_settings
+
+    day = query_param(bp.current_request, "day") or local_day(get_clock().now(), store_settings(caller.store_id).timezone)
+    return {"day": day, "sales": service.list_sales(caller, day)}
+
+
+@bp.endpoint("/sales/find", ["GET"], roles=SELLERS)
+def find(caller):
+    req = bp.current_request
+    return {"orders": service.find_open_order(caller, order_no=query_param(req, "order_no"), phone=query_param(req, "phone"))}
+
+
+@bp.endpoint("/sales/{order_id}", ["GET"], roles=SELLERS)
+def get_sale(caller, order_id):
+    return service.get_sale(caller, order_id)
+
+
+@bp.endpoint("/sales/{order_id}/status", ["POST"], roles=SELLERS)
+def check_status(caller, order_id):
+    return service.check_status(caller, order_id)
+
+
+@bp.endpoint("/sales/{order_id}/retry", ["POST"], roles=SELLERS)
+def retry(caller, order_id):
+    req = bp.current_request
+    return once(req, caller, f"retry#{order_id}", {}, lambda: service.retry_payment(caller, order_id), status=200)
+
+
+@bp.endpoint("/sales/{order_id}/cash", ["POST"], roles=SELLERS)
+def pay_cash(caller, order_id):
+    req = bp.current_request
+    body = parse_body(req, {"amount_received": F(int, check=lambda v: require_rupiah(v, "Uang diterima", minimum=1))})
+    return once(req, caller, f"cash#{order_id}", body, lambda: service.pay_cash(caller, order_id, body["amount_received"]),
+                status=200)
+
+
+@bp.endpoint("/sales/{order_id}/cancel", ["POST"], roles=SELLERS)
+def cancel(caller, order_id):
+    return service.cancel_order(caller, order_id)
+
+
+@bp.endpoint("/sales/{order_id}/complete-late", ["POST"], roles=[ADMIN])
+def complete_late(caller, order_id):
+    return service.complete_late(caller, order_id)
+
+
+@bp.endpoint("/sales/{order_id}/reprint", ["POST"], roles=SELLERS)
+def reprint(caller, order_id):
+    from .receipts import reprint as do_reprint
+
+    return do_reprint(caller.store_id, order_id, caller.staff_id or caller.device_id)
+
+
+@bp.endpoint("/receipts/{token}", ["GET"], public=True)
+def digital_receipt(_, token):
+    from .receipts import digital_receipt as view
+
+    return view(token)
+
+
+@bp.endpoint("/receipts/{token}/pdf", ["GET"], public=True)
+def digital_receipt_pdf(_, token):
+    from chalice import Response
+
+    from .receipts import digital_receipt_pdf as pdf
+
+    return Response(body=pdf(token), status_code=200,
+                    headers={"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="struk-{token[:6]}.pdf"'})
