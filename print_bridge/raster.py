@@ -2,14 +2,27 @@
 
 Rendering choices (see the printing notes in the shared reference):
 
-* pypdfium2 renders in greyscale with anti-aliasing *off* for text, paths and images. Text and
-  barcodes then come out as pure black/white with crisp edges, and the threshold keeps bar
-  widths exact; dithering grey anti-aliased edges would scatter dots and thin the strokes.
-* The page is scaled so its width fills the profile's print width (``width_dots``).
+* pypdfium2 renders in greyscale with anti-aliasing *off* for text, paths and images, at twice
+  the head's resolution; each 2x2 block is then averaged and thresholded. pdfium fills an
+  aliased axis-aligned rectangle by rounding it *outward*, so a bar whose edge lands a hair past
+  a dot boundary (float noise in any PDF) gains a whole dot at 1x: a 3-dot Code128 module
+  prints 4 dots. At 2x that stray column covers at most half a dot, and a dot prints only when
+  more than half of it is ink, so dot-aligned bars come out exact and glyph edges follow their
+  true coverage. (Anti-aliased rendering does not help: pdfium takes the same integer
+  rectangle path for such fills.) Dithering anti-aliased edges instead would scatter dots and
+  thin the strokes, so text and barcodes are always thresholded.
+* Pages are rendered at the head's true resolution (whole dots per millimetre) whenever they
+  fit: the cloud lays documents out on that dot grid so every Code128 bar edge falls on a dot
+  edge, and any other scale would make some bars a dot too wide and the barcode unreadable.
+  A page up to ``MAX_MARGIN_MM`` wider than the head (an 80 mm roll page for a 72 mm / 576-dot
+  head, a 4x6 inch label on a 100 mm head) is cropped to the head's width around its centre:
+  that is where the paper sits. A narrower page (a 58 mm receipt on an 80 mm printer) is
+  centred. Only a page wider than that (an A4 sheet sent to a receipt printer) is scaled down to
+  fit ``width_dots``, the one case where exact bars cannot be kept.
 * Dithering is decided per 32x32-dot tile: with anti-aliasing off, vector content (text,
-  barcodes, rules, flat or coloured fills) has only a handful of grey levels per tile, while
-  photos and gradients have many. Tiles with at least ``PHOTO_MIN_LEVELS`` distinct mid-grey
-  levels get Floyd-Steinberg dither; everything else is thresholded at the profile's threshold,
+  barcodes, rules, flat or coloured fills) has only a handful of grey levels per tile (its
+  colours and their 2x2 edge mixes), while photos and gradients have dozens. Tiles with at
+  least ``PHOTO_MIN_LEVELS`` distinct mid-grey levels get Floyd-Steinberg dither; everything else is thresholded at the profile's threshold,
   so grey or coloured text stays solid. Per-tile rather than per-page because a receipt with a
   logo photo still has text that must stay sharp; per-tile rather than per-PDF-image-object
   because it needs no knowledge of the PDF's structure (nested forms, shadings, inline images).
@@ -28,11 +41,15 @@ from PIL import Image, ImageChops, ImageOps
 from .profiles import Profile
 
 TILE = 32
-PHOTO_MIN_LEVELS = 12
+PHOTO_MIN_LEVELS = 24
+SUPERSAMPLE = 2
 # Pixels strictly between these are "mid-grey": candidates for continuous tone.
 _MID_LOW, _MID_HIGH = 8, 247
-# A 5 m receipt is a broken template, not a receipt; refuse instead of allocating it.
-MAX_PAGE_DOTS = 40000
+# Paper wider than the head by up to this much is the printer's unprintable margin (80 mm roll,
+# 72 mm head: 8 mm); beyond it the page is a different size and is scaled down instead.
+MAX_MARGIN_MM = 12
+# A 2.5 m receipt is a broken template, not a receipt; refuse instead of allocating it.
+MAX_PAGE_DOTS = 20000
 MAX_PAGES = 100
 
 _pdfium_lock = threading.Lock()
@@ -113,7 +130,7 @@ def continuous_tone_mask(grey: Image.Image) -> Image.Image | None:
     cols, rows = coverage.size
     tiles = Image.new("1", (cols, rows), 0)
     found = False
-    for index, value in enumerate(coverage.getdata()):
+    for index, value in enumerate(coverage.tobytes()):
         if not value:
             continue
         x, y = index % cols, index // cols
@@ -128,20 +145,33 @@ def continuous_tone_mask(grey: Image.Image) -> Image.Image | None:
     return tiles.resize((cols * TILE, rows * TILE), Image.NEAREST).crop((0, 0, grey.width, grey.height))
 
 
-def fit_width(image: Image.Image, width: int) -> Image.Image:
-    """Crop or pad (white) an image to exactly ``width`` columns; rendering may round up by one."""
-    if image.width == width:
-        return image
-    if image.width > width:
-        return image.crop((0, 0, width, image.height))
-    padded = Image.new(image.mode, (width, image.height), 255)
-    padded.paste(image, (0, 0))
-    return padded
+def centre_to_width(image: Image.Image, width: int, page_width: float, page_height: float) -> Image.Image:
+    """Crop or pad (white) a rendered page to exactly ``width`` columns around the centre of the
+    page; ``page_width``/``page_height`` are its exact size in pixels."""
+    # The bitmap is rounded up from the page size; the extra edge row/column holds only the
+    # overhang of fills that touch the page edge.
+    page = image.crop((0, 0, round(page_width), round(page_height)))
+    offset = round((page_width - width) / 2)
+    if offset == 0 and page.width == width:
+        return page
+    canvas = Image.new(image.mode, (width, page.height), 255)
+    canvas.paste(page, (-offset, 0))
+    return canvas
+
+
+def page_scale(width_pt: float, profile: Profile) -> float:
+    """Pixels per PDF point for a page ``width_pt`` wide (see the module docstring)."""
+    native = profile.dots_per_mm * 25.4 / 72
+    if width_pt * native <= profile.width_dots + MAX_MARGIN_MM * profile.dots_per_mm:
+        return native
+    return profile.width_dots / width_pt
 
 
 def raster_from_greyscale(grey: Image.Image, profile: Profile) -> Raster:
-    """Binarize a greyscale page image per the profile and trim its blank tail."""
-    ink = binarize(fit_width(grey, profile.width_dots), profile.threshold, profile.dither)
+    """Binarize a greyscale image ``width_dots`` wide per the profile and trim its blank tail."""
+    if grey.width != profile.width_dots:
+        raise ValueError(f"image is {grey.width} dots wide, profile {profile.name!r} prints {profile.width_dots}")
+    ink = binarize(grey, profile.threshold, profile.dither)
     if profile.trim_tail:
         bbox = ink.getbbox()
         ink = ink.crop((0, 0, ink.width, bbox[3] if bbox else 0))
@@ -179,12 +209,12 @@ def _render_page(document: "pdfium.PdfDocument", index: int, profile: Profile) -
         width_pt, height_pt = page.get_size()
         if width_pt <= 0 or height_pt <= 0:
             raise PdfError(f"page {index + 1} has no area")
-        scale = profile.width_dots / width_pt
+        scale = page_scale(width_pt, profile)
         if height_pt * scale > MAX_PAGE_DOTS:
             raise PdfError(f"page {index + 1} is {height_pt / 72 * 25.4:.0f} mm long; too long to print")
         try:
             bitmap = page.render(
-                scale=scale,
+                scale=scale * SUPERSAMPLE,
                 grayscale=True,
                 no_smoothtext=True,
                 no_smoothpath=True,
@@ -194,9 +224,11 @@ def _render_page(document: "pdfium.PdfDocument", index: int, profile: Profile) -
         except pdfium.PdfiumError as exc:
             raise PdfError(f"cannot render page {index + 1}: {exc}") from exc
         try:
-            # to_pil() shares the bitmap's buffer; binarizing makes new images before it closes.
-            return raster_from_greyscale(bitmap.to_pil(), profile)
+            # to_pil() shares the bitmap's buffer; reduce() makes a new image before it closes.
+            grey = bitmap.to_pil().reduce(SUPERSAMPLE)
         finally:
             bitmap.close()
+        grey = centre_to_width(grey, profile.width_dots, width_pt * scale, height_pt * scale)
+        return raster_from_greyscale(grey, profile)
     finally:
         page.close()
