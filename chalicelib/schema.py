@@ -11,6 +11,8 @@ TABLE_MODULES = [
     "chalicelib.catalog.repo",
     "chalicelib.inventory.repo",
     "chalicelib.sales.repo",
+    "chalicelib.shoppers.repo",
+    "chalicelib.notify.repo",
 ]
 
 

@@ -48,6 +48,9 @@ def local_environment(moto_port: int, public_url: str) -> dict:
         "SAMBUNG_STAGE": "local", "SAMBUNG_PUBLIC_URL": public_url,
         "SAMBUNG_TOKEN_SECRET": secrets.token_urlsafe(32),
         "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        # Messages to shoppers go to a file and /dev-messages.html instead of WhatsApp/SMS.
+        "SAMBUNG_MESSAGES_PROVIDER": "dev",
+        "SAMBUNG_MESSAGES_FILE": os.environ.get("SAMBUNG_MESSAGES_FILE", str(ROOT / "var" / "messages.jsonl")),
     }
 
 
@@ -74,6 +77,7 @@ class LocalStack:
         wait_for_port(self.moto_port, proc=self._moto)
 
         import app as app_module  # after the environment points at moto
+        from chalicelib.core import outbox
         from chalicelib.core.db import create_tables
         from chalicelib.core.settings import get_settings
         from chalicelib.core.storage import s3
@@ -94,7 +98,9 @@ class LocalStack:
                                   "notification_url": f"{self.url}/api/callbacks/midtrans"})
 
         gateway = LocalGatewayServer(app_module.app, port=self.port).start()
-        pump = EventPump(app_module.app, time_scale=self.time_scale).start()
+        pump = EventPump(app_module.app, time_scale=self.time_scale)
+        pump.feed("outbox", 2, outbox.process_due)  # shoppers get their messages within seconds, not a minute
+        pump.start()
         self._parts += [pump, gateway]
         self.state = {
             "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",

@@ -1,0 +1,47 @@
+"""What was handed to a provider, keyed by the outbox effect id: checked before every send."""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from ..core.clock import get_clock
+from ..core.db import Table, is_condition_failure, table_meta
+
+KEEP_SECONDS = 180 * 86400
+
+
+class SentMessageRecord(Table):
+    """No phone number or text here: the outbox item holds those, this only proves the send happened."""
+
+    Meta = table_meta("sent_messages", ttl="purge_at")
+    effect_id = UnicodeAttribute(hash_key=True)
+    provider = UnicodeAttribute()
+    provider_message_id = UnicodeAttribute()
+    template = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    sent_at = NumberAttribute()
+    purge_at = NumberAttribute()
+
+    def result(self) -> dict:
+        return {"provider": self.provider, "provider_message_id": self.provider_message_id, "sent_at": self.sent_at}
+
+
+def get_sent(effect_id: str) -> SentMessageRecord | None:
+    try:
+        return SentMessageRecord.get(effect_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def record_sent(effect_id: str, *, provider: str, provider_message_id: str, template: str, store_id: str) -> SentMessageRecord:
+    """Keep the first record: a second one would only come from a redelivery that raced this one."""
+    now = get_clock().now_s()
+    rec = SentMessageRecord(effect_id=effect_id, provider=provider, provider_message_id=provider_message_id,
+                            template=template, store_id=store_id, sent_at=now, purge_at=now + KEEP_SECONDS)
+    try:
+        rec.save(condition=SentMessageRecord.effect_id.does_not_exist())
+    except PutError as exc:
+        if not is_condition_failure(exc):
+            raise
+        return get_sent(effect_id) or rec
+    return rec

@@ -1,0 +1,154 @@
+"""Shoppers, their phone uniqueness items, the points ledger, activation tokens and cashier day figures."""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from ..core.db import Table, table_meta
+
+
+class ShopperRecord(Table):
+    """One person per merchant, shared by all its stores."""
+
+    Meta = table_meta("shoppers")
+    merchant_id = UnicodeAttribute(hash_key=True)
+    shopper_id = UnicodeAttribute(range_key=True)
+    phone = UnicodeAttribute()  # E.164
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    birthday = UnicodeAttribute(null=True)
+    consent_at = NumberAttribute()
+    registered_store_id = UnicodeAttribute()
+    registered_by = UnicodeAttribute()
+    created_at = NumberAttribute()
+    # Changed only by ADD/SET inside the order-completion transaction, together with the ledger entry.
+    points_balance = NumberAttribute(default=0)
+    visit_count = NumberAttribute(default=0)
+    last_visit_at = NumberAttribute(null=True)
+    last_visit_store_id = UnicodeAttribute(null=True)
+    activated_at = NumberAttribute(null=True)
+
+
+class ShopperPhoneRecord(Table):
+    """``(merchant, phone) -> shopper``: written with the shopper in one transaction, so a phone is one shopper."""
+
+    Meta = table_meta("shopper_phones")
+    merchant_id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute(range_key=True)
+    shopper_id = UnicodeAttribute()
+
+
+class PointsByTime(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_time"
+        projection = AllProjection()
+
+    account = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class PointsEntryRecord(Table):
+    """Append-only: an entry is put once (keyed by its cause, e.g. ``earn#<order id>``) and never updated."""
+
+    Meta = table_meta("points_ledger")
+    account = UnicodeAttribute(hash_key=True)  # <merchant>#<shopper>
+    entry_key = UnicodeAttribute(range_key=True)  # <kind>#<reference>
+    kind = UnicodeAttribute()  # earn
+    points = NumberAttribute()
+    amount = NumberAttribute(null=True)  # the rupiah that earned them
+    order_id = UnicodeAttribute(null=True)
+    store_id = UnicodeAttribute()
+    rupiah_per_point = NumberAttribute(null=True)
+    created_at = NumberAttribute()
+    by_time = PointsByTime()
+
+
+class ActivationTokenRecord(Table):
+    """The single-use half of an activation link (the signed token carries the expiry)."""
+
+    Meta = table_meta("activation_tokens", ttl="purge_at")
+    token_id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    shopper_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    order_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    expires_at = NumberAttribute()
+    used_at = NumberAttribute(null=True)
+    purge_at = NumberAttribute()
+
+
+class CashierDayRecord(Table):
+    """Counters per store, store-local day and cashier; only ever changed by atomic ADD."""
+
+    Meta = table_meta("cashier_days")
+    store_id = UnicodeAttribute(hash_key=True)
+    day_staff = UnicodeAttribute(range_key=True)  # <YYYY-MM-DD>#<staff id>: one query per day, no scans
+    merchant_id = UnicodeAttribute(null=True)
+    day = UnicodeAttribute(null=True)
+    staff_id = UnicodeAttribute(null=True)
+    transactions = NumberAttribute(default=0)
+    linked = NumberAttribute(default=0)
+    skipped = NumberAttribute(default=0)
+    registered = NumberAttribute(default=0)
+
+
+def account_key(merchant_id: str, shopper_id: str) -> str:
+    return f"{merchant_id}#{shopper_id}"
+
+
+def earn_key(order_id: str) -> str:
+    return f"earn#{order_id}"
+
+
+def get_shopper(merchant_id: str, shopper_id: str, *, consistent: bool = False) -> ShopperRecord | None:
+    try:
+        return ShopperRecord.get(merchant_id, shopper_id, consistent_read=consistent)
+    except DoesNotExist:
+        return None
+
+
+def shopper_id_for_phone(merchant_id: str, phone: str, *, consistent: bool = False) -> str | None:
+    try:
+        return ShopperPhoneRecord.get(merchant_id, phone, consistent_read=consistent).shopper_id
+    except DoesNotExist:
+        return None
+
+
+def get_token(token_id: str) -> ActivationTokenRecord | None:
+    try:
+        return ActivationTokenRecord.get(token_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_entry(merchant_id: str, shopper_id: str, entry_key: str) -> PointsEntryRecord | None:
+    try:
+        return PointsEntryRecord.get(account_key(merchant_id, shopper_id), entry_key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def ledger_page(merchant_id: str, shopper_id: str, *, limit: int,
+                last_key: dict | None) -> tuple[list[PointsEntryRecord], dict | None]:
+    """Newest first, through the time index of this one account."""
+    result = PointsEntryRecord.by_time.query(account_key(merchant_id, shopper_id), scan_index_forward=False,
+                                             limit=limit, last_evaluated_key=last_key)
+    entries = list(result)
+    return entries, result.last_evaluated_key
+
+
+def cashier_day_key(day: str, staff_id: str) -> str:
+    return f"{day}#{staff_id}"
+
+
+def cashier_days(store_id: str, day: str) -> list[CashierDayRecord]:
+    return list(CashierDayRecord.query(store_id, CashierDayRecord.day_staff.startswith(f"{day}#"), consistent_read=True))
+
+
+def cashier_day(store_id: str, day: str, staff_id: str) -> CashierDayRecord | None:
+    try:
+        return CashierDayRecord.get(store_id, cashier_day_key(day, staff_id), consistent_read=True)
+    except DoesNotExist:
+        return None

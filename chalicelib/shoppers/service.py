@@ -1,0 +1,355 @@
+"""Shopper use cases: recognise or register by phone, loyalty points, activation links, cashier figures.
+
+Reads and writes are scoped to the caller's merchant: a shopper id of another merchant is "not found".
+
+The sales service calls four functions inside its order-completion transaction (all or nothing):
+
+- :func:`earn_points_ops` - ledger entry keyed by the order + balance and visit update;
+- :func:`queue_order_messages` - receipt link message, and an activation link while the shopper is not active;
+- :func:`record_sale_ops` - the cashier's daily counters;
+- (its own status change, whose condition makes a retried completion fail as a whole).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Mapping
+
+from pynamodb.exceptions import TransactWriteError
+
+from ..catalog.repo import decode_cursor, encode_cursor
+from ..core.clock import format_wib, get_clock, local_day
+from ..core.db import is_condition_failure, transaction
+from ..core.errors import Gone, NotFound, ValidationError
+from ..core.ids import new_id, token
+from ..core.money import format_rupiah
+from ..core.phone import display_phone, normalize_phone
+from ..core.settings import get_settings
+from ..core.web import ADMIN, Caller
+from ..documents.formatting import masked_phone
+from ..notify import templates
+from ..notify.service import queue_message
+from ..staff import service as staff_service
+from . import model, repo
+from .repo import ActivationTokenRecord, CashierDayRecord, PointsEntryRecord, ShopperPhoneRecord, ShopperRecord
+
+_SHOPPER_ID = re.compile(r"^sh_[0-9A-Z]{26}$")
+TOKEN_PURGE_GRACE = 30 * 86400  # keep a used/expired token a while so a late click still says why
+
+
+# ---- views and lookups ----------------------------------------------------------------------
+
+def _view(rec: ShopperRecord, *, created: bool | None = None) -> dict:
+    """What the cashier flow needs; email and birthday stay out of it."""
+    view = {"shopper_id": rec.shopper_id, "name": rec.name, "phone": rec.phone, "phone_display": display_phone(rec.phone),
+            "points_balance": int(rec.points_balance or 0), "visit_count": int(rec.visit_count or 0),
+            "last_visit_at": int(rec.last_visit_at) if rec.last_visit_at is not None else None,
+            "activated": rec.activated_at is not None, "member_since": int(rec.created_at)}
+    if created is not None:
+        view["created"] = created
+    return view
+
+
+def _find(merchant_id: str, shopper_id: str, *, consistent: bool = False) -> ShopperRecord:
+    """This merchant's shopper or 404; a malformed id is refused without a read."""
+    rec = repo.get_shopper(merchant_id, shopper_id, consistent=consistent) if _SHOPPER_ID.match(shopper_id or "") else None
+    if rec is None:
+        raise NotFound("Pelanggan tidak ditemukan.", code="shopper_unknown")
+    return rec
+
+
+def lookup(caller: Caller, raw_phone: str | None) -> dict:
+    """The shopper behind a phone number as the cashier typed it, or 404 ``shopper_unknown``."""
+    phone = normalize_phone(raw_phone or "")
+    shopper_id = repo.shopper_id_for_phone(caller.merchant_id, phone)
+    rec = repo.get_shopper(caller.merchant_id, shopper_id) if shopper_id else None
+    if rec is None:
+        raise NotFound("Nomor ini belum terdaftar. Daftarkan sebagai pelanggan baru.", code="shopper_unknown",
+                       details={"phone": phone, "phone_display": display_phone(phone)})
+    return _view(rec)
+
+
+def get_shopper(caller: Caller, shopper_id: str) -> dict:
+    """One shopper of the caller's merchant (the sales service uses it to check an order's shopper)."""
+    return _view(_find(caller.merchant_id, shopper_id))
+
+
+def require_shopper(merchant_id: str, shopper_id: str) -> None:
+    """For the sales service when an order names a shopper: 404 unless it is this merchant's shopper."""
+    _find(merchant_id, shopper_id)
+
+
+def receipt_details(merchant_id: str, shopper_id: str) -> tuple[str | None, int | None]:
+    """``(phone E.164, points balance)`` for a receipt; ``(None, None)`` when the shopper is gone."""
+    rec = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    return (rec.phone, int(rec.points_balance or 0)) if rec else (None, None)
+
+
+def _store_tz(store_id: str) -> str:
+    return staff_service.store_settings(store_id).timezone
+
+
+def engagement_day(store_id: str, ts: float | None = None) -> str:
+    """The store-local day an instant counts towards in the cashier figures."""
+    return local_day(get_clock().now() if ts is None else ts, _store_tz(store_id))
+
+
+# ---- registration ---------------------------------------------------------------------------
+
+def register(caller: Caller, data: dict) -> dict:
+    """Register a shopper for the caller's merchant, atomically unique by phone.
+
+    When the phone already belongs to a shopper (registered earlier, or a moment ago at another kiosk)
+    the answer is that shopper with ``created: false`` and nothing is changed: the cashier wanted this
+    person linked to the sale, and now they are. Only a call that created the shopper counts as a new
+    registration in the cashier's figures, in the same transaction.
+    """
+    now = get_clock().now_s()
+    day = local_day(now, _store_tz(caller.store_id))
+    model.require_consent(data.get("consent"))
+    new = model.NewShopper(name=model.validate_shopper_name(data.get("name")),
+                           phone=normalize_phone(data.get("phone") or ""),
+                           email=model.validate_email(data.get("email")),
+                           birthday=model.validate_birthday(data.get("birthday"), date.fromisoformat(day)))
+    existing = _existing_for_phone(caller.merchant_id, new.phone)
+    if existing is not None:
+        return existing
+    staff_id = caller.staff_id or caller.device_id
+    rec = ShopperRecord(merchant_id=caller.merchant_id, shopper_id="sh_" + new_id(), phone=new.phone, name=new.name,
+                        email=new.email, birthday=new.birthday, consent_at=now, registered_store_id=caller.store_id,
+                        registered_by=staff_id, created_at=now, points_balance=0, visit_count=0)
+    try:
+        with transaction() as tx:
+            tx.save(rec, condition=ShopperRecord.shopper_id.does_not_exist())
+            tx.save(ShopperPhoneRecord(merchant_id=caller.merchant_id, phone=new.phone, shopper_id=rec.shopper_id),
+                    condition=ShopperPhoneRecord.phone.does_not_exist())
+            tx.update(_day_item(caller.store_id, day, staff_id),
+                      actions=_day_actions(caller.merchant_id, day, staff_id) + [CashierDayRecord.registered.add(1)])
+    except TransactWriteError as exc:
+        if not is_condition_failure(exc):
+            raise
+        existing = _existing_for_phone(caller.merchant_id, new.phone)
+        if existing is None:
+            raise
+        return existing
+    return _view(rec, created=True)
+
+
+def _existing_for_phone(merchant_id: str, phone: str) -> dict | None:
+    shopper_id = repo.shopper_id_for_phone(merchant_id, phone, consistent=True)
+    rec = repo.get_shopper(merchant_id, shopper_id, consistent=True) if shopper_id else None
+    return _view(rec, created=False) if rec else None
+
+
+# ---- loyalty --------------------------------------------------------------------------------
+
+def earn_points_ops(tx, *, merchant_id: str, shopper_id: str, order_id: str, amount: int, store_id: str,
+                    rupiah_per_point: int) -> int:
+    """Add to the caller's transaction: the ledger entry for this order and the shopper's balance/visit update.
+
+    The entry is put with ``attribute_not_exists``, so a second completion of the same order fails the
+    whole transaction with a condition failure (``is_condition_failure(exc)``): the caller treats that as
+    "already applied". The balance is an atomic ADD in the same transaction, so it can never be credited
+    twice. The shopper update is conditioned on the shopper existing (a vanished shopper also fails the
+    condition; the sales service checks the shopper with :func:`get_shopper` when linking it to the order).
+    An entry is written even for 0 points: it is the visit record and the once-per-order guard.
+    Returns the points earned.
+    """
+    points = model.points_for(amount, rupiah_per_point)
+    now = get_clock().now_s()
+    tx.save(PointsEntryRecord(account=repo.account_key(merchant_id, shopper_id), entry_key=repo.earn_key(order_id),
+                              kind="earn", points=points, amount=amount, order_id=order_id, store_id=store_id,
+                              rupiah_per_point=rupiah_per_point, created_at=now),
+            condition=PointsEntryRecord.entry_key.does_not_exist())
+    tx.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
+              actions=[ShopperRecord.points_balance.add(points), ShopperRecord.visit_count.add(1),
+                       ShopperRecord.last_visit_at.set(now), ShopperRecord.last_visit_store_id.set(store_id)],
+              condition=ShopperRecord.shopper_id.exists())
+    return points
+
+
+def points_for_order(merchant_id: str, shopper_id: str, order_id: str) -> int | None:
+    """Points an order earned, or None when it has not (yet) been credited: the answer after a retry."""
+    entry = repo.get_entry(merchant_id, shopper_id, repo.earn_key(order_id))
+    return int(entry.points) if entry else None
+
+
+def balance(merchant_id: str, shopper_id: str) -> int:
+    return int(_find(merchant_id, shopper_id, consistent=True).points_balance or 0)
+
+
+def points_history(caller: Caller, shopper_id: str, *, limit: int, cursor: str | None) -> dict:
+    rec = _find(caller.merchant_id, shopper_id)
+    account = repo.account_key(caller.merchant_id, shopper_id)
+    last_key = decode_cursor(cursor)
+    # A cursor is only ever resumed inside the account it came from.
+    if last_key is not None and last_key.get("account") != {"S": account}:
+        raise ValidationError("Parameter cursor tidak valid.", code="invalid_cursor")
+    entries, next_key = repo.ledger_page(caller.merchant_id, shopper_id, limit=limit, last_key=last_key)
+    return {"shopper_id": shopper_id, "points_balance": int(rec.points_balance or 0),
+            "entries": [{"kind": e.kind, "points": int(e.points), "amount": int(e.amount) if e.amount is not None else None,
+                         "order_id": e.order_id, "store_id": e.store_id, "created_at": int(e.created_at)} for e in entries],
+            "next_cursor": encode_cursor(next_key)}
+
+
+# ---- messages after a completed order and activation ----------------------------------------
+
+def queue_order_messages(tx, *, order: Mapping) -> list[str]:
+    """Add the shopper's messages for a completed order to the caller's transaction; returns their effect ids.
+
+    ``order`` holds ``order_id, order_no, store_id, merchant_id, shopper_id, amount, receipt_url,
+    points_earned`` (what :func:`earn_points_ops` returned). Always a receipt-link message; while the
+    shopper has not activated their online account, also a fresh single-use activation link (its token
+    record is written in this transaction too). No shopper on the order: nothing is queued. Does not touch
+    the shopper item, which :func:`earn_points_ops` updates in the same transaction.
+    """
+    shopper_id = order.get("shopper_id")
+    if not shopper_id:
+        return []
+    merchant_id, store_id, order_id = order["merchant_id"], order["store_id"], order["order_id"]
+    shopper = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    if shopper is None:
+        raise NotFound("Pelanggan tidak ditemukan.", code="shopper_unknown")
+    store = staff_service.get_store(store_id)
+    tz = staff_service.store_settings(store_id).timezone
+    points = int(order.get("points_earned") or 0)
+    name = model.first_name(shopper.name)
+    ids = [queue_message(tx, effect_id=f"msg-receipt#{order_id}", store_id=store_id, to_e164=shopper.phone,
+                         template=templates.RECEIPT_LINK,
+                         params={"name": name, "store": store.name, "order_no": order["order_no"],
+                                 "amount": format_rupiah(int(order["amount"])), "receipt_url": order["receipt_url"],
+                                 "points": points, "balance": int(shopper.points_balance or 0) + points})]
+    if shopper.activated_at is None:
+        now = get_clock().now_s()
+        expires_at = now + model.ACTIVATION_SECONDS
+        token_id = token(9)
+        tx.save(ActivationTokenRecord(token_id=token_id, merchant_id=merchant_id, shopper_id=shopper_id,
+                                      store_id=store_id, order_id=order_id, created_at=now, expires_at=expires_at,
+                                      purge_at=expires_at + TOKEN_PURGE_GRACE),
+                condition=ActivationTokenRecord.token_id.does_not_exist())
+        link = model.activation_link(get_settings().public_base_url,
+                                     model.sign_activation(token_id, expires_at, get_settings().token_secret))
+        ids.append(queue_message(tx, effect_id=f"msg-activation#{order_id}", store_id=store_id, to_e164=shopper.phone,
+                                 template=templates.ACTIVATION_LINK,
+                                 params={"name": name, "merchant": staff_service.merchant_name(merchant_id) or store.name,
+                                         "link": link, "expires": format_wib(expires_at, tz)}))
+    return ids
+
+
+_INVALID = "Tautan aktivasi tidak valid. Periksa kembali pesan dari toko."
+_USED = "Tautan ini sudah dipakai dan akun Anda sudah aktif. Silakan masuk ke toko online dengan nomor HP Anda."
+
+
+def _activation(raw_token: str) -> tuple[ActivationTokenRecord, ShopperRecord]:
+    """The token's record and shopper, or the error a shopper should see. A forged or altered token gets
+    the same 404 as an unknown one, decided from the signature alone (no database read)."""
+    try:
+        claim = model.read_activation(raw_token, get_settings().token_secret, get_clock().now_s())
+    except model.TokenInvalid:
+        raise NotFound(_INVALID, code="activation_invalid") from None
+    except model.TokenExpired:
+        raise Gone("Tautan aktivasi sudah kedaluwarsa. Tautan baru dikirim setelah belanja berikutnya.",
+                   code="activation_expired") from None
+    rec = repo.get_token(claim.token_id)
+    shopper = repo.get_shopper(rec.merchant_id, rec.shopper_id, consistent=True) if rec else None
+    if rec is None or shopper is None:
+        raise NotFound(_INVALID, code="activation_invalid")
+    if rec.used_at is not None or shopper.activated_at is not None:
+        raise Gone(_USED, code="activation_used")
+    return rec, shopper
+
+
+def _activation_view(rec: ActivationTokenRecord, shopper: ShopperRecord) -> dict:
+    """Enough for the shopper to recognise themselves, not enough to identify anyone from a leaked link."""
+    store = staff_service.get_store(rec.store_id)
+    return {"merchant_name": staff_service.merchant_name(rec.merchant_id) or store.name, "store_name": store.name,
+            "shopper_name": model.first_name(shopper.name), "phone_masked": masked_phone(shopper.phone),
+            "points_balance": int(shopper.points_balance or 0), "expires_at": int(rec.expires_at)}
+
+
+def activation_info(raw_token: str) -> dict:
+    rec, shopper = _activation(raw_token)
+    return _activation_view(rec, shopper)
+
+
+def activate(raw_token: str) -> dict:
+    """Use the link once: the token is marked used and the shopper's ``activated_at`` recorded, atomically.
+
+    Two clicks at the same moment: the token's condition lets exactly one through, the other gets 410.
+    """
+    rec, shopper = _activation(raw_token)
+    now = get_clock().now_s()
+    try:
+        with transaction() as tx:
+            tx.update(rec, actions=[ActivationTokenRecord.used_at.set(now)],
+                      condition=ActivationTokenRecord.used_at.does_not_exist())
+            # if_not_exists: an account activated through another link keeps its first activation time.
+            tx.update(shopper, actions=[ShopperRecord.activated_at.set(ShopperRecord.activated_at | now)],
+                      condition=ShopperRecord.shopper_id.exists())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            raise Gone(_USED, code="activation_used") from None
+        raise
+    view = _activation_view(rec, shopper)
+    view.update(activated=True, activated_at=now)
+    return view
+
+
+# ---- cashier engagement ---------------------------------------------------------------------
+
+def _day_item(store_id: str, day: str, staff_id: str) -> CashierDayRecord:
+    return CashierDayRecord(store_id=store_id, day_staff=repo.cashier_day_key(day, staff_id))
+
+
+def _day_actions(merchant_id: str | None, day: str, staff_id: str) -> list:
+    """The row's descriptive fields, SET alongside every ADD (an ADD creates the row on first use)."""
+    actions = [CashierDayRecord.day.set(day), CashierDayRecord.staff_id.set(staff_id)]
+    if merchant_id:
+        actions.append(CashierDayRecord.merchant_id.set(merchant_id))
+    return actions
+
+
+def record_sale_ops(tx, *, store_id: str, staff_id: str, day: str, linked: bool, merchant_id: str | None = None) -> None:
+    """Add to the caller's transaction: one transaction for this cashier and store-local ``day``
+    (see :func:`engagement_day`), and one linked transaction when a shopper was linked. Atomic ADDs."""
+    day = model.validate_day(day)
+    actions = _day_actions(merchant_id, day, staff_id) + [CashierDayRecord.transactions.add(1)]
+    if linked:
+        actions.append(CashierDayRecord.linked.add(1))
+    tx.update(_day_item(store_id, day, staff_id), actions=actions)
+
+
+def record_skip(caller: Caller) -> dict:
+    """The cashier pressed "Lewati": a sale goes on without a shopper."""
+    day = engagement_day(caller.store_id)
+    staff_id = caller.staff_id or caller.device_id
+    item = _day_item(caller.store_id, day, staff_id)
+    item.update(actions=_day_actions(caller.merchant_id, day, staff_id) + [CashierDayRecord.skipped.add(1)])
+    return {"day": day, "staff_id": staff_id, "skipped": int(item.skipped)}
+
+
+def _row(rec: CashierDayRecord | None, day: str, staff_id: str) -> model.CashierDay:
+    if rec is None:
+        return model.CashierDay(staff_id=staff_id, day=day)
+    return model.CashierDay(staff_id=staff_id, day=day, transactions=int(rec.transactions or 0),
+                            linked=int(rec.linked or 0), skipped=int(rec.skipped or 0),
+                            registered=int(rec.registered or 0))
+
+
+def cashier_report(caller: Caller, day: str | None) -> dict:
+    """Per cashier for one store-local day. Admins see every cashier of the store (active cashiers with
+    nothing yet show zeros) and the totals; anyone else sees only their own row. One query, no scans."""
+    tz = _store_tz(caller.store_id)
+    day = model.validate_day(day) if day else local_day(get_clock().now(), tz)
+    if caller.role != ADMIN:
+        own = _row(repo.cashier_day(caller.store_id, day, caller.staff_id), day, caller.staff_id)
+        return {"day": day, "timezone": tz, "cashiers": [dict(own.to_dict(), name=caller.staff_name or "")]}
+    staff = {s["staff_id"]: s for s in staff_service.list_staff(caller)}
+    recorded = {r.staff_id: _row(r, day, r.staff_id) for r in repo.cashier_days(caller.store_id, day)}
+    for staff_id, s in staff.items():
+        if s["role"] == "cashier" and s["active"] and staff_id not in recorded:
+            recorded[staff_id] = model.CashierDay(staff_id=staff_id, day=day)
+    rows = sorted(recorded.values(), key=lambda r: (staff.get(r.staff_id, {}).get("name") or r.staff_id).lower())
+    return {"day": day, "timezone": tz,
+            "cashiers": [dict(r.to_dict(), name=staff.get(r.staff_id, {}).get("name", "")) for r in rows],
+            "totals": model.totals(day, rows).to_dict() | {"staff_id": None}}
