@@ -524,6 +524,10 @@ class FakePrinter:
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is not None:
+            try:
+                server.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() on Linux at once
+            except OSError:
+                pass
             server.close()
         if self._thread is not None:
             self._thread.join(5)
