@@ -96,23 +96,19 @@ class Raster:
         return ImageChops.invert(self.to_ink_image())
 
 
-def binarize(grey: Image.Image, threshold: int, dither: str) -> Image.Image:
+def binarize(grey: Image.Image, threshold: int, dither: str, photo_mask: Image.Image | None = None) -> Image.Image:
     """Greyscale (mode "L", 0 = black) to an ink image (mode "1", set = ink).
 
     ``dither`` is ``never`` (threshold everything), ``always`` (Floyd-Steinberg everything) or
-    ``auto`` (Floyd-Steinberg only in continuous-tone tiles; see the module docstring).
+    ``auto`` (Floyd-Steinberg where ``photo_mask`` is set, threshold elsewhere; see
+    :func:`continuous_tone_mask`).
     """
-    if grey.mode != "L":
-        grey = grey.convert("L")
     if dither == "always":
         return _dither(grey)
     ink = grey.point([255 if v < threshold else 0 for v in range(256)], "1")
-    if dither == "never":
+    if dither == "never" or photo_mask is None:
         return ink
-    mask = continuous_tone_mask(grey)
-    if mask is None:
-        return ink
-    return Image.composite(_dither(grey), ink, mask)
+    return Image.composite(_dither(grey), ink, photo_mask)
 
 
 def _dither(grey: Image.Image) -> Image.Image:
@@ -120,21 +116,30 @@ def _dither(grey: Image.Image) -> Image.Image:
     return ImageOps.invert(grey).convert("1")
 
 
-def continuous_tone_mask(grey: Image.Image) -> Image.Image | None:
-    """Mode "1" mask of the tiles that look like photos or gradients, or None when none do."""
-    mid = grey.point(_MID_LUT)
-    if mid.getbbox() is None:
+def continuous_tone_mask(grey: Image.Image, scale: int = 1) -> Image.Image | None:
+    """Mode "1" mask of the tiles that look like photos or gradients, or None when none do.
+
+    ``grey`` may be a ``scale``-times supersampled render, analysed in ``TILE * scale`` pixel
+    tiles *before* averaging (where black text is still pure black, so text tiles drop out at
+    the first test); the mask comes back at print resolution, the size of ``grey.reduce(scale)``.
+    """
+    if not any(grey.histogram()[_MID_LOW + 1 : _MID_HIGH]):
         return None  # the common receipt: pure black and white, nothing to decide
-    # Only tiles that contain a mid-grey pixel at all are worth a histogram.
-    coverage = mid.reduce(TILE)
-    cols, rows = coverage.size
+    tile = TILE * scale
+    mid = grey.point(_MID_LUT)
+    # Only tiles that contain a mid-grey pixel at all are worth a histogram; look only inside
+    # the (tile-aligned) box around them, usually a logo or photo far smaller than the page.
+    left, top, right, bottom = mid.getbbox()  # type: ignore[misc]
+    left, top = left // tile * tile, top // tile * tile
+    coverage = mid.crop((left, top, right, bottom)).reduce(tile)
+    cols, rows = -(-grey.width // tile), -(-grey.height // tile)
     tiles = Image.new("1", (cols, rows), 0)
     found = False
     for index, value in enumerate(coverage.tobytes()):
         if not value:
             continue
-        x, y = index % cols, index // cols
-        box = (x * TILE, y * TILE, min(grey.width, (x + 1) * TILE), min(grey.height, (y + 1) * TILE))
+        x, y = left // tile + index % coverage.width, top // tile + index // coverage.width
+        box = (x * tile, y * tile, min(grey.width, (x + 1) * tile), min(grey.height, (y + 1) * tile))
         histogram = grey.crop(box).histogram()
         levels = sum(1 for level in range(_MID_LOW + 1, _MID_HIGH) if histogram[level])
         if levels >= PHOTO_MIN_LEVELS:
@@ -142,19 +147,23 @@ def continuous_tone_mask(grey: Image.Image) -> Image.Image | None:
             found = True
     if not found:
         return None
-    return tiles.resize((cols * TILE, rows * TILE), Image.NEAREST).crop((0, 0, grey.width, grey.height))
+    size = (-(-grey.width // scale), -(-grey.height // scale))
+    return tiles.resize((cols * TILE, rows * TILE), Image.NEAREST).crop((0, 0, *size))
 
 
-def centre_to_width(image: Image.Image, width: int, page_width: float, page_height: float) -> Image.Image:
-    """Crop or pad (white) a rendered page to exactly ``width`` columns around the centre of the
-    page; ``page_width``/``page_height`` are its exact size in pixels."""
+def centre_to_width(
+    image: Image.Image, width: int, page_width: float, page_height: float, fill: int = 255
+) -> Image.Image:
+    """Crop or pad (with ``fill``, white by default) a rendered page to exactly ``width``
+    columns around the centre of the page; ``page_width``/``page_height`` are its exact size
+    in pixels."""
     # The bitmap is rounded up from the page size; the extra edge row/column holds only the
     # overhang of fills that touch the page edge.
     page = image.crop((0, 0, round(page_width), round(page_height)))
     offset = round((page_width - width) / 2)
     if offset == 0 and page.width == width:
         return page
-    canvas = Image.new(image.mode, (width, page.height), 255)
+    canvas = Image.new(image.mode, (width, page.height), fill)
     canvas.paste(page, (-offset, 0))
     return canvas
 
@@ -168,10 +177,16 @@ def page_scale(width_pt: float, profile: Profile) -> float:
 
 
 def raster_from_greyscale(grey: Image.Image, profile: Profile) -> Raster:
-    """Binarize a greyscale image ``width_dots`` wide per the profile and trim its blank tail."""
+    """A raster from an image drawn at print resolution (mode "L", ``width_dots`` wide)."""
+    photo_mask = continuous_tone_mask(grey) if profile.dither == "auto" else None
+    return _to_raster(grey, photo_mask, profile)
+
+
+def _to_raster(grey: Image.Image, photo_mask: Image.Image | None, profile: Profile) -> Raster:
+    """Binarize per the profile and trim the blank tail."""
     if grey.width != profile.width_dots:
         raise ValueError(f"image is {grey.width} dots wide, profile {profile.name!r} prints {profile.width_dots}")
-    ink = binarize(grey, profile.threshold, profile.dither)
+    ink = binarize(grey, profile.threshold, profile.dither, photo_mask)
     if profile.trim_tail:
         bbox = ink.getbbox()
         ink = ink.crop((0, 0, ink.width, bbox[3] if bbox else 0))
@@ -224,11 +239,16 @@ def _render_page(document: "pdfium.PdfDocument", index: int, profile: Profile) -
         except pdfium.PdfiumError as exc:
             raise PdfError(f"cannot render page {index + 1}: {exc}") from exc
         try:
-            # to_pil() shares the bitmap's buffer; reduce() makes a new image before it closes.
-            grey = bitmap.to_pil().reduce(SUPERSAMPLE)
+            # to_pil() shares the bitmap's buffer; reduce()/point() make new images before it closes.
+            render = bitmap.to_pil()
+            photo_mask = continuous_tone_mask(render, SUPERSAMPLE) if profile.dither == "auto" else None
+            grey = render.reduce(SUPERSAMPLE)
         finally:
             bitmap.close()
-        grey = centre_to_width(grey, profile.width_dots, width_pt * scale, height_pt * scale)
-        return raster_from_greyscale(grey, profile)
+        size = (profile.width_dots, width_pt * scale, height_pt * scale)
+        grey = centre_to_width(grey, *size)
+        if photo_mask is not None:
+            photo_mask = centre_to_width(photo_mask, *size, fill=0)
+        return _to_raster(grey, photo_mask, profile)
     finally:
         page.close()

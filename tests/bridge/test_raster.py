@@ -128,7 +128,7 @@ def test_only_continuous_tone_tiles_are_dithered() -> None:
     assert mask is not None
     left, top, right, bottom = mask.getbbox()
     assert (left, top) == (288, 96) and right >= 500 and bottom >= 220  # tiles around the gradient only
-    auto = binarize(grey, 128, "auto")
+    auto = binarize(grey, 128, "auto", mask)
     threshold = binarize(grey, 128, "never")
     dithered = binarize(grey, 128, "always")
     above_photo = (0, 0, 576, 96)
@@ -153,6 +153,12 @@ def test_pure_black_and_white_pages_skip_the_tile_analysis() -> None:
     image = Image.new("L", (64, 64), 255)
     ImageDraw.Draw(image).rectangle((5, 5, 30, 30), fill=0)
     assert continuous_tone_mask(image) is None
+
+
+def test_supersampled_analysis_returns_a_print_resolution_mask() -> None:
+    grey = _synthetic_page()
+    double = grey.resize((grey.width * 2, grey.height * 2), Image.NEAREST)
+    assert continuous_tone_mask(double, scale=2).tobytes() == continuous_tone_mask(grey).tobytes()
 
 
 @pytest.mark.parametrize(
