@@ -2,7 +2,7 @@
 from chalice import ConvertToMiddleware
 
 from chalicelib.catalog.routes import bp as catalog
-from chalicelib.core import health, web
+from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger
 from chalicelib.inventory import service as _inventory_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.notify.events import bp as notify_events
@@ -20,6 +20,6 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
 web.set_authenticator(staff_service.authenticate)
 
-for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events,
+for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
                   *dev_blueprints()):
     app.register_blueprint(blueprint)

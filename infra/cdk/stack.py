@@ -2,6 +2,7 @@
 (API + event handlers) and the kiosk PWA behind CloudFront on the same origin as ``/api``."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -57,6 +58,12 @@ class SambungStack(cdk.Stack):
             for gsi in create.get("GlobalSecondaryIndexes", []):
                 table.add_global_secondary_index(index_name=gsi["IndexName"], **_keys(create, gsi["KeySchema"]))
             tables[spec["name"]] = table
+
+        # Stream ARNs go to the app through the environment before Chalice packages it: app.py reads
+        # SAMBUNG_<TABLE>_STREAM_ARN in its on_dynamodb_record decorators (a CDK token resolved at deploy).
+        for name, table in tables.items():
+            if table.table_stream_arn:
+                os.environ[f"SAMBUNG_{name.upper()}_STREAM_ARN"] = table.table_stream_arn
 
         files = s3.Bucket(
             self, "Files", bucket_name=None, encryption=s3.BucketEncryption.S3_MANAGED,
