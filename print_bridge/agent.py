@@ -39,7 +39,7 @@ from .transports import PrinterUnavailable, PrintInterrupted, Timeouts, Transpor
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
-EXIT_API_UNREACHABLE = 2
+EXIT_CLOUD_ERROR = 4
 EXIT_UNAUTHORIZED = 3
 
 
@@ -134,7 +134,7 @@ class Agent:
             except ApiUnreachable as exc:
                 if once:
                     log.error("cloud unreachable: %s", exc)
-                    return EXIT_API_UNREACHABLE
+                    return EXIT_CLOUD_ERROR
                 delay = self.api_backoff.next_delay()
                 log.warning("cloud unreachable (%s); retrying in %.1f s", exc, delay)
                 self._wait(delay)
@@ -147,12 +147,12 @@ class Agent:
                     self._wait(self.api_backoff.next_delay())
                 continue
             except ApiError as exc:
-                if exc.status in (401, 403):
+                if _unauthorized(exc):
                     log.error("the cloud rejected this bridge's credential (%s); pair it again", exc)
                     return EXIT_UNAUTHORIZED
                 log.error("cloud refused the request: %s", exc)
                 if once:
-                    return EXIT_API_UNREACHABLE
+                    return EXIT_CLOUD_ERROR
                 self._wait(self.api_backoff.next_delay())
                 continue
             self.api_backoff.reset()
@@ -247,18 +247,22 @@ class Agent:
     # -- acknowledgements -------------------------------------------------------------------
 
     def _deliver_ack(self, job_id: str, entry: Entry) -> None:
-        """Acknowledge now if the cloud is reachable; otherwise the journal keeps it owed."""
+        """Acknowledge now if the cloud takes it; otherwise the journal keeps it owed and the
+        loop retries (and stops on a revoked credential at its next claim)."""
         try:
             self._ack(job_id, entry)
-        except ApiUnreachable as exc:
+        except (ApiUnreachable, ApiError) as exc:
             log.warning("job %s: acknowledgement not delivered (%s); will retry", job_id, exc)
 
     def _ack(self, job_id: str, entry: Entry) -> None:
+        """Send one acknowledgement. Raises only when it should be tried again later."""
         try:
             self.api.ack(job_id, entry.state, entry.reason if entry.state == "failed" else None)
         except LeaseLost:
             log.warning("job %s: lease lost before the acknowledgement; it will not be printed again here", job_id)
         except ApiError as exc:
+            if _unauthorized(exc):
+                raise
             log.error("job %s: cloud refused the acknowledgement: %s", job_id, exc)
         self.journal.record(job_id, "acked")
 
@@ -334,3 +338,7 @@ class Agent:
 
 
 _INTERRUPTED = "the bridge stopped while sending this job; check the printer before reprinting"
+
+
+def _unauthorized(exc: ApiError) -> bool:
+    return exc.status in (401, 403)

@@ -10,7 +10,7 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from infra.local.fake_printer import FakePrinter
-from print_bridge.agent import EXIT_API_UNREACHABLE, EXIT_UNAUTHORIZED, Agent, AgentSettings, Backoff
+from print_bridge.agent import EXIT_CLOUD_ERROR, EXIT_UNAUTHORIZED, Agent, AgentSettings, Backoff
 from print_bridge.api import ApiClient
 from print_bridge.config import BridgeConfig, PrinterSetup
 from print_bridge.journal import Journal
@@ -222,7 +222,7 @@ def test_undelivered_ack_is_retried_from_the_journal_after_a_restart(
     cloud.fail("POST", f"/api/print/jobs/{job}/ack", 503, times=2)
     token = cloud.issue_token()
     agent = make_agent(tmp_path, cloud.url, token, both_roles(printer))
-    assert agent.run(once=True) == EXIT_API_UNREACHABLE  # printed, but the cloud is failing
+    assert agent.run(once=True) == EXIT_CLOUD_ERROR  # printed, but the cloud is failing
     assert cloud.jobs[job].state == "leased"
 
     cloud.advance(61)  # the lease has run out too; the job would be offered again
@@ -360,6 +360,14 @@ def test_backoff_resets_once_the_cloud_answers(tmp_path: Path, cloud: CloudPeer)
     assert stop.waits == [1, 2, 4, 2.0, 2.0, 2.0]
 
 
-def test_revoked_credential_stops_the_agent(tmp_path: Path, cloud: CloudPeer) -> None:
-    agent = make_agent(tmp_path, cloud.url, "revoked", {"receipt": ("tcp://127.0.0.1:1", "escpos-80")})
+def test_revoked_credential_stops_the_agent_and_keeps_owed_acks(
+    tmp_path: Path, cloud: CloudPeer, printer: FakePrinter, receipt_pdf: bytes
+) -> None:
+    job = cloud.add_job(receipt_pdf)
+    token = cloud.issue_token()
+    agent = make_agent(tmp_path, cloud.url, token, both_roles(printer))
+    cloud.fail("POST", f"/api/print/jobs/{job}/ack", 503, times=2)
+    assert agent.run(once=True) == EXIT_CLOUD_ERROR  # printed; the acknowledgement not delivered
+    cloud.tokens.discard(token)  # the admin revokes the station
     assert agent.run() == EXIT_UNAUTHORIZED
+    assert [job_id for job_id, _ in agent.journal.unacked()] == [job]

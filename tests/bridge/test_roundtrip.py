@@ -113,3 +113,21 @@ def test_z64_with_a_bad_crc_is_rejected_like_a_zebra(printer: FakePrinter) -> No
 def test_unknown_escpos_command_is_reported_not_guessed(printer: FakePrinter) -> None:
     job = _send(printer, b"\x1b@\x1b\x99\x00", ESCPOS_80, query_status=False)
     assert "unsupported command" in job.error
+
+
+def test_fake_printer_reads_b64_and_double_density_images(printer: FakePrinter) -> None:
+    import base64
+    import binascii
+
+    rows = b"\xff\x00\x00\xff"  # 16x2: left half ink on row 0, right half on row 1
+    encoded = base64.b64encode(rows).decode()
+    crc = binascii.crc_hqx(encoded.encode(), 0)
+    zpl_job = f"^XA^FO0,0^GFA,4,4,2,:B64:{encoded}:{crc:04X}^FS^XZ".encode()
+    image = _send(printer, zpl_job, ZPL).pages[0].image.convert("L")
+    assert image.size == (16, 2) and image.getpixel((0, 0)) == 0 and image.getpixel((15, 0)) == 255
+
+    # GS v 0 with m=3: every dot printed 2x2.
+    escpos_job = b"\x1b@\x1dv0\x03\x01\x00\x01\x00\x80"
+    image = _send(printer, escpos_job, ESCPOS_80, query_status=False).pages[0].image.convert("L")
+    assert image.size == (16, 2)
+    assert [image.getpixel((x, y)) for y in (0, 1) for x in (0, 1, 2)] == [0, 0, 255, 0, 0, 255]
