@@ -57,6 +57,9 @@ def test_activation_link_works_once(api, cashier, registered, demo, clock):
     _, effects = complete_order(demo, sid, "o_first", 50_000)
     assert effects == ["msg-receipt#o_first", "msg-activation#o_first"]
     assert OutboxItem.get("msg-activation#o_first").payload["to"] == "+6281234567890"
+    assert OutboxItem.get("msg-receipt#o_first").payload["params"] == {
+        "name": "Budi", "store": "Toko Demo", "order_no": "2311-first", "amount": "Rp50.000",
+        "receipt_url": "http://127.0.0.1:8000/receipt.html#r-o_first", "points": "5", "balance": "5"}
     token = _token_from("msg-activation#o_first")
 
     info = api.get(f"/shoppers/activation/{token}")
