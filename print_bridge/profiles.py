@@ -113,10 +113,7 @@ class Profile:
         missing = [f for f in ("name", "role", "language", "width_dots") if f not in values]
         if missing:
             raise ProfileError(f"profile {data.get('name')!r}: missing {', '.join(missing)}")
-        try:
-            return cls(**values)
-        except TypeError as exc:  # wrong value types surface here as well as in _validate
-            raise ProfileError(f"profile {data.get('name')!r}: {exc}") from exc
+        return cls(**values)
 
 
 def _validate(p: Profile) -> None:

@@ -19,13 +19,14 @@ Rendering choices (see the printing notes in the shared reference):
   that is where the paper sits. A narrower page (a 58 mm receipt on an 80 mm printer) is
   centred. Only a page wider than that (an A4 sheet sent to a receipt printer) is scaled down to
   fit ``width_dots``, the one case where exact bars cannot be kept.
-* Dithering is decided per 32x32-dot tile: with anti-aliasing off, vector content (text,
-  barcodes, rules, flat or coloured fills) has only a handful of grey levels per tile (its
-  colours and their 2x2 edge mixes), while photos and gradients have dozens. Tiles with at
-  least ``PHOTO_MIN_LEVELS`` distinct mid-grey levels get Floyd-Steinberg dither; everything else is thresholded at the profile's threshold,
-  so grey or coloured text stays solid. Per-tile rather than per-page because a receipt with a
-  logo photo still has text that must stay sharp; per-tile rather than per-PDF-image-object
-  because it needs no knowledge of the PDF's structure (nested forms, shadings, inline images).
+* Dithering is decided per 32x32-dot tile, on the 2x render before averaging: there vector
+  content (text, barcodes, rules, flat or coloured fills) has only its own few colours per
+  tile, while photos and gradients have dozens of grey levels. Tiles with at least
+  ``PHOTO_MIN_LEVELS`` distinct mid-grey levels get Floyd-Steinberg dither; everything else is
+  thresholded at the profile's threshold, so grey or coloured text stays solid. Per tile rather
+  than per page because a receipt with a photo still has text that must stay sharp; per tile
+  rather than per PDF image object because it needs no knowledge of the PDF's structure
+  (nested forms, shadings, inline images).
 * Blank rows at the bottom are trimmed so a tall receipt template does not waste paper.
 
 pdfium is not thread-safe, so every call into it is serialised by one module lock.

@@ -151,16 +151,22 @@ class TcpTransport:
                     after = self._status(sock)
                 except OSError:
                     after = None  # the job went out; a status we cannot read is no reason to fail it
-            _close_gracefully(sock, self.timeouts.status)
+            _close_gracefully(sock)
         return SendResult(before, after)
 
 
-def _close_gracefully(sock: socket.socket, timeout: float) -> None:
-    """Half-close and drain, so the printer sees a clean end of job rather than a reset that
-    could make it drop the data still in its buffer."""
+# Some printers close their side as soon as they see our end of job, others wait for us: a
+# short drain covers the first kind without costing the second kind more than this.
+_DRAIN_SECONDS = 0.2
+
+
+def _close_gracefully(sock: socket.socket) -> None:
+    """Half-close and drain, so the printer sees a clean end of job: closing with unread bytes
+    (a late status answer) in our buffer would send a reset, and a reset can make a printer
+    drop data it has not printed yet."""
     try:
         sock.shutdown(socket.SHUT_WR)
-        sock.settimeout(timeout)
+        sock.settimeout(_DRAIN_SECONDS)
         while sock.recv(4096):
             pass
     except OSError:
