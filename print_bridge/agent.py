@@ -322,7 +322,7 @@ class Agent:
             try:
                 self.refresh_station()
                 table = self.config.profile_table()
-            except (ApiUnreachable, ApiError) as exc:
+            except (ApiUnreachable, ApiError, ProfileError) as exc:
                 log.warning("could not refresh the station's profiles: %s", exc)
         return get_profile(name, table)
 

@@ -67,8 +67,8 @@ def cmd_pair(args: argparse.Namespace) -> int:
     api.token = config.device_token
     try:
         config.apply_station(api.station())
-    except (ApiUnreachable, ApiError) as exc:
-        log.warning("paired, but the station's printer settings could not be fetched yet: %s", exc)
+    except (ApiUnreachable, ApiError, ProfileError) as exc:
+        log.warning("paired, but the station's printer settings could not be used yet: %s", exc)
     config.save()
     print(f"Paired with {config.store_name or config.store_id} as {args.name!r}; config saved to {config.path}")
     for role, setup in sorted(config.printers.items()):
@@ -101,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     agent = Agent(api, config, Journal(config.journal_path), settings, stop=stop)
     try:
         agent.refresh_station()
-    except (ApiUnreachable, ApiError) as exc:
+    except (ApiUnreachable, ApiError, ProfileError) as exc:
         log.warning("using saved printer settings; station refresh failed: %s", exc)
     roles = [f"{role} -> {s.uri}" for role, s in sorted(config.printers.items()) if s.uri]
     if not roles:

@@ -371,3 +371,15 @@ def test_revoked_credential_stops_the_agent_and_keeps_owed_acks(
     cloud.tokens.discard(token)  # the admin revokes the station
     assert agent.run() == EXIT_UNAUTHORIZED
     assert [job_id for job_id, _ in agent.journal.unacked()] == [job]
+
+
+def test_a_bad_station_profile_does_not_stop_printing(
+    tmp_path: Path, cloud: CloudPeer, printer: FakePrinter, receipt_pdf: bytes
+) -> None:
+    cloud.station_profiles = [{"name": "shop-x", "base": "escpos-80", "language": "pcl"}]
+    odd = cloud.add_job(receipt_pdf, profile="shop-x")
+    fine = cloud.add_job(receipt_pdf, profile="escpos-80")
+    agent = make_agent(tmp_path, cloud.url, cloud.issue_token(), both_roles(printer))
+    assert agent.run(once=True) == 0
+    assert acks(cloud) == [(odd, "failed"), (fine, "printed")]
+    assert "unknown profile 'shop-x'" in cloud.jobs[odd].reason
