@@ -93,6 +93,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.relative_to(RESULTS.parents[2])}")
     args = parser.parse_args()
 
+    load = f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
     receipt = receipt_pdf(height_mm=300, lines=55)
     label = label_pdf()
     cases = [
@@ -136,7 +137,8 @@ def main() -> int:
         "",
         "The peer squeezes the 80 mm receipt page into 576 dots (7.2 dots/mm), which also makes its",
         "barcode modules uneven; ours renders at the head's 8 dots/mm and crops the paper margins.",
-        "The machine is shared with other work, so absolute times wobble; the ratio is what to read.",
+        f"The machine is shared with other work (1-minute load average {load} at the start), so",
+        "absolute times wobble; the ratio is what to read.",
         "Printing itself is bound by the wire and the printer (a 100 KB raster is ~0.01 s on a LAN,",
         "~9 s over 115200-baud serial), not by this conversion.",
         "",
