@@ -225,6 +225,45 @@ def assign_fingerprints(lines: Sequence[StatementLine]) -> tuple[StatementLine, 
     return tuple(out)
 
 
+# A PEND row is posted within one working day (reference §1.1 A); a long weekend stretches that.
+PENDING_SETTLES_WITHIN_DAYS = 5
+
+
+def pending_settlements(
+    pending: Iterable[StatementLine], posted: Iterable[StatementLine]
+) -> list[tuple[StatementLine, StatementLine]]:
+    """Pair stored ``PEND`` rows with the posted rows that settle them, so the same money is not
+    kept twice once a later export shows it posted (the PEND row's fingerprint cannot match: it
+    has no date and no balance).
+
+    A posted row settles a PEND row with the same bank, account, direction and exact amount, posted
+    from the day before its date hint up to :data:`PENDING_SETTLES_WITHIN_DAYS` after it (any day
+    when the PEND row has no hint). An identical description is preferred, then the earliest row.
+    Each row is used once; PEND rows are served in the order given, so twins pair off one by one.
+    """
+    candidates: dict[tuple[str, str, str, int], list[StatementLine]] = defaultdict(list)
+    for line in posted:
+        if not line.pending:
+            candidates[(line.bank.upper(), line.account, line.direction, line.amount_exact_sen)].append(line)
+    pairs, used = [], set()
+    for pend in pending:
+        if not pend.pending:
+            continue
+        hint = date.fromisoformat(pend.date_hint) if pend.date_hint else None
+        options = [
+            line
+            for line in candidates.get((pend.bank.upper(), pend.account, pend.direction, pend.amount_exact_sen), ())
+            if line.fingerprint not in used
+            and (hint is None or -1 <= (date.fromisoformat(line.posted_date) - hint).days <= PENDING_SETTLES_WITHIN_DAYS)
+        ]
+        if options:
+            wanted = _normalize_description(pend.description)
+            best = min(options, key=lambda l: (_normalize_description(l.description) != wanted, l.posted_date))
+            used.add(best.fingerprint)
+            pairs.append((pend, best))
+    return pairs
+
+
 # --------------------------------------------------------------------------------------------------
 # validation
 
@@ -380,7 +419,12 @@ class ReviewReason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """An order CS may want to match by hand, with the evidence that ranked it."""
+    """An order CS may want to match by hand, with the evidence that ranked it.
+
+    ``signals`` name what scored: ``exact_amount``, ``amount_without_code``, ``order_no`` (its
+    number appears in the description), ``name`` (payer and customer share name words) and
+    ``date`` (the credit falls in, or within a few days of, the payment window).
+    """
 
     order_id: str
     order_no: str
@@ -417,9 +461,9 @@ SCORE_ORDER_NO = 40
 SCORE_AMOUNT_WITHOUT_CODE = 30
 SCORE_NAME = 25  # times the share of the customer's name tokens found
 SCORE_DATE = 10  # inside the payment window; minus 2 per day outside
-# A name token shared by more orders than this is too common to find candidates with (it still
-# scores); this bounds the work per row, so matching stays linear in the number of rows.
-NAME_POSTING_CAP = 64
+# A name token (or pair of tokens) shared by more orders than this on one account is too common to
+# find candidates with (it still scores). This bounds the work per row, so matching stays linear.
+NAME_POSTING_CAP = 16
 
 _NAME_STOPWORDS = frozenset(
     "BPK BAPAK IBU SDR SDRI TN NY NN MR MRS MS PT CV UD TOKO DAN".split()
@@ -432,11 +476,14 @@ _BANK_WORDS = frozenset(
 )
 _DESCRIPTION_NOISE = re.compile(r"\d+[.,]\d{2}|\S*/\S*|ESB:\S+")
 _ALNUM = re.compile(r"[0-9A-Z]+")
+_NAME_WORD = re.compile(r"[A-Z]{2,}")
+_DIGIT = re.compile(r"\d")
+_TRAILING_DIGITS = re.compile(r"\d{4,}$")
 
 
 def name_tokens(text: str | None) -> tuple[str, ...]:
     """Upper-case alphabetic words of a name, without titles (``IBU``, ``BPK``) or company forms."""
-    tokens = re.findall(r"[A-Z]{2,}", (text or "").upper())
+    tokens = _NAME_WORD.findall((text or "").upper())
     return tuple(dict.fromkeys(t for t in tokens if t not in _NAME_STOPWORDS))
 
 
@@ -447,11 +494,17 @@ def _payer_tokens(line: StatementLine) -> tuple[str, ...]:
     return tuple(w for w in words if len(w) >= 3 and w not in _BANK_WORDS)
 
 
+def _name_keys(tokens: Sequence[str]) -> list[str]:
+    """Single tokens and unordered pairs: ``SITI`` is common, ``SITI+RAHMAWATI`` rarely is."""
+    pairs = {"+".join(sorted((a, b))) for i, a in enumerate(tokens) for b in tokens[i + 1 :]}
+    return [*tokens, *pairs]
+
+
 def _order_no_keys(order_no: str) -> set[str]:
     """Ways an order number shows up in a transfer remark: ``BO-1043`` as ``BO1043`` or ``1043``."""
     upper = order_no.upper()
     keys = {"".join(_ALNUM.findall(upper))}
-    digits = "".join(re.findall(r"\d", upper))
+    digits = "".join(_DIGIT.findall(upper))
     if len(digits) >= 4:
         keys.add(digits)
     return {k for k in keys if len(k) >= 4}
@@ -464,7 +517,7 @@ def _description_keys(description: str) -> set[str]:
     for i in range(len(tokens)):
         for j in range(i + 1, min(i + 3, len(tokens)) + 1):
             keys.add("".join(tokens[i:j]))
-        trailing = re.search(r"\d{4,}$", tokens[i])
+        trailing = _TRAILING_DIGITS.search(tokens[i])
         if trailing:
             keys.add(trailing.group())
     return {k for k in keys if len(k) >= 4}
@@ -491,8 +544,8 @@ class OrderIndex:
                 self.by_order_no[key].append(order)
             tokens = name_tokens(order.customer_name)
             self._tokens[order.order_id] = tokens
-            for token in tokens:
-                self.by_name[(order.account, token)].append(order)
+            for key in _name_keys(tokens[:4]):
+                self.by_name[(order.account, key)].append(order)
 
     def customer_tokens(self, order: MatchCandidate) -> tuple[str, ...]:
         cached = self._tokens.get(order.order_id)
@@ -506,12 +559,13 @@ class OrderIndex:
         return self.by_amount.get((account, amount), [])
 
     def name_candidates(self, account: str, tokens: Sequence[str]) -> list[MatchCandidate]:
-        """Orders sharing the rarest usable name token (two rarest, for a little recall)."""
-        postings = sorted(
-            (lst for lst in (self.by_name.get((account, t)) for t in tokens) if lst and len(lst) <= NAME_POSTING_CAP),
-            key=len,
-        )
-        return [order for lst in postings[:2] for order in lst]
+        """Orders on the account sharing a rare name token or a pair of tokens with the payer."""
+        found: list[MatchCandidate] = []
+        for key in _name_keys(tokens[:4]):
+            postings = self.by_name.get((account, key))
+            if postings and len(postings) <= NAME_POSTING_CAP:
+                found.extend(postings)
+        return found
 
 
 class _Timeline:
@@ -622,11 +676,25 @@ class _Matcher:
             for order in pool:
                 candidates.setdefault(order.order_id, order)
         span = self.timeline.span(line)
-        scored = [self._score(line, order, description_keys, payer, span) for order in candidates.values()]
-        scored.sort(key=lambda s: (-s.score, s.order_id))
-        return tuple(scored[: self.max_suggestions])
+        payer_set = frozenset(payer)
+        # BCA cuts names at ~18 characters, so the payer's last word may be the start of a longer one.
+        truncated = payer[-1] if payer and len(payer[-1]) >= 4 else None
+        scored = [self._score(line, order, description_keys, payer_set, truncated, span) for order in candidates.values()]
+        scored.sort(key=lambda s: (-s[0], s[1].order_id))
+        return tuple(
+            Suggestion(order.order_id, order.order_no, order.status, order.amount_due, score, signals)
+            for score, order, signals in scored[: self.max_suggestions]
+        )
 
-    def _score(self, line, order, description_keys, payer, span) -> Suggestion:
+    def _score(
+        self,
+        line: StatementLine,
+        order: MatchCandidate,
+        description_keys: set[str],
+        payer: frozenset[str],
+        truncated: str | None,
+        span: tuple[int, int] | None,
+    ) -> tuple[int, MatchCandidate, tuple[str, ...]]:
         score, signals = 0, []
         if order.amount_due == line.amount and not line.amount_sen:
             score += SCORE_EXACT_AMOUNT
@@ -639,8 +707,9 @@ class _Matcher:
             signals.append("order_no")
         customer = self.index.customer_tokens(order)
         if customer and payer:
-            # BCA truncates names (~18 chars), so a payer token may be a prefix of the customer's.
-            found = sum(1 for c in customer if any(p == c or (len(p) >= 4 and c.startswith(p)) for p in payer))
+            found = len(payer.intersection(customer))
+            if truncated and truncated not in customer:
+                found += any(c.startswith(truncated) for c in customer if c not in payer)
             if found:
                 score += round(SCORE_NAME * found / len(customer))
                 signals.append("name")
@@ -649,7 +718,7 @@ class _Matcher:
             if points > 0:
                 score += points
                 signals.append("date")
-        return Suggestion(order.order_id, order.order_no, order.status, order.amount_due, score, tuple(signals))
+        return score, order, tuple(signals)
 
 
 def match_lines(

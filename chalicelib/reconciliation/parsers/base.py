@@ -79,7 +79,7 @@ def clean(cell: str) -> str:
     return value[1:].strip() if value.startswith("'") else value
 
 
-def label(cell: str) -> str:
+def normal_label(cell: str) -> str:
     """A header or label cell, compared case- and spacing-insensitively."""
     return " ".join(clean(cell).casefold().split())
 
@@ -99,7 +99,7 @@ class Record:
     @property
     def labels(self) -> tuple[str, ...]:
         """Normalised cells without trailing empties (exports differ in trailing delimiters)."""
-        cells = [label(c) for c in self.cells]
+        cells = [normal_label(c) for c in self.cells]
         while cells and not cells[-1]:
             cells.pop()
         return tuple(cells)
@@ -435,7 +435,7 @@ def row_account(record: Record, text: str, current: str) -> str:
 
 def require_idr(currency: str | None) -> None:
     """Only rupiah accounts: a USD statement's cents would be read as rupiah."""
-    if currency and label(currency) not in ("idr", "rp", "rupiah"):
+    if currency and normal_label(currency) not in ("idr", "rp", "rupiah"):
         raise StatementFormatError(
             f"Mata uang rekening {currency!r}; hanya rekening Rupiah (IDR) yang didukung.",
             code="statement_currency",

@@ -30,7 +30,7 @@ from .base import (
     clean,
     detect_number_style,
     fail,
-    label,
+    normal_label,
     locate,
     make_line,
     money,
@@ -63,7 +63,7 @@ def _is_header(record: Record) -> bool:
 def _label_value(cell: str) -> tuple[str, str] | None:
     """``"Saldo Awal : 21,912,192.00"`` -> ``("saldo awal", "21,912,192.00")``."""
     name, colon, value = clean(cell).partition(":")
-    return (label(name), value.strip()) if colon else None
+    return (normal_label(name), value.strip()) if colon else None
 
 
 class BcaBisnisParser(StatementParser):

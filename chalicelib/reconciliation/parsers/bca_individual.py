@@ -32,7 +32,7 @@ from .base import (
     clean,
     detect_number_style,
     fail,
-    label,
+    normal_label,
     locate,
     make_line,
     money,
@@ -80,7 +80,7 @@ def _is_header(record: Record) -> bool:
 def _key_value(record: Record) -> tuple[str, str] | None:
     """``<label>,=,<value>`` lines of the preamble and the footer."""
     if len(record.cells) >= 3 and clean(record.cells[1]) == "=":
-        return label(record.cells[0]), clean(record.cells[2])
+        return normal_label(record.cells[0]), clean(record.cells[2])
     return None
 
 

@@ -22,7 +22,7 @@ from .base import (
     clean,
     detect_number_style,
     fail,
-    label,
+    normal_label,
     locate,
     make_line,
     money,
@@ -118,7 +118,7 @@ class GenericCsvParser(StatementParser):
     def _layout(self, text: str) -> tuple[str, list[Record], dict[Column, int]]:
         """``(delimiter, data records, column -> index)``; ``ValueError`` if the mapping does not fit."""
         mapping = self.mapping
-        names = {label(c) for c in mapping.columns() if isinstance(c, str)}
+        names = {normal_label(c) for c in mapping.columns() if isinstance(c, str)}
         if mapping.has_header:
 
             def is_header(record: Record) -> bool:
@@ -130,7 +130,7 @@ class GenericCsvParser(StatementParser):
             delimiter, header_at = found
             records = read_records(text, delimiter)
             header = records[header_at].labels
-            index = {c: (header.index(label(c)) if isinstance(c, str) else c) for c in mapping.columns()}
+            index = {c: (header.index(normal_label(c)) if isinstance(c, str) else c) for c in mapping.columns()}
             body = records[header_at + 1 :]
         else:
             delimiter = mapping.delimiter or _sniff(text, mapping)
@@ -140,12 +140,12 @@ class GenericCsvParser(StatementParser):
             raise ValueError("delimiter differs")
         rows = []
         for record in body:
-            first = label(record.cell(0))
+            first = normal_label(record.cell(0))
             if record.blank:
                 if rows:
                     break
                 continue
-            if any(first.startswith(label(s)) for s in mapping.stop_at):
+            if any(first.startswith(normal_label(s)) for s in mapping.stop_at):
                 break
             rows.append(record)
         if rows and max(index.values()) >= len(rows[0].cells):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chalicelib.reconciliation.model import assign_fingerprints, dedupe_key
+from chalicelib.reconciliation.model import assign_fingerprints, dedupe_key, pending_settlements
 from chalicelib.reconciliation.parsers import parse_statement
 
 from .samples import RECEIVED_ON, parse_fixture, read_fixture
@@ -135,3 +135,31 @@ def test_assign_fingerprints_numbers_identical_rows_in_file_order():
     a, b, c = assign_fingerprints([line, line, line])
     assert len({a.fingerprint, b.fingerprint, c.fingerprint}) == 3
     assert assign_fingerprints([line])[0].fingerprint == a.fingerprint
+
+
+def parse_bca(rows: list[str]):
+    content = (BCA_PREAMBLE + BCA_HEADER + "\r\n".join(rows) + "\r\n").encode()
+    return parse_statement(content, received_on=RECEIVED_ON).lines
+
+
+PEND_LINA = "'PEND,TRSF E-BANKING CR 1403/FTSCY/WS95051       199999.00                    LINA MARLINA,'0000,199999.00,CR,"
+
+
+def test_a_posted_row_in_a_later_export_settles_the_stored_pend_row():
+    (pend,) = parse_bca([PEND_LINA])
+    later = parse_bca(
+        [
+            "'15/03,TRSF E-BANKING CR 1403/FTSCY/WS95051       100000.00                    LINA MARLINA,'0000,100000.00,CR,100000.00",
+            PEND_LINA.replace("'PEND", "'15/03") + "299999.00",
+        ]
+    )
+    assert pending_settlements([pend], later) == [(pend, later[1])]
+
+
+def test_pend_twins_pair_off_one_by_one_and_a_far_later_row_settles_nothing():
+    twins = parse_bca([PEND_LINA, PEND_LINA])
+    posted_row = PEND_LINA.replace("'PEND", "'14/03")
+    posted = parse_bca([posted_row + "199999.00", posted_row + "399998.00"])
+    assert pending_settlements(twins, posted) == [(twins[0], posted[0]), (twins[1], posted[1])]
+    month_later = parse_bca([PEND_LINA.replace("'PEND", "'14/04") + "199999.00"])
+    assert pending_settlements(twins, month_later) == []

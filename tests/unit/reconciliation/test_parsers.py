@@ -296,6 +296,7 @@ def test_bri_sample_rows_with_fee_sharing_a_sequence_number():
     statement = parse_fixture("bri.csv")
     assert (statement.bank, statement.layout, statement.account) == ("BRI", "bri_estatement", "034101000123456")
     assert statement.opening_balance == 5_000_000
+    assert (statement.period_start, statement.date_range) == (None, ("2025-03-10", "2025-03-13"))
     assert rows(statement) == [
         (2, "2025-03-10", "08:15:22", False, "CR", 150_123, 0, 5_150_123, 0, "SITI RAHMAWATI"),
         (3, "2025-03-10", "09:02:10", False, "CR", 89_250, 0, 5_239_373, 0, "DEWI LESTARI"),
