@@ -85,6 +85,7 @@ class SambungStack(cdk.Stack):
             "lambda_memory_size": 512,
             "environment_variables": env,
         })
+        self._stream_settings(chalice)
         role = chalice.get_role("DefaultRole")
         for table in tables.values():
             table.grant_read_write_data(role)
@@ -121,3 +122,23 @@ class SambungStack(cdk.Stack):
                                          "APIHandler")
         cdk.CfnOutput(self, "KioskUrl", value="https://" + distribution.distribution_domain_name)
         cdk.CfnOutput(self, "FilesBucket", value=files.bucket_name)
+
+    @staticmethod
+    def _stream_settings(chalice: Chalice) -> None:
+        """Chalice cannot express these on stream event sources, so patch the SAM events: report
+        partial batch failures (handlers return Powertools' batchItemFailures), bisect a failing
+        batch, and stop retrying a poison record after a bounded number of attempts."""
+        from chalice.app import DynamoDBEventConfig
+
+        import app as sambung  # noqa: PLC0415 - after the stream ARNs are in the environment
+
+        for source in sambung.app.event_sources:
+            if not isinstance(source, DynamoDBEventConfig):
+                continue
+            logical = "".join(part.capitalize() for part in source.name.split("_"))
+            event = f"Properties.Events.{logical}DynamodbEventSource.Properties"
+            fn = chalice.get_resource(logical)
+            fn.add_override(f"{event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+            fn.add_override(f"{event}.BisectBatchOnFunctionError", True)
+            fn.add_override(f"{event}.MaximumRetryAttempts", 10)
+
