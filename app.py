@@ -5,10 +5,13 @@ from chalicelib.catalog.routes import bp as catalog
 from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger
 from chalicelib.inventory import service as _inventory_effects  # noqa: F401 - registers outbox handlers
+from chalicelib.inventory.events import bp as inventory_events
+from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
 from chalicelib.payments.routes import bp as payment_callbacks
 from chalicelib.sales import receipts as _receipt_effects  # noqa: F401 - registers outbox handlers
+from chalicelib.sales.book_routes import bp as book_orders
 from chalicelib.sales.events import bp as sales_events
 from chalicelib.sales.routes import bp as sales
 from chalicelib.shoppers.routes import bp as shoppers
@@ -21,5 +24,6 @@ app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_s
 web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
+                  inventory, inventory_events, book_orders,
                   *dev_blueprints()):
     app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ TABLE_MODULES = [
     "chalicelib.catalog.repo",
     "chalicelib.inventory.repo",
     "chalicelib.sales.repo",
+    "chalicelib.sales.kode_unik",
     "chalicelib.shoppers.repo",
     "chalicelib.notify.repo",
 ]

@@ -48,3 +48,130 @@ class StockLevel:
     def to_dict(self) -> dict:
         return {"sku": self.sku, "location": self.location, "on_hand": self.on_hand, "reserved": self.reserved,
                 "available": self.available}
+
+
+# ---- holds (stock booked for a chat customer until a payment deadline) ------------------------
+#
+# A hold reserves a book order's lines at one location. It is settled exactly once: released
+# (cancelled or expired, ``reserved -= qty``) or consumed by the sale (``on_hand -= qty`` too).
+#
+#   ACTIVE --cancel--> RELEASED      ACTIVE --deadline--> EXPIRED      ACTIVE --sale--> CONSUMED
+#   ACTIVE --customer pays at the kiosk--> PAYING --sale--> CONSUMED
+#   PAYING --payment abandoned and the (extended) expiry passed--> EXPIRED
+
+HOLD_ACTIVE, HOLD_PAYING = "ACTIVE", "PAYING"
+HOLD_RELEASED, HOLD_EXPIRED, HOLD_CONSUMED = "RELEASED", "EXPIRED", "CONSUMED"
+HOLD_OPEN = frozenset({HOLD_ACTIVE, HOLD_PAYING})
+
+# What the sweeper or the TTL stream does with an open hold whose expiry has passed.
+RELEASE, EXTEND, WAIT = "release", "extend", "wait"
+
+# TTL deletes a hold this long after deadline + grace: the sweeper (every minute) has released it
+# long before, so TTL is garbage collection and the stream handler only a backstop.
+HOLD_TTL_MARGIN_SECONDS = 3600
+# A hold being paid at the kiosk lives at least this long after the QR's own expiry, so the
+# payments sweeper settles the QR (paid, or expired and cancelled at the gateway) first.
+PAYING_BUFFER_SECONDS = 5 * 60
+# A hold whose order is paid waits for the sale to consume it; look again this much later.
+PAID_RECHECK_SECONDS = 10 * 60
+
+
+def hold_counts(status: str, expires_at: int, now: int) -> bool:
+    """Whether a hold still takes stock away from others. An ACTIVE hold stops counting the second
+    its deadline passes, released or not; a PAYING one counts until settled (the customer is at the
+    kiosk with a live QR)."""
+    if status == HOLD_ACTIVE:
+        return expires_at > now
+    return status == HOLD_PAYING
+
+
+def purge_time(expires_at: int, grace_seconds: int) -> int:
+    """The hold's TTL attribute (epoch seconds)."""
+    return expires_at + grace_seconds + HOLD_TTL_MARGIN_SECONDS
+
+
+def paying_until(deadline: int, qr_expires_at: int) -> int:
+    """A hold paid at the kiosk keeps the goods until the later of the booking deadline and the QR."""
+    return max(deadline, qr_expires_at + PAYING_BUFFER_SECONDS)
+
+
+def expiry_decision(order_status: str | None) -> str:
+    """What to do with an open hold past its expiry, given its order's status.
+
+    - the order is paid (or being completed): WAIT, the sale consumes the hold;
+    - a QR is live at the kiosk: EXTEND, the payment decides;
+    - otherwise (still booked, or the kiosk payment ended unpaid, or the order is gone): RELEASE.
+    """
+    from ..sales import model as sales
+
+    if order_status in sales.PAID_STATES:
+        return WAIT
+    if order_status == sales.AWAITING_PAYMENT:
+        return EXTEND
+    return RELEASE
+
+
+def total_lines(lines) -> dict[str, int]:
+    """``[{"sku", "qty"}, ...]`` -> ``{sku: qty}`` with repeated skus added up."""
+    out: dict[str, int] = {}
+    for line in lines:
+        out[line["sku"]] = out.get(line["sku"], 0) + int(line["qty"])
+    return out
+
+
+# ---- drop orders (CS asks the warehouse for goods) --------------------------------------------
+#
+#   REQUESTED --warehouse hands the goods to CS--> HANDED_OVER
+#   REQUESTED --CS or warehouse withdraws it--> CANCELLED
+#   HANDED_OVER --everything scanned back to the warehouse--> CANCELLED (the drop is undone)
+#   HANDED_OVER --part scanned back, the rest stays at CS (sold or booked)--> CLOSED
+
+DROP_REQUESTED, DROP_HANDED_OVER, DROP_CLOSED, DROP_CANCELLED = "REQUESTED", "HANDED_OVER", "CLOSED", "CANCELLED"
+DROP_STATUSES = (DROP_REQUESTED, DROP_HANDED_OVER, DROP_CLOSED, DROP_CANCELLED)
+DROP_LABELS = {DROP_REQUESTED: "Diminta", DROP_HANDED_OVER: "Diserahkan ke CS", DROP_CLOSED: "Selesai",
+               DROP_CANCELLED: "Dibatalkan"}
+MAX_LINES = 40  # each line is two writes (stock + ledger); a transaction takes 100
+
+
+def validate_drop_status(value) -> str:
+    if value not in DROP_STATUSES:
+        raise ValidationError(f"Status harus salah satu dari: {', '.join(DROP_STATUSES)}.", code="invalid_status")
+    return value
+
+
+def return_outcome(handed: dict[str, int], returned: dict[str, int]) -> str:
+    """A return scan closes a drop order: CANCELLED when every item came back, CLOSED otherwise.
+
+    Returning more of an item than was handed over, or an item that was not in the drop, is refused.
+    """
+    extra = sorted(sku for sku in returned if sku not in handed)
+    if extra:
+        raise ValidationError(f"Barang {', '.join(extra)} tidak ada di drop order ini.", code="not_in_drop_order")
+    over = sorted(sku for sku, qty in returned.items() if qty > handed[sku])
+    if over:
+        raise ValidationError(f"Jumlah kembali melebihi yang diserahkan: {', '.join(over)}.", code="return_exceeds_drop")
+    return DROP_CANCELLED if returned == handed else DROP_CLOSED
+
+
+# ---- adjustments (admin: goods received, corrections, counts) ---------------------------------
+
+ADJUST_REASONS = ("receive", "adjust", "count")
+
+
+def adjustment_delta(reason: str, *, delta: int | None, counted: int | None, on_hand: int) -> int:
+    """The on_hand change of one adjustment line.
+
+    ``receive`` adds goods (delta > 0); ``adjust`` corrects either way (delta != 0); ``count`` sets
+    on_hand to what was counted (delta = counted - on_hand; 0 when the count agrees).
+    """
+    if reason not in ADJUST_REASONS:
+        raise ValidationError(f"Alasan harus salah satu dari: {', '.join(ADJUST_REASONS)}.", code="invalid_reason")
+    if reason == "count":
+        if isinstance(counted, bool) or not isinstance(counted, int) or not 0 <= counted <= 1_000_000:
+            raise ValidationError("Hasil hitung harus bilangan bulat 0-1.000.000.", code="invalid_qty")
+        return counted - on_hand
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > 1_000_000:
+        raise ValidationError("Perubahan stok harus bilangan bulat bukan nol.", code="invalid_qty")
+    if reason == "receive" and delta < 0:
+        raise ValidationError("Penerimaan barang harus menambah stok.", code="invalid_qty")
+    return delta

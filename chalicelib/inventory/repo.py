@@ -1,12 +1,18 @@
-"""Stock levels and the stock ledger. Writers add their operations to a caller's transaction so a
-stock change and the business change that caused it commit together."""
+"""Stock levels, the stock ledger, holds and drop orders in DynamoDB. Writers add their operations to
+a caller's transaction so a stock change and the business change that caused it commit together.
+
+Every write to a stock item keeps ``available == on_hand - reserved`` in the same update
+expression. DynamoDB conditions cannot do arithmetic across two attributes, so the invariant the
+business needs, ``on_hand - reserved >= qty``, is checked as ``available >= qty`` on that stored
+attribute: the condition and the change are one atomic step, with no read before it to go stale.
+"""
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.clock import get_clock
-from ..core.db import Table, table_meta
+from ..core.db import JSONAttribute, Table, table_meta
 from .model import StockLevel, stock_key
 
 
@@ -18,6 +24,7 @@ class StockRecord(Table):
     location = UnicodeAttribute()
     on_hand = NumberAttribute(default=0)
     reserved = NumberAttribute(default=0)
+    available = NumberAttribute(default=0)  # on_hand - reserved, maintained by every write below
     updated_at = NumberAttribute()
 
     def level(self) -> StockLevel:
@@ -33,6 +40,15 @@ class LedgerByReference(GlobalSecondaryIndex):
     entry_id = UnicodeAttribute(range_key=True)
 
 
+class LedgerBySku(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_sku"
+        projection = AllProjection()
+
+    store_sku = UnicodeAttribute(hash_key=True)  # "<store>#<sku>"
+    at = NumberAttribute(range_key=True)
+
+
 class StockLedgerEntry(Table):
     """Append-only. ``entry_id`` is derived from the cause (e.g. ``sale#<order>#<sku>#SHOP``), so the
     same movement can never be booked twice."""
@@ -40,6 +56,7 @@ class StockLedgerEntry(Table):
     Meta = table_meta("stock_ledger")
     store_id = UnicodeAttribute(hash_key=True)
     entry_id = UnicodeAttribute(range_key=True)
+    store_sku = UnicodeAttribute()
     sku = UnicodeAttribute()
     location = UnicodeAttribute()
     delta = NumberAttribute()
@@ -47,30 +64,216 @@ class StockLedgerEntry(Table):
     reference = UnicodeAttribute()
     actor = UnicodeAttribute()
     at = NumberAttribute()
+    note = UnicodeAttribute(null=True)
     by_reference = LedgerByReference()
+    by_sku = LedgerBySku()
 
 
 def levels(store_id: str, sku: str | None = None) -> list[StockLevel]:
     cond = StockRecord.key.startswith(f"{sku}#") if sku else None
-    return [r.level() for r in StockRecord.query(store_id, cond)]
+    return [r.level() for r in StockRecord.query(store_id, cond, consistent_read=True)]
+
+
+def records(store_id: str) -> list[StockRecord]:
+    return list(StockRecord.query(store_id, consistent_read=True))
+
+
+def available_at(store_id: str, location: str, skus) -> dict[str, int]:
+    """``{sku: available}`` at one location (consistent reads); skus never stocked there are absent."""
+    keys = [(store_id, stock_key(sku, location)) for sku in dict.fromkeys(skus)]
+    return {r.sku: int(r.available) for r in StockRecord.batch_get(keys, consistent_read=True)}
+
+
+def ledger(store_id: str, sku: str, *, limit: int | None = None, newest_first: bool = True) -> list[StockLedgerEntry]:
+    return list(StockLedgerEntry.by_sku.query(f"{store_id}#{sku}", scan_index_forward=not newest_first, limit=limit))
+
+
+def _stock(store_id: str, sku: str, location: str) -> StockRecord:
+    return StockRecord(store_id=store_id, key=stock_key(sku, location))
 
 
 def move_on_hand(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str,
-                 actor: str, entry_id: str, allow_negative: bool = False) -> None:
+                 actor: str, entry_id: str, allow_negative: bool = False, note: str | None = None,
+                 expect_on_hand: int | None = None) -> None:
     """Change on_hand by ``delta`` and append the ledger entry, in ``tx``.
 
-    Taking stock out requires what stays to cover the reservations (never oversold), unless
-    ``allow_negative`` (a sale at the counter of goods physically in the shopper's hand).
+    Taking stock out requires what stays to cover the reservations (``available >= qty``: never
+    oversold), unless ``allow_negative`` (a sale at the counter of goods physically in the
+    shopper's hand). ``expect_on_hand`` commits only if on_hand is still the value the change was
+    computed from (a stock count).
     """
     now = get_clock().now_s()
-    rec = StockRecord(store_id=store_id, key=stock_key(sku, location))
-    condition = None
-    if delta < 0 and not allow_negative:
-        # on_hand - reserved >= -delta, written as on_hand >= reserved + qty via a precomputed bound is not
-        # expressible in DynamoDB; keep reserved == 0 locations or check through reserve_ops first.
-        condition = StockRecord.on_hand >= -delta
-    tx.update(rec, actions=[StockRecord.on_hand.add(delta), StockRecord.sku.set(sku), StockRecord.location.set(location),
-                            StockRecord.updated_at.set(now)], condition=condition)
-    tx.save(StockLedgerEntry(store_id=store_id, entry_id=entry_id, sku=sku, location=location, delta=delta,
-                             reason=reason, reference=reference, actor=actor, at=now),
+    condition = StockRecord.available >= -delta if delta < 0 and not allow_negative else None
+    if expect_on_hand is not None:
+        same = StockRecord.on_hand == expect_on_hand
+        if expect_on_hand == 0:
+            same = same | StockRecord.on_hand.does_not_exist()
+        condition = same if condition is None else condition & same
+    tx.update(_stock(store_id, sku, location),
+              actions=[StockRecord.on_hand.add(delta), StockRecord.available.add(delta), StockRecord.sku.set(sku),
+                       StockRecord.location.set(location), StockRecord.updated_at.set(now)], condition=condition)
+    _ledger_entry(tx, store_id, sku, location, delta, reason=reason, reference=reference, actor=actor,
+                  entry_id=entry_id, note=note, at=now)
+
+
+def _ledger_entry(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str, actor: str,
+                  entry_id: str, note: str | None, at: int) -> None:
+    tx.save(StockLedgerEntry(store_id=store_id, entry_id=entry_id, store_sku=f"{store_id}#{sku}", sku=sku,
+                             location=location, delta=delta, reason=reason, reference=reference, actor=actor, at=at,
+                             note=note),
             condition=StockLedgerEntry.entry_id.does_not_exist())
+
+
+def reserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:
+    """Book ``qty`` for a hold: only if that many are available right now (the atomic condition)."""
+    tx.update(_stock(store_id, sku, location),
+              actions=[StockRecord.reserved.add(qty), StockRecord.available.add(-qty),
+                       StockRecord.updated_at.set(get_clock().now_s())],
+              condition=StockRecord.available >= qty)
+
+
+def unreserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:
+    """Give a hold's ``qty`` back to available."""
+    tx.update(_stock(store_id, sku, location),
+              actions=[StockRecord.reserved.add(-qty), StockRecord.available.add(qty),
+                       StockRecord.updated_at.set(get_clock().now_s())],
+              condition=StockRecord.reserved >= qty)
+
+
+def take_reserved(tx, store_id: str, sku: str, location: str, qty: int, *, reason: str, reference: str, actor: str,
+                  entry_id: str) -> None:
+    """The booked goods leave with the customer: on_hand and reserved both drop, available stays."""
+    now = get_clock().now_s()
+    tx.update(_stock(store_id, sku, location),
+              actions=[StockRecord.on_hand.add(-qty), StockRecord.reserved.add(-qty), StockRecord.updated_at.set(now)],
+              condition=StockRecord.reserved >= qty)
+    _ledger_entry(tx, store_id, sku, location, -qty, reason=reason, reference=reference, actor=actor,
+                  entry_id=entry_id, note=None, at=now)
+
+
+# ---- holds -----------------------------------------------------------------------------------
+
+class HoldsDue(GlobalSecondaryIndex):
+    """Sparse: only open holds carry ``sweep_shard``; the sweeper reads those past ``expires_at``."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    sweep_shard = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute(range_key=True)
+
+
+class HoldsOpenByStore(GlobalSecondaryIndex):
+    """Sparse: a store's open holds (the CS list, and expired-but-unswept holds for availability)."""
+
+    class Meta:
+        index_name = "open_by_store"
+        projection = AllProjection()
+
+    open_store = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute(range_key=True)
+
+
+SWEEP_SHARD = "HOLD"
+
+
+class HoldRecord(Table):
+    """Stock booked for one book order (``hold_id`` is the order id). ``purge_at`` is the TTL."""
+
+    Meta = table_meta("holds", ttl="purge_at", stream="OLD_IMAGE")
+    hold_id = UnicodeAttribute(hash_key=True)
+    store_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    location = UnicodeAttribute()
+    lines = JSONAttribute()  # [{"sku", "qty"}], one line per sku
+    status = UnicodeAttribute()  # ACTIVE | PAYING | RELEASED | EXPIRED | CONSUMED
+    created_at = NumberAttribute()
+    deadline = NumberAttribute()  # the booking's payment deadline (never moves)
+    expires_at = NumberAttribute()  # when it stops holding: the deadline, later while paid at the kiosk
+    grace_seconds = NumberAttribute(default=0)
+    purge_at = NumberAttribute()
+    settled_at = NumberAttribute(null=True)
+    settled_by = UnicodeAttribute(null=True)  # cancel | sweeper | ttl_stream | lazy | sale
+    sweep_shard = UnicodeAttribute(null=True)
+    open_store = UnicodeAttribute(null=True)
+    due = HoldsDue()
+    open_by_store = HoldsOpenByStore()
+
+
+class HoldSettlementRecord(Table):
+    """Written once, in the transaction that releases or consumes a hold's reservation: whoever
+    writes it first (cancel, sweeper, TTL stream, sale) is the only one whose stock change commits.
+    Kept for good: a late sale of a released hold must still find it (the hold itself is purged)."""
+
+    Meta = table_meta("hold_settlements")
+    hold_id = UnicodeAttribute(hash_key=True)
+    outcome = UnicodeAttribute()  # RELEASED | EXPIRED | CONSUMED
+    settled_by = UnicodeAttribute()
+    at = NumberAttribute()
+
+
+def get_hold(hold_id: str) -> HoldRecord | None:
+    try:
+        return HoldRecord.get(hold_id, consistent_read=True)
+    except HoldRecord.DoesNotExist:
+        return None
+
+
+def get_settlement(hold_id: str) -> HoldSettlementRecord | None:
+    try:
+        return HoldSettlementRecord.get(hold_id, consistent_read=True)
+    except HoldSettlementRecord.DoesNotExist:
+        return None
+
+
+def settle(tx, hold_id: str, outcome: str, settled_by: str) -> None:
+    tx.save(HoldSettlementRecord(hold_id=hold_id, outcome=outcome, settled_by=settled_by, at=get_clock().now_s()),
+            condition=HoldSettlementRecord.hold_id.does_not_exist())
+
+
+def open_holds(store_id: str, *, expired_by: int | None = None) -> list[HoldRecord]:
+    """A store's open holds, or only those whose expiry is at or before ``expired_by``."""
+    cond = HoldRecord.expires_at <= expired_by if expired_by is not None else None
+    return list(HoldRecord.open_by_store.query(store_id, cond))
+
+
+def due_holds(now: int, limit: int) -> list[HoldRecord]:
+    return list(HoldRecord.due.query(SWEEP_SHARD, HoldRecord.expires_at <= now, limit=limit))
+
+
+# ---- drop orders -----------------------------------------------------------------------------
+
+class DropOrdersByStatus(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_store_status"
+        projection = AllProjection()
+
+    store_status = UnicodeAttribute(hash_key=True)  # "<store>#<status>"
+    requested_at = NumberAttribute(range_key=True)
+
+
+class DropOrderRecord(Table):
+    Meta = table_meta("drop_orders")
+    drop_id = UnicodeAttribute(hash_key=True)
+    store_id = UnicodeAttribute()
+    drop_no = UnicodeAttribute()  # short code people read out: "D-K7M2Q"
+    status = UnicodeAttribute()
+    store_status = UnicodeAttribute()
+    lines = JSONAttribute()  # [{"sku", "name", "barcode", "qty"}]
+    note = UnicodeAttribute(null=True)
+    requested_by = UnicodeAttribute()
+    requested_at = NumberAttribute()
+    handed_by = UnicodeAttribute(null=True)
+    handed_at = NumberAttribute(null=True)
+    returned = JSONAttribute(null=True)  # {sku: qty} scanned back
+    closed_by = UnicodeAttribute(null=True)
+    closed_at = NumberAttribute(null=True)
+    by_store_status = DropOrdersByStatus()
+
+
+def get_drop_order(drop_id: str) -> DropOrderRecord | None:
+    try:
+        return DropOrderRecord.get(drop_id, consistent_read=True)
+    except DropOrderRecord.DoesNotExist:
+        return None

@@ -1,11 +1,19 @@
-"""Stock use cases shared by sales and chat orders."""
+"""Stock use cases shared by sales and chat orders: the stock check, the ledger, adjustments, and
+taking sold goods off the shelf."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 from pynamodb.exceptions import TransactWriteError
 
+from ..catalog import repo as catalog_repo
+from ..catalog.model import Product
 from ..core import outbox
 from ..core.db import is_condition_failure, transaction
-from . import model, repo
+from ..core.errors import Conflict, NotFound, ValidationError
+from ..core.ids import new_id
+from ..core.web import Caller
+from . import holds, model, repo
 
 _CHUNK = 40  # 2 writes per line; DynamoDB allows 100 per transaction
 
@@ -22,8 +30,6 @@ def apply_sale_stock(item) -> dict:
 
     order = get_order(item.payload["order_id"])
     if order.kind != sales_model.STORE_SALE:
-        from . import holds
-
         return holds.consume_for_sale(order)
     lines = order.items
     applied = 0
@@ -41,3 +47,121 @@ def apply_sale_stock(item) -> dict:
             if not is_condition_failure(exc):
                 raise  # a redelivery finds the ledger entries and skips the chunk
     return {"lines": applied}
+
+
+# ---- finding products ----------------------------------------------------------------------
+
+def find_products(merchant_id: str, q: str, limit: int = 20) -> list[Product]:
+    """By exact barcode (what a scanner types), exact sku, or words of the name."""
+    q = q.strip()
+    if not q:
+        raise ValidationError("Isi SKU, barcode atau nama barang.", code="missing_query")
+    if q.isdigit():
+        sku = catalog_repo.sku_for_barcode(merchant_id, q)
+        rec = catalog_repo.get(merchant_id, sku) if sku else None
+        if rec is not None:
+            return [rec.to_product()]
+    rec = catalog_repo.get(merchant_id, q.upper())
+    if rec is not None:
+        return [rec.to_product()]
+    products, _ = catalog_repo.page(merchant_id, query=q, include_inactive=False, limit=limit, cursor=None)
+    return products
+
+
+def resolve_product(merchant_id: str, line: dict, where: str) -> Product:
+    """One ``{"sku"|"barcode"}`` line of a request -> its catalog product (active or not)."""
+    if line.get("sku"):
+        rec = catalog_repo.get(merchant_id, str(line["sku"]).strip().upper())
+    elif line.get("barcode"):
+        sku = catalog_repo.sku_for_barcode(merchant_id, str(line["barcode"]).strip())
+        rec = catalog_repo.get(merchant_id, sku) if sku else None
+    else:
+        raise ValidationError(f"{where}: isi sku atau barcode.", code="invalid_item")
+    if rec is None:
+        raise NotFound(f"{where}: barang {line.get('sku') or line.get('barcode')} tidak ditemukan.", code="product_unknown")
+    return rec.to_product()
+
+
+# ---- the stock check ------------------------------------------------------------------------
+
+def _location_view(level: model.StockLevel) -> dict:
+    return {**level.to_dict(), "label": model.LOCATION_LABELS.get(level.location, level.location)}
+
+
+def stock_check(caller: Caller, q: str) -> dict:
+    """Per product and location: on hand, booked ("dipesan") and available, with the CS desk first.
+
+    Holds whose deadline has passed no longer count as booked here even before the sweeper has
+    released them, so what CS reads is what a booking can take.
+    """
+    products = find_products(caller.merchant_id, q)
+    expired = holds.expired_quantities(caller.store_id) if products else {}
+    out = []
+    for p in products:
+        found = {lv.location: lv for lv in repo.levels(caller.store_id, p.sku)}
+        locations = []
+        for location in (model.CS_DESK, model.WAREHOUSE, model.SHOP_FLOOR):
+            level = found.get(location, model.StockLevel(p.sku, location, 0, 0))
+            level = replace(level, reserved=level.reserved - expired.get((p.sku, location), 0))
+            locations.append(_location_view(level))
+        out.append({"sku": p.sku, "name": p.name, "barcode": p.barcode, "price": p.price, "active": p.active,
+                    "locations": locations, "cs_desk": locations[0],
+                    "total": {k: sum(lv[k] for lv in locations) for k in ("on_hand", "reserved", "available")}})
+    return {"query": q, "products": out}
+
+
+def ledger(caller: Caller, sku: str, limit: int) -> dict:
+    """The stock movements of one sku, newest first, with the current level per location."""
+    sku = sku.strip().upper()
+    if not sku:
+        raise ValidationError("Isi SKU.", code="missing_query")
+    entries = repo.ledger(caller.store_id, sku, limit=limit)
+    return {"sku": sku, "levels": [_location_view(lv) for lv in repo.levels(caller.store_id, sku)],
+            "entries": [{"entry_id": e.entry_id, "location": e.location, "delta": int(e.delta), "reason": e.reason,
+                         "reference": e.reference, "actor": e.actor, "at": int(e.at), "note": e.note} for e in entries]}
+
+
+# ---- adjustments ----------------------------------------------------------------------------
+
+def adjust(caller: Caller, *, location: str, reason: str, items: list, note: str | None) -> dict:
+    """Admin: goods received, a correction, or a count, as one transaction of ledger entries.
+
+    A count sets on_hand to what was counted: the change is computed from the level read here and
+    committed only if on_hand is still that value (a sale in between makes it fail, not drift).
+    Stock never goes below what is booked.
+    """
+    model.validate_location(location)
+    if reason not in model.ADJUST_REASONS:
+        raise ValidationError(f"Alasan harus salah satu dari: {', '.join(model.ADJUST_REASONS)}.", code="invalid_reason")
+    if not items or len(items) > model.MAX_LINES:
+        raise ValidationError(f"Isi 1-{model.MAX_LINES} baris barang.", code="invalid_items")
+    reference = f"adj#{new_id()}"
+    actor = caller.staff_id or caller.device_id
+    changes: dict[str, tuple[int, int]] = {}  # sku -> (delta, on_hand read)
+    for i, line in enumerate(items, 1):
+        if not isinstance(line, dict) or set(line) - {"sku", "barcode", "delta", "counted"}:
+            raise ValidationError(f"Baris {i} tidak valid.", code="invalid_item")
+        product = resolve_product(caller.merchant_id, line, f"Baris {i}")
+        if product.sku in changes:
+            raise ValidationError(f"Barang {product.sku} tercantum dua kali.", code="duplicate_item")
+        found = repo.levels(caller.store_id, product.sku)
+        on_hand = next((lv.on_hand for lv in found if lv.location == location), 0)
+        delta = model.adjustment_delta(reason, delta=line.get("delta"), counted=line.get("counted"), on_hand=on_hand)
+        changes[product.sku] = (delta, on_hand)
+    moved = {sku: c for sku, c in changes.items() if c[0] != 0}
+    if moved:
+        try:
+            with transaction() as tx:
+                for sku, (delta, on_hand) in moved.items():
+                    repo.move_on_hand(tx, caller.store_id, sku, location, delta, reason=reason, reference=reference,
+                                      actor=actor, entry_id=f"{reference}#{sku}#{location}", note=note,
+                                      expect_on_hand=on_hand if reason == "count" else None)
+        except TransactWriteError as exc:
+            if is_condition_failure(exc):
+                raise Conflict("Stok berubah atau sebagian sudah dipesan pelanggan, jadi tidak bisa dikurangi "
+                               "sebanyak itu. Muat ulang lalu coba lagi.", code="stock_changed") from None
+            raise
+    return {"reference": reference, "location": location, "reason": reason,
+            "changes": [{"sku": sku, "delta": d} for sku, (d, _) in changes.items()],
+            "levels": [_location_view(lv) for sku in changes for lv in repo.levels(caller.store_id, sku)
+                       if lv.location == location]}
