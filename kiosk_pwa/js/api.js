@@ -1,0 +1,174 @@
+// The kiosk's only door to the server: same-origin /api calls with the device or session
+// credential, `{"error": {"code", "message"}}` turned into ApiError, and Idempotency-Keys that
+// follow the cashier's intent rather than the HTTP request.
+import { t } from "./i18n.js";
+
+const DEVICE_KEY = "sambung.kasir.device"; // survives restarts: pairing is done once per tablet
+const SESSION_KEY = "sambung.kasir.session"; // this tab only: a closed kiosk tab needs the PIN again
+const TIMEOUT_MS = 20000;
+const INTENT_RETRIES = 2;
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** No answer reached us: the request may or may not have been carried out. */
+  get isNetwork() {
+    return this.status === 0;
+  }
+}
+
+/** "network" ({online}) after every call; "auth-lost" ({reason: "session"|"device"}) on a 401. */
+export const apiEvents = new EventTarget();
+
+function stored(storage, key) {
+  return {
+    get() {
+      try {
+        return JSON.parse(storage.getItem(key));
+      } catch {
+        return null;
+      }
+    },
+    set(value) {
+      storage.setItem(key, JSON.stringify(value));
+    },
+    clear() {
+      storage.removeItem(key);
+    },
+  };
+}
+
+export const device = stored(localStorage, DEVICE_KEY);
+export const session = stored(sessionStorage, SESSION_KEY);
+
+// The tablet's clock may be off; QR countdowns use the server's clock (from the Date header).
+let serverOffsetMs = 0;
+
+export function serverNowSeconds() {
+  return (Date.now() + serverOffsetMs) / 1000;
+}
+
+function noteServerClock(response) {
+  const date = Date.parse(response.headers.get("Date") || "");
+  if (!Number.isNaN(date)) serverOffsetMs = date + 500 - Date.now(); // Date has 1 s resolution
+}
+
+const DEVICE_LOST = new Set(["device_unknown", "device_revoked"]);
+
+/** One HTTP call. `auth` is "session", "device" or "none". */
+export async function call(method, path, { body, auth = "session", idempotencyKey } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const credential = auth === "session" ? session.get() : auth === "device" ? device.get() : null;
+  if (auth === "session" && credential) headers.Authorization = `Bearer ${credential.token}`;
+  if (auth === "device" && credential) headers.Authorization = `Device ${credential.device_token}`;
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method, headers, cache: "no-store", signal: controller.signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    apiEvents.dispatchEvent(new CustomEvent("network", { detail: { online: false } }));
+    throw new ApiError(0, "network", t("error.network"));
+  } finally {
+    clearTimeout(timer);
+  }
+  apiEvents.dispatchEvent(new CustomEvent("network", { detail: { online: true } }));
+  noteServerClock(response);
+
+  const payload = await response.json().catch(() => null);
+  if (response.ok) return payload;
+  const error = payload && payload.error;
+  const err = error && typeof error.code === "string"
+    ? new ApiError(response.status, error.code, error.message || t("error.server"), error.details || {})
+    : new ApiError(response.status, `http_${response.status}`, t("error.server"));
+  if (response.status === 401 && DEVICE_LOST.has(err.code)) {
+    device.clear();
+    session.clear();
+    apiEvents.dispatchEvent(new CustomEvent("auth-lost", { detail: { reason: "device", message: err.message } }));
+  } else if (response.status === 401 && auth === "session") {
+    session.clear();
+    apiEvents.dispatchEvent(new CustomEvent("auth-lost", { detail: { reason: "session", message: err.message } }));
+  }
+  throw err;
+}
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One cashier intent (a tap of "Lanjut", "Coba lagi", "Terima tunai", ...) and its Idempotency-Key.
+ *
+ * The key lives until the server gives a definite answer: lost answers are retried with the same
+ * key (automatically, then on the next tap), so the server sees one intent however often the
+ * network drops. `busy` lets the screen refuse a second tap while the first is on its way.
+ */
+export class Intent {
+  #key = null;
+  busy = false;
+
+  /** Forget the key: the next tap is a new intent (e.g. the cart changed). */
+  reset() {
+    this.#key = null;
+  }
+
+  async run(send) {
+    if (this.busy) return undefined;
+    this.busy = true;
+    this.#key ??= crypto.randomUUID();
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const result = await send(this.#key);
+          this.#key = null;
+          return result;
+        } catch (err) {
+          const unsettled = err instanceof ApiError && (err.isNetwork || err.code === "request_in_progress");
+          if (!unsettled) this.#key = null;
+          if (!unsettled || attempt >= INTENT_RETRIES) throw err;
+          await wait(800 * (attempt + 1));
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+// ---- endpoints, in the shapes the server speaks ------------------------------------------------
+
+export const pairDevice = (code, name) => call("POST", "/devices/pair", { auth: "none", body: { code, name, kind: "kiosk" } });
+export const loginChoices = () => call("GET", "/auth/staff", { auth: "device" });
+export const login = (staffId, pin) => call("POST", "/auth/login", { auth: "device", body: { staff_id: staffId, pin } });
+export const logout = () => call("POST", "/auth/logout");
+/** Store settings; before anyone signs in the paired device's own credential reads them. */
+export const storeInfo = (auth = "session") => call("GET", "/store", { auth });
+
+export const searchProducts = (q, limit = 24) =>
+  call("GET", `/catalog/products?limit=${limit}${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+export const productByBarcode = (barcode) => call("GET", `/catalog/barcodes/${encodeURIComponent(barcode)}`);
+
+export const lookupShopper = (phone) => call("GET", `/shoppers/lookup?phone=${encodeURIComponent(phone)}`);
+export const registerShopper = (fields, key) => call("POST", "/shoppers", { body: fields, idempotencyKey: key });
+export const skipShopper = (key) => call("POST", "/shoppers/skip", { body: {}, idempotencyKey: key });
+
+export const createSale = (body, key) => call("POST", "/sales", { body, idempotencyKey: key });
+export const getSale = (orderId) => call("GET", `/sales/${orderId}`);
+export const checkSaleStatus = (orderId) => call("POST", `/sales/${orderId}/status`);
+export const retrySale = (orderId, key) => call("POST", `/sales/${orderId}/retry`, { body: {}, idempotencyKey: key });
+export const payCash = (orderId, amountReceived, key) =>
+  call("POST", `/sales/${orderId}/cash`, { body: { amount_received: amountReceived }, idempotencyKey: key });
+export const cancelSale = (orderId) => call("POST", `/sales/${orderId}/cancel`);
+export const reprintReceipt = (orderId) => call("POST", `/sales/${orderId}/reprint`);
+
+export const digitalReceipt = (token) => call("GET", `/receipts/${encodeURIComponent(token)}`, { auth: "none" });
+export const receiptPdfUrl = (token) => `/api/receipts/${encodeURIComponent(token)}/pdf`;

@@ -1,0 +1,255 @@
+// The payment page: the QRIS drawn from the server's qr_string, the amount in big digits, a
+// countdown to the QR's expiry and a status check every few seconds. The screen only ever leaves
+// on the server's word: success, failure and expiry come from the order's status.
+// Cash is the other way to pay: the amount received (quick buttons or keypad) and the change.
+import * as api from "../api.js";
+import { h, replace } from "../dom.js";
+import { formatCountdown, formatRupiah, groupThousands } from "../format.js";
+import { t } from "../i18n.js";
+import { keypad, listenForDigitKeys } from "../keypad.js";
+import { qrSvg } from "../qr.js";
+
+const POLL_MS = 4000;
+const CONFIRM_MS = 3000;
+const MAX_CASH_DIGITS = 10;
+const NOTES = [2000, 5000, 10000, 20000, 50000, 100000]; // rupiah notes a shopper hands over
+
+/** "Uang pas" first, then round amounts above the total that people actually pay with. */
+export function quickCashAmounts(total) {
+  const amounts = [total];
+  for (const step of [5000, 10000, 50000, 100000]) {
+    const rounded = Math.ceil(total / step) * step;
+    if (!amounts.includes(rounded)) amounts.push(rounded);
+  }
+  for (const note of NOTES) if (note > total && !amounts.includes(note)) amounts.push(note);
+  return amounts.sort((a, b) => a - b).slice(0, 5);
+}
+
+export function mount(root, app, params) {
+  const sale = app.state.sale;
+  let order = sale.order;
+  let mode = params.mode === "cash" ? "cash" : "qris";
+  let checking = false;
+  let pollTimer = null;
+  let clockTimer = null;
+  let expiredChecked = false;
+  let cancelArmedUntil = 0;
+  let shownQr = null;
+  let received = "";
+  let removeKeys = null;
+  let alive = true; // answers that arrive after the cashier left this screen are ignored
+  const cashIntent = new api.Intent();
+
+  const left = h("div", { class: "panel pay-left" });
+  const status = h("p", { class: "pay-status", id: "pay-status", role: "status" });
+  const error = h("p", { class: "form-error", role: "alert", id: "pay-error" });
+  const checkButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "check-status", onclick: () => check(true) },
+    t("payment.check"));
+  const cashButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "pay-cash", onclick: toggleCash });
+  const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline", id: "pay-cancel", onclick: cancel }, t("payment.cancel"));
+
+  // Cash may still be taken for a QR that failed or expired (the shopper pays at the counter).
+  const cashStillPossible = (o) => ["FAILED", "EXPIRED"].includes(o.status);
+
+  /** Takes the server's latest view; returns true when the order belongs on another screen now. */
+  function leaveFor(next) {
+    order = next;
+    sale.order = next;
+    const stay = next.status === "AWAITING_PAYMENT" || (mode === "cash" && cashStillPossible(next));
+    if (!stay) {
+      app.showOrder(next);
+      return true;
+    }
+    app.saveSale();
+    syncControls();
+    return false;
+  }
+
+  function syncControls() {
+    const awaiting = order.status === "AWAITING_PAYMENT";
+    checkButton.hidden = !awaiting;
+    cashButton.textContent = mode === "qris" ? t("payment.payCash") : awaiting ? t("payment.backToQris") : t("common.back");
+    if (!awaiting) {
+      clearInterval(pollTimer);
+      clearInterval(clockTimer);
+      status.textContent = "";
+    }
+  }
+
+  function toggleCash() {
+    if (mode === "cash" && order.status !== "AWAITING_PAYMENT") app.showOrder(order); // back to the failed page
+    else setMode(mode === "cash" ? "qris" : "cash");
+  }
+
+  async function check(byHand) {
+    if (checking) return;
+    checking = true;
+    if (byHand) {
+      checkButton.disabled = true;
+      checkButton.setAttribute("aria-busy", "true");
+      status.textContent = t("payment.checking");
+    }
+    try {
+      const next = await api.checkSaleStatus(order.order_id);
+      if (alive && !leaveFor(next)) {
+        if (byHand) status.textContent = t("payment.notYetPaid");
+        drawQr();
+      }
+    } catch (err) {
+      if (byHand && alive) error.textContent = app.errorText(err);
+    } finally {
+      checking = false;
+      checkButton.disabled = false;
+      checkButton.removeAttribute("aria-busy");
+    }
+  }
+
+  function tick() {
+    const countdown = left.querySelector("#qr-countdown");
+    if (!countdown || !order.expires_at) return;
+    const secondsLeft = order.expires_at - api.serverNowSeconds();
+    countdown.textContent = secondsLeft > 0 ? t("payment.validFor", { time: formatCountdown(secondsLeft) }) : t("payment.qrExpiring");
+    countdown.classList.toggle("urgent", secondsLeft <= 60);
+    if (secondsLeft <= 0 && !expiredChecked) {
+      expiredChecked = true;
+      check(false);
+    }
+  }
+
+  function drawQr() {
+    if (mode !== "qris") return;
+    if (order.qr_string === shownQr && left.querySelector(".qr-figure")) return;
+    shownQr = order.qr_string;
+    expiredChecked = false;
+    if (!order.qr_string) {
+      replace(left, h("p", { class: "lead" }, t("payment.preparingQr")));
+      return;
+    }
+    const svg = qrSvg(order.qr_string, t("payment.qrLabel", { amount: formatRupiah(order.total) }));
+    replace(left,
+      h("figure", { class: "qr-figure" },
+        h("div", { class: "qr-box", id: "qris", dataset: { qr: order.qr_string } }, svg),
+        h("figcaption", {},
+          h("strong", { class: "qris-mark" }, "QRIS"),
+          h("span", {}, t("payment.scanWithAnyApp")))),
+      h("p", { class: "countdown", id: "qr-countdown", role: "timer", "aria-live": "off" }));
+    tick();
+    // The browser suite reads this measure as the "Lanjut to QR" time.
+    performance.mark("kasir:qr-shown");
+    if (performance.getEntriesByName("kasir:lanjut", "mark").length) {
+      performance.measure("kasir:lanjut-to-qr", "kasir:lanjut", "kasir:qr-shown");
+      performance.clearMarks("kasir:lanjut");
+    }
+  }
+
+  function drawCash() {
+    const total = order.total;
+    const amount = received ? Number(received) : 0;
+    const display = h("output", { class: "cash-display", id: "cash-received", "aria-labelledby": "cash-label" },
+      received ? formatRupiah(amount) : formatRupiah(0));
+    const change = h("p", { class: "cash-change", id: "cash-change", role: "status" },
+      !received ? t("payment.cashEnter") : amount >= total ? t("payment.change", { amount: formatRupiah(amount - total) })
+        : t("payment.short", { amount: formatRupiah(total - amount) }));
+    change.classList.toggle("is-short", Boolean(received) && amount < total);
+    const quick = h("div", { class: "quick-cash", role: "group", "aria-label": t("payment.quickCash") },
+      quickCashAmounts(total).map((value) => h("button", {
+        type: "button", class: "btn btn-secondary", dataset: { amount: value },
+        onclick: () => { received = String(value); drawCash(); },
+      }, value === total ? t("payment.exact") : groupThousands(value))));
+    const pad = keypad({ label: t("payment.cashKeypad"), onKey: onCashKey });
+    const confirm = h("button", {
+      type: "button", class: "btn btn-primary btn-xl", id: "confirm-cash", disabled: amount < total || cashIntent.busy, onclick: payCash,
+    }, t("payment.confirmCash"));
+    replace(left,
+      h("h3", { id: "cash-label" }, t("payment.cashReceived")),
+      display, change, quick, pad.element, confirm);
+  }
+
+  function onCashKey(key) {
+    if (cashIntent.busy) return;
+    if (key === "back") received = received.slice(0, -1);
+    else if (key === "clear") received = "";
+    else if (received.length < MAX_CASH_DIGITS && !(received === "" && key === "0")) received += key;
+    cashIntent.reset(); // another amount is another intent
+    drawCash();
+  }
+
+  async function payCash() {
+    const amount = Number(received);
+    if (cashIntent.busy || !(amount >= order.total)) return;
+    error.textContent = "";
+    const confirm = left.querySelector("#confirm-cash");
+    confirm.disabled = true;
+    confirm.setAttribute("aria-busy", "true");
+    try {
+      const next = await cashIntent.run((key) => api.payCash(order.order_id, amount, key));
+      if (alive && next && !leaveFor(next)) drawCash();
+    } catch (err) {
+      error.textContent = app.errorText(err);
+      drawCash();
+    }
+  }
+
+  function setMode(next) {
+    mode = next;
+    error.textContent = "";
+    syncControls();
+    if (removeKeys) removeKeys();
+    removeKeys = null;
+    if (mode === "cash") {
+      drawCash();
+      removeKeys = listenForDigitKeys({ onKey: onCashKey, onEnter: payCash });
+    } else {
+      shownQr = null;
+      drawQr();
+    }
+  }
+
+  async function cancel() {
+    if (Date.now() > cancelArmedUntil) {
+      cancelArmedUntil = Date.now() + CONFIRM_MS;
+      cancelButton.textContent = t("payment.cancelConfirm");
+      setTimeout(() => { cancelButton.textContent = t("payment.cancel"); }, CONFIRM_MS);
+      return;
+    }
+    cancelButton.disabled = true;
+    try {
+      const next = await api.cancelSale(order.order_id);
+      if (alive) app.showOrder(next);
+    } catch (err) {
+      error.textContent = app.errorText(err);
+      cancelButton.disabled = false;
+    }
+  }
+
+  root.append(h("section", { class: "screen screen-payment split", "aria-labelledby": "pay-title" },
+    left,
+    h("div", { class: "panel pay-right" },
+      h("h2", { id: "pay-title" }, t("payment.title")),
+      h("p", { class: "amount-label" }, t("payment.total")),
+      h("p", { class: "amount-big", id: "pay-amount" }, formatRupiah(order.total)),
+      h("dl", { class: "facts" },
+        h("div", {}, h("dt", {}, t("payment.orderNo")), h("dd", { id: "pay-order-no" }, order.order_no)),
+        h("div", {}, h("dt", {}, t("payment.shopper")), h("dd", {}, sale.shopper ? sale.shopper.name : t("cart.noShopper"))),
+        h("div", {}, h("dt", {}, t("payment.items")), h("dd", {}, t("cart.itemCount", { count: order.items.reduce((s, i) => s + i.qty, 0) })))),
+      status,
+      error,
+      h("div", { class: "actions actions-stack" }, checkButton, cashButton, cancelButton))));
+
+  const awaiting = order.status === "AWAITING_PAYMENT";
+  status.textContent = awaiting ? t("payment.waiting") : "";
+  if (awaiting) {
+    pollTimer = setInterval(() => check(false), POLL_MS);
+    clockTimer = setInterval(tick, 1000);
+  }
+  setMode(mode);
+  // After a reload or an idle lock the order may have moved on while nobody was looking.
+  if (params.resume) check(false);
+
+  return () => {
+    alive = false;
+    clearInterval(pollTimer);
+    clearInterval(clockTimer);
+    if (removeKeys) removeKeys();
+  };
+}

@@ -1,0 +1,182 @@
+// What happened to the payment, as the server says: success (amount, method, points, receipt),
+// failed or expired (the reason, "Coba lagi", cash, "Batal"), or paid after the QR had ended.
+import * as api from "../api.js";
+import { h, replace } from "../dom.js";
+import { formatRupiah } from "../format.js";
+import { t } from "../i18n.js";
+import { qrSvg } from "../qr.js";
+
+const COMPLETION_POLL_MS = 1500;
+const COMPLETION_POLLS = 20;
+
+function methodText(payment) {
+  if (payment.method === "CASH") return t("result.methodCash");
+  if (payment.method === "QRIS") return payment.issuer ? `QRIS · ${payment.issuer.toUpperCase()}` : "QRIS";
+  return payment.method || "-";
+}
+
+function fact(label, value, id) {
+  return h("div", {}, h("dt", {}, label), h("dd", { id }, value));
+}
+
+export function mount(root, app) {
+  const sale = app.state.sale;
+  const retryIntent = new api.Intent();
+  let order = sale.order;
+  let alive = true;
+  let pollTimer = null;
+  const section = h("section", { class: "screen screen-result", "aria-labelledby": "result-title" });
+  root.append(section);
+
+  function draw() {
+    section.dataset.status = order.status;
+    if (order.status === "COMPLETED" || order.status === "PAID") drawSuccess();
+    else if (order.status === "PAID_LATE") drawLate();
+    else drawFailed();
+  }
+
+  function newSaleButton() {
+    return h("button", { type: "button", class: "btn btn-primary btn-xl", id: "new-sale", onclick: () => app.startNewSale() },
+      t("result.newSale"));
+  }
+
+  function drawSuccess() {
+    const payment = order.payment;
+    const completed = order.status === "COMPLETED";
+    const facts = [
+      fact(t("result.method"), methodText(payment), "result-method"),
+      payment.method === "CASH" && payment.cash_received != null ? fact(t("result.cashReceived"), formatRupiah(payment.cash_received), "result-received") : null,
+      payment.method === "CASH" && payment.change != null ? fact(t("result.change"), formatRupiah(payment.change), "result-change") : null,
+      fact(t("payment.orderNo"), order.order_no, "result-order-no"),
+      sale.shopper ? fact(t("result.points"), completed
+        ? t("result.pointsEarned", { points: order.points_earned || 0, name: sale.shopper.name })
+        : t("result.finishing"), "result-points") : null,
+    ];
+    const reprintStatus = h("p", { class: "hint", role: "status", id: "reprint-status" });
+    const reprint = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "reprint", disabled: !completed, onclick: onReprint },
+      t("result.reprint"));
+
+    async function onReprint() {
+      reprint.disabled = true;
+      try {
+        await api.reprintReceipt(order.order_id);
+        reprintStatus.textContent = t("result.reprinted");
+      } catch (err) {
+        reprintStatus.textContent = app.errorText(err);
+      } finally {
+        reprint.disabled = false;
+      }
+    }
+
+    const receiptUrl = order.receipt_token ? `${window.location.origin}/receipt.html#${order.receipt_token}` : null;
+    replace(section,
+      h("div", { class: "panel result-panel success" },
+        h("div", { class: "result-icon", "aria-hidden": "true" }, "✓"),
+        h("h2", { id: "result-title" }, t("result.successTitle")),
+        h("p", { class: "amount-big", id: "result-amount" }, formatRupiah(order.total)),
+        h("dl", { class: "facts" }, facts),
+        h("p", { class: "receipt-note" }, completed ? t("result.receiptPrinted") : t("result.finishing")),
+        h("div", { class: "actions" }, reprint, newSaleButton()),
+        reprintStatus),
+      receiptUrl ? h("div", { class: "panel receipt-qr" },
+        h("div", { class: "qr-box qr-small" }, qrSvg(receiptUrl, t("result.receiptQrLabel"))),
+        h("p", {}, t("result.receiptQrHelp"))) : null);
+  }
+
+  function drawLate() {
+    replace(section,
+      h("div", { class: "panel result-panel late" },
+        h("div", { class: "result-icon", "aria-hidden": "true" }, "!"),
+        h("h2", { id: "result-title" }, t("result.lateTitle")),
+        h("p", { class: "amount-big" }, formatRupiah(order.total)),
+        h("p", { class: "lead" }, t("result.lateHelp", { orderNo: order.order_no })),
+        h("div", { class: "actions" }, newSaleButton())));
+  }
+
+  function drawFailed() {
+    const expired = order.status === "EXPIRED";
+    const error = h("p", { class: "form-error", role: "alert", id: "result-error" });
+    const retry = h("button", { type: "button", class: "btn btn-primary btn-xl", id: "retry", onclick: onRetry }, t("result.retry"));
+    const cash = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "result-cash", onclick: () => app.go("payment", { mode: "cash" }) },
+      t("payment.payCash"));
+    const cancel = h("button", { type: "button", class: "btn btn-danger-outline", id: "result-cancel", onclick: onCancel }, t("result.cancel"));
+
+    async function onRetry() {
+      // Disabled at once and guarded by the intent: a double tap sends one request, and a lost
+      // answer is retried with the same Idempotency-Key. The server never opens a second live QR.
+      retry.disabled = true;
+      retry.setAttribute("aria-busy", "true");
+      retry.textContent = t("result.retrying");
+      error.textContent = "";
+      try {
+        const next = await retryIntent.run((key) => api.retrySale(order.order_id, key));
+        if (!alive || !next) return;
+        if (next.status === order.status && next.attempt === order.attempt) {
+          order = next;
+          draw();
+          return;
+        }
+        app.showOrder(next);
+      } catch (err) {
+        if (!alive) return;
+        error.textContent = app.errorText(err);
+        retry.disabled = false;
+        retry.removeAttribute("aria-busy");
+        retry.textContent = t("result.retry");
+      }
+    }
+
+    async function onCancel() {
+      cancel.disabled = true;
+      // An expired QR has already ended the order; there is nothing left to cancel on the server.
+      if (expired) {
+        app.showOrder({ ...order, status: "CANCELLED" });
+        return;
+      }
+      try {
+        const next = await api.cancelSale(order.order_id);
+        if (alive) app.showOrder(next);
+      } catch (err) {
+        error.textContent = app.errorText(err);
+        cancel.disabled = false;
+      }
+    }
+
+    replace(section,
+      h("div", { class: "panel result-panel failed" },
+        h("div", { class: "result-icon", "aria-hidden": "true" }, "✕"),
+        h("h2", { id: "result-title" }, expired ? t("result.expiredTitle") : t("result.failedTitle")),
+        h("p", { class: "reason", id: "result-reason" }, order.failure_reason || (expired ? t("result.expiredReason") : t("result.failedReason"))),
+        h("p", { class: "amount-big", id: "result-amount" }, formatRupiah(order.total)),
+        h("dl", { class: "facts" }, fact(t("payment.orderNo"), order.order_no, "result-order-no")),
+        error,
+        h("div", { class: "actions" }, cancel, cash, retry)));
+  }
+
+  // PAID is a moment before COMPLETED (points, receipt): wait for it, briefly.
+  let polls = 0;
+  async function awaitCompletion() {
+    if (!alive || order.status !== "PAID" || polls >= COMPLETION_POLLS) return;
+    polls += 1;
+    try {
+      const next = await api.getSale(order.order_id);
+      if (!alive) return;
+      if (next.status !== order.status) {
+        order = next;
+        sale.order = next;
+        app.saveSale();
+        draw();
+      }
+    } catch {
+      // try again on the next round
+    }
+    pollTimer = setTimeout(awaitCompletion, COMPLETION_POLL_MS);
+  }
+
+  draw();
+  awaitCompletion();
+  return () => {
+    alive = false;
+    clearTimeout(pollTimer);
+  };
+}

@@ -1,0 +1,71 @@
+// Sambung Kasir service worker: the app shell from a versioned cache, everything else from the
+// network. API answers (/api/...) are never cached: prices, shoppers and payment states must be live.
+// A new version installs in the background and waits; js/pwa.js lets it take over at the PIN screen.
+
+const VERSION = "d6a553900b50"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const CACHE = `sambung-kasir-${VERSION}`;
+const SHELL = [
+  "index.html",
+  "styles.css",
+  "manifest.webmanifest",
+  "i18n/id.json",
+  "i18n/en.json",
+  "icons/icon-192.png",
+  "icons/icon-512.png",
+  "icons/icon-maskable-512.png",
+  "vendor/qrcodegen.js",
+  "js/api.js",
+  "js/app.js",
+  "js/dom.js",
+  "js/format.js",
+  "js/i18n.js",
+  "js/keypad.js",
+  "js/pwa.js",
+  "js/qr.js",
+  "js/scanner.js",
+  "js/screens/cart.js",
+  "js/screens/login.js",
+  "js/screens/pair.js",
+  "js/screens/payment.js",
+  "js/screens/result.js",
+  "js/screens/shopper.js",
+];
+
+const scope = new URL(self.registration.scope);
+const shellUrls = SHELL.map((path) => new URL(path, scope).href);
+const shellSet = new Set(shellUrls);
+const indexUrl = new URL("index.html", scope).href;
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" skips the HTTP cache, so a new version never stores an old file.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(shellUrls.map((url) => new Request(url, { cache: "reload" })))));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys().then((names) => Promise.all(
+    names.filter((name) => name.startsWith("sambung-kasir-") && name !== CACHE).map((name) => caches.delete(name)))));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+async function fromShell(url, request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(url)) || fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== scope.origin || url.pathname.startsWith(`${scope.pathname}api/`)) return;
+  url.search = "";
+  url.hash = "";
+  if (request.mode === "navigate") {
+    // The kiosk itself opens from the cache (also offline); other pages (receipts, back office) do not.
+    if (url.href === scope.href || url.href === indexUrl) event.respondWith(fromShell(indexUrl, request));
+    return;
+  }
+  if (shellSet.has(url.href)) event.respondWith(fromShell(url.href, request));
+});
