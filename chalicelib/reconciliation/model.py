@@ -155,7 +155,8 @@ class ParsedStatement:
     Every reported figure is ``None`` when the layout does not carry it; nothing here is derived from
     the rows, so :func:`validate` can compare the two. ``anomalies`` are inconsistencies a parser saw
     that the canonical rows cannot show (e.g. BRI's per-row opening balance disagreeing with the
-    previous row); they make the statement need review like any other problem.
+    previous row); they make the statement need review like any other problem. Only rupiah
+    accounts are parsed (a foreign-currency file is refused), so every amount is rupiah.
     """
 
     bank: str
@@ -163,7 +164,6 @@ class ParsedStatement:
     account: str
     lines: tuple[StatementLine, ...]
     account_name: str | None = None
-    currency: str = "IDR"
     period_start: str | None = None
     period_end: str | None = None
     opening_balance: int | None = None

@@ -30,16 +30,16 @@ from .base import (
     clean,
     detect_number_style,
     fail,
-    normal_label,
     locate,
     make_line,
     money,
+    normal_label,
     parse_period,
     read_records,
+    reported_figures,
     require_account,
     require_idr,
     split_marker,
-    reported_figures,
 )
 
 _COLUMNS = ("tanggal transaksi", "keterangan", "cabang", "jumlah")

@@ -22,10 +22,10 @@ from .base import (
     clean,
     detect_number_style,
     fail,
-    normal_label,
     locate,
     make_line,
     money,
+    normal_label,
     read_records,
     split_marker,
 )

@@ -26,8 +26,8 @@ from .base import (
     make_line,
     money,
     read_records,
-    row_account,
     require_idr,
+    row_account,
 )
 from .mandiri_mcm import payer_name
 
