@@ -53,7 +53,7 @@ def test_session_token_logout_tamper_expiry(api, demo, clock):
     raw = token.split()[1]
     claims = jwt.decode(raw, options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] <= 12 * 3600
-    forged = jwt.encode(dict(claims, role="admin"), "guess", algorithm="HS256")
+    forged = jwt.encode(dict(claims, role="admin"), "an-attacker-guess-of-the-secret-key", algorithm="HS256")
     assert api.get("/staff", auth=f"Bearer {forged}").status == 401
     assert api.get("/staff", auth=token).status == 403, "cashiers cannot manage staff"
     assert api.post("/auth/logout", auth=token).status == 200
