@@ -10,10 +10,12 @@ from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
 from chalicelib.payments.routes import bp as payment_callbacks
+from chalicelib.reports.routes import bp as reports
 from chalicelib.sales import receipts as _receipt_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.sales.book_routes import bp as book_orders
 from chalicelib.sales.events import bp as sales_events
 from chalicelib.sales.routes import bp as sales
+from chalicelib.shifts.routes import bp as shifts
 from chalicelib.shoppers.routes import bp as shoppers
 from chalicelib.staff import service as staff_service
 from chalicelib.staff.routes import bp as staff
@@ -25,5 +27,5 @@ web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
                   inventory, inventory_events, book_orders,
-                  *dev_blueprints()):
+                  reports, shifts, *dev_blueprints()):
     app.register_blueprint(blueprint)

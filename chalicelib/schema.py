@@ -14,6 +14,8 @@ TABLE_MODULES = [
     "chalicelib.sales.kode_unik",
     "chalicelib.shoppers.repo",
     "chalicelib.notify.repo",
+    "chalicelib.reports.repo",
+    "chalicelib.shifts.repo",
 ]
 
 

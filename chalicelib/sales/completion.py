@@ -126,6 +126,7 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
 
 def complete(order_id: str, *, actor: str) -> bool:
     """PAID (or PAID_LATE, by staff) -> COMPLETED with every effect, exactly once."""
+    from ..reports import counters as report_counters
     from ..shoppers import service as shoppers
     from ..staff.service import store_settings
 
@@ -154,6 +155,7 @@ def complete(order_id: str, *, actor: str) -> bool:
             if order.kind == model.STORE_SALE:
                 shoppers.record_sale_ops(tx, store_id=order.store_id, staff_id=order.created_by,
                                          day=local_day(order.created_at, settings.timezone), linked=bool(order.shopper_id))
+            report_counters.on_sale_completed(tx, order, settings.timezone)
             outbox.add(tx, f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
             outbox.add(tx, f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
             if order.shopper_id:

@@ -1,0 +1,81 @@
+"""The functions other areas call inside their own transactions to keep the report counters.
+
+Each adds at most two actions to the caller's ``TransactWrite``: an ADD on the store's day item
+(and, for a sale rung up during a shift, an ADD on that shift; for shipments, an ADD on the store's
+live item). None of them touches the caller's own items, so they never collide with the change
+they describe. Days are the store's timezone, taken from ``at`` (default: now).
+
+Where they are called:
+
+- :func:`on_sale_completed` - ``sales.completion.complete()`` (store sales and book orders);
+- :func:`on_book_order` - book order created / paid / cancelled / expired, and a payment that
+  arrived late (``PAID_LATE``);
+- :func:`on_drop_order` - drop order created / handed to CS / returned / cancelled;
+- :func:`on_shipment` - shipment requested / AWB issued / picked up (shipped) / cancelled.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..core.clock import get_clock, local_datetime, local_day
+from . import model, repo
+
+
+def add_ops(tx, *, store_id: str, at: float, tz: str, increments: Mapping[str, int]) -> None:
+    """Add ``increments`` to the counters of the store-local day of ``at`` (one action)."""
+    repo.add_day_ops(tx, store_id, local_day(at, tz), increments)
+
+
+def _visits_before(merchant_id: str, shopper_id: str) -> int:
+    """The shopper's completed orders so far. Read just before the completion transaction, which
+    adds this visit; two orders of one shopper completing in the same instant may both read the
+    same number, which can only under-count a repeat, never invent one."""
+    from ..shoppers.repo import get_shopper
+
+    shopper = get_shopper(merchant_id, shopper_id, consistent=True)
+    return int(shopper.visit_count or 0) if shopper else 0
+
+
+def on_sale_completed(tx, order, tz: str) -> None:
+    """A sale completes now: count it for the day and, when its seller has a shift open on the
+    device that rang it up, for that shift. ``order`` is the ``OrderRecord`` as read before the
+    transaction (status PAID or PAID_LATE)."""
+    from ..sales import model as sales
+    from ..shifts import repo as shifts
+
+    at = get_clock().now_s()
+    linked = bool(order.shopper_id)
+    method = order.payment_method or sales.QRIS
+    sale = model.CompletedSale(
+        kind=order.kind, subtotal=int(order.subtotal), discount=int(order.discount or 0), total=int(order.total),
+        method=method, issuer=order.payment_issuer, hour=local_datetime(at, tz).hour, seller_id=order.created_by,
+        linked=linked, repeat=linked and _visits_before(order.merchant_id, order.shopper_id) >= 1,
+        late=order.status == sales.PAID_LATE)
+    add_ops(tx, store_id=order.store_id, at=at, tz=tz, increments=model.sale_increments(sale))
+    pointer = shifts.open_pointer(order.store_id, shifts.staff_holder(order.created_by))
+    if pointer is not None and pointer.device_id == order.device_id:
+        shifts.add_sale_ops(tx, order.store_id, pointer.shift_id, method, order.payment_issuer, int(order.total))
+
+
+def on_book_order(tx, *, store_id: str, tz: str, event: str, amount: int = 0, at: float | None = None) -> None:
+    """``event``: created | paid | cancelled | expired | late; ``amount`` the order's total (for
+    created, paid and late)."""
+    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=tz,
+            increments=model.book_order_increments(event, amount))
+
+
+def on_drop_order(tx, *, store_id: str, tz: str, event: str, qty: int = 0, at: float | None = None) -> None:
+    """``event``: created | handed | returned | cancelled; ``qty`` the pieces that moved."""
+    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=tz,
+            increments=model.drop_order_increments(event, qty))
+
+
+def on_shipment(tx, *, store_id: str, tz: str, event: str, had_awb: bool = False, at: float | None = None) -> None:
+    """``event``: requested | awb | shipped | cancelled (``had_awb`` when the cancelled shipment
+    already had its AWB). Also moves the store's live "menunggu resi" count."""
+    now = get_clock().now_s() if at is None else at
+    add_ops(tx, store_id=store_id, at=now, tz=tz, increments=model.shipment_increments(event))
+    delta = model.waiting_awb_delta(event, had_awb=had_awb)
+    if delta:
+        tx.update(repo.ReportDayRecord(store_id=store_id, day=repo.LIVE),
+                  actions=[repo.counter_path(model.WAITING_AWB).add(delta), repo.ReportDayRecord.updated_at.set(int(now))])

@@ -1,0 +1,94 @@
+"""Shifts and their open-shift pointers in DynamoDB.
+
+A shift item holds its fixed facts (who, where, float, cash movements, the closing) and its sales
+counters as ``c#...`` attributes added by the order-completion transaction (see
+:mod:`chalicelib.reports.repo`). Two pointer items, ``staff#<id>`` and ``device#<id>``, say which
+shift is open for a person and for a drawer: both are created when the shift opens and deleted
+when it closes, in the same transactions, so a cashier has one open shift and a drawer has one
+cashier.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+
+from ..core.db import JSONAttribute, Table, table_meta
+from ..reports.repo import counter_actions, counters_of, raw_item
+from . import model
+
+
+class ShiftRecord(Table):
+    Meta = table_meta("shifts")
+    store_id = UnicodeAttribute(hash_key=True)
+    shift_id = UnicodeAttribute(range_key=True)  # time-sortable: a store's shifts query newest first
+    shift_code = UnicodeAttribute()
+    merchant_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    device_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # OPEN | CLOSED
+    opened_at = NumberAttribute()
+    opening_float = NumberAttribute()
+    movements = JSONAttribute(default=list)  # [{"at", "amount" (+in / -out), "reason", "by"}]
+    cash_in = NumberAttribute(default=0)
+    cash_out = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)  # bumped by each cash movement (optimistic condition)
+    sales_count = NumberAttribute(default=0)  # ADDed with the sales counters: the closing's condition
+    closed_at = NumberAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    sales_total = NumberAttribute(null=True)  # frozen at closing, for lists that skip the counters
+    counted_cash = NumberAttribute(null=True)
+    expected_cash = NumberAttribute(null=True)
+    difference = NumberAttribute(null=True)
+    allowance = NumberAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    approved_at = NumberAttribute(null=True)
+    pdf_key = UnicodeAttribute(null=True)
+
+
+class OpenShiftRecord(Table):
+    """``staff#<id>`` or ``device#<id>`` -> the open shift; exists only while the shift is open."""
+
+    Meta = table_meta("open_shifts")
+    store_id = UnicodeAttribute(hash_key=True)
+    holder = UnicodeAttribute(range_key=True)
+    shift_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    device_id = UnicodeAttribute()
+    opened_at = NumberAttribute()
+
+
+def staff_holder(staff_id: str) -> str:
+    return f"staff#{staff_id}"
+
+
+def device_holder(device_id: str) -> str:
+    return f"device#{device_id}"
+
+
+def get_shift(store_id: str, shift_id: str) -> tuple[ShiftRecord, dict[str, int]] | None:
+    """The shift and its sales counters, from one consistent read."""
+    item = raw_item(ShiftRecord, store_id, shift_id)
+    if item is None:
+        return None
+    return ShiftRecord.from_raw_data(item), counters_of(item)
+
+
+def open_pointer(store_id: str, holder: str) -> OpenShiftRecord | None:
+    try:
+        return OpenShiftRecord.get(store_id, holder, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def add_sale_ops(tx, store_id: str, shift_id: str, method: str, issuer: str | None, total: int) -> None:
+    """Add a completed sale to an open shift in the caller's transaction. The condition on OPEN
+    means a shift that closed meanwhile fails the whole completion, which is then retried (the
+    scheduler completes PAID orders) and no longer finds the shift."""
+    actions = counter_actions(model.sale_increments(method, issuer, total)) + [ShiftRecord.sales_count.add(1)]
+    tx.update(ShiftRecord(store_id=store_id, shift_id=shift_id), actions=actions,
+              condition=ShiftRecord.status == model.OPEN)
+
+
+def recent_shifts(store_id: str, limit: int) -> list[ShiftRecord]:
+    return list(ShiftRecord.query(store_id, scan_index_forward=False, limit=limit))
