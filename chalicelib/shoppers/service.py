@@ -2,12 +2,14 @@
 
 Reads and writes are scoped to the caller's merchant: a shopper id of another merchant is "not found".
 
-The sales service calls four functions inside its order-completion transaction (all or nothing):
+The sales service adds three sets of writes to its order-completion transaction (all or nothing, next
+to its own conditional status change, which makes a retried completion fail as a whole):
 
 - :func:`earn_points_ops` - ledger entry keyed by the order + balance and visit update;
 - :func:`queue_order_messages` - receipt link message, and an activation link while the shopper is not active;
-- :func:`record_sale_ops` - the cashier's daily counters;
-- (its own status change, whose condition makes a retried completion fail as a whole).
+- :func:`record_sale_ops` - the cashier's daily counters.
+
+Before that, :func:`require_shopper` checks the shopper an order names.
 """
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ def lookup(caller: Caller, raw_phone: str | None) -> dict:
 
 
 def get_shopper(caller: Caller, shopper_id: str) -> dict:
-    """One shopper of the caller's merchant (the sales service uses it to check an order's shopper)."""
+    """One shopper of the caller's merchant."""
     return _view(_find(caller.merchant_id, shopper_id))
 
 
@@ -151,7 +153,7 @@ def earn_points_ops(tx, *, merchant_id: str, shopper_id: str, order_id: str, amo
     whole transaction with a condition failure (``is_condition_failure(exc)``): the caller treats that as
     "already applied". The balance is an atomic ADD in the same transaction, so it can never be credited
     twice. The shopper update is conditioned on the shopper existing (a vanished shopper also fails the
-    condition; the sales service checks the shopper with :func:`get_shopper` when linking it to the order).
+    condition; the sales service checks the shopper with :func:`require_shopper` when linking it to the order).
     An entry is written even for 0 points: it is the visit record and the once-per-order guard.
     Returns the points earned.
     """

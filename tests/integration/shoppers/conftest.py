@@ -15,15 +15,15 @@ def idem() -> dict:
     return {"Idempotency-Key": f"k-{next(_keys)}"}
 
 
-def staff_caller(demo: dict, staff_id: str = "u_sari", role: str = "cashier", store_id: str | None = None):
+def staff_caller(shop: dict, staff_id: str = "u_sari", role: str = "cashier", store_id: str | None = None):
     from chalicelib.core.web import Caller
 
-    return Caller(merchant_id=demo["merchant_id"], store_id=store_id or demo["store_id"], role=role,
+    return Caller(merchant_id=shop["merchant_id"], store_id=store_id or shop["store_id"], role=role,
                   device_id="d_test", staff_id=staff_id, staff_name=staff_id)
 
 
 def login_elsewhere(api, *, merchant_id: str, store_id: str, new_merchant: bool) -> str:
-    """A cashier session at another store (of the demo merchant or of a new one)."""
+    """A cashier session at another store (of the shop merchant or of a new one)."""
     from chalicelib.core.clock import get_clock
     from chalicelib.core.web import Caller
     from chalicelib.staff import service as staff_service
@@ -40,7 +40,7 @@ def login_elsewhere(api, *, merchant_id: str, store_id: str, new_merchant: bool)
     return api.login(device["device_token"], f"u_ani_{store_id}", "246802")
 
 
-def complete_order(demo: dict, shopper_id: str | None, order_id: str, amount: int, *, staff_id: str = "u_sari",
+def complete_order(shop: dict, shopper_id: str | None, order_id: str, amount: int, *, staff_id: str = "u_sari",
                    rupiah_per_point: int = 10_000) -> tuple[int, list[str]]:
     """What the sales service adds to its completion transaction; returns (points, message effect ids)."""
     from chalicelib.core.db import transaction
@@ -49,21 +49,38 @@ def complete_order(demo: dict, shopper_id: str | None, order_id: str, amount: in
     points, ids = 0, []
     with transaction() as tx:
         if shopper_id:
-            points = service.earn_points_ops(tx, merchant_id=demo["merchant_id"], shopper_id=shopper_id,
-                                             order_id=order_id, amount=amount, store_id=demo["store_id"],
+            points = service.earn_points_ops(tx, merchant_id=shop["merchant_id"], shopper_id=shopper_id,
+                                             order_id=order_id, amount=amount, store_id=shop["store_id"],
                                              rupiah_per_point=rupiah_per_point)
-        service.record_sale_ops(tx, store_id=demo["store_id"], staff_id=staff_id,
-                                day=service.engagement_day(demo["store_id"]), linked=bool(shopper_id))
+        service.record_sale_ops(tx, store_id=shop["store_id"], staff_id=staff_id,
+                                day=service.engagement_day(shop["store_id"]), linked=bool(shopper_id))
         ids = service.queue_order_messages(tx, order={
-            "order_id": order_id, "order_no": f"2311-{order_id[-5:]}", "store_id": demo["store_id"],
-            "merchant_id": demo["merchant_id"], "shopper_id": shopper_id, "amount": amount,
+            "order_id": order_id, "order_no": f"2311-{order_id[-5:]}", "store_id": shop["store_id"],
+            "merchant_id": shop["merchant_id"], "shopper_id": shopper_id, "amount": amount,
             "receipt_url": f"http://127.0.0.1:8000/receipt.html#r-{order_id}", "points_earned": points})
     return points, ids
 
 
 @pytest.fixture
-def cashier(api, demo, clock):
-    return api.login_as(demo, "cashier")
+def shop(aws, clock):
+    """The demo merchant's store and people (same ids, names and PINs as the local stack's seed), without
+    its catalogue and stock: these suites need none, and the full seed costs seconds per test."""
+    from chalicelib.core.web import Caller
+    from chalicelib.staff import service as staff_service
+    from infra.local.seed import MERCHANT_ID, STAFF, STORE_ID
+
+    staff_service.create_merchant("Sambung Demo", "Toko Demo", merchant_id=MERCHANT_ID, store_id=STORE_ID)
+    for staff_id, name, role, pin in STAFF:
+        staff_service.add_staff(MERCHANT_ID, STORE_ID, name, role, pin, staff_id=staff_id)
+    admin = Caller(merchant_id=MERCHANT_ID, store_id=STORE_ID, role="admin", device_id="seed", staff_id="u_admin")
+    device = staff_service.pair_device(staff_service.create_pairing_code(admin, "backoffice")["code"], "Back office")
+    return {"merchant_id": MERCHANT_ID, "store_id": STORE_ID, "backoffice_device_token": device["device_token"],
+            "staff": [{"staff_id": s, "name": n, "role": r, "pin": p} for s, n, r, p in STAFF]}
+
+
+@pytest.fixture
+def cashier(api, shop):
+    return api.login_as(shop, "cashier")
 
 
 @pytest.fixture

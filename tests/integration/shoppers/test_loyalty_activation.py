@@ -21,18 +21,18 @@ def _token_from(effect_id: str) -> str:
     return m.group(1)
 
 
-def test_points_are_credited_once_per_order_whatever_retries(api, cashier, registered, demo, clock):
+def test_points_are_credited_once_per_order_whatever_retries(api, cashier, registered, shop, clock):
     sid = registered["shopper_id"]
-    points, _ = complete_order(demo, sid, "o_first", 159_900)
+    points, _ = complete_order(shop, sid, "o_first", 159_900)
     assert points == 15
     for _ in range(2):  # the sales service retrying a completion that already went through
         with pytest.raises(TransactWriteError) as e:
-            complete_order(demo, sid, "o_first", 159_900)
+            complete_order(shop, sid, "o_first", 159_900)
         assert is_condition_failure(e.value), "a retry reads as 'already applied'"
     clock.advance(minutes=5)
-    assert complete_order(demo, sid, "o_second", 25_000)[0] == 2
+    assert complete_order(shop, sid, "o_second", 25_000)[0] == 2
     clock.advance(minutes=5)
-    assert complete_order(demo, sid, "o_small", 9_999)[0] == 0, "rounded down, but still a visit"
+    assert complete_order(shop, sid, "o_small", 9_999)[0] == 0, "rounded down, but still a visit"
 
     assert service.balance("m_demo", sid) == 17
     assert service.points_for_order("m_demo", sid, "o_first") == 15
@@ -52,9 +52,9 @@ def test_points_are_credited_once_per_order_whatever_retries(api, cashier, regis
     assert (day["transactions"], day["linked"]) == (3, 3), "the failed retries counted no sale"
 
 
-def test_activation_link_works_once(api, cashier, registered, demo, clock):
+def test_activation_link_works_once(api, cashier, registered, shop, clock):
     sid = registered["shopper_id"]
-    _, effects = complete_order(demo, sid, "o_first", 50_000)
+    _, effects = complete_order(shop, sid, "o_first", 50_000)
     assert effects == ["msg-receipt#o_first", "msg-activation#o_first"]
     assert OutboxItem.get("msg-activation#o_first").payload["to"] == "+6281234567890"
     assert OutboxItem.get("msg-receipt#o_first").payload["params"] == {
@@ -76,12 +76,12 @@ def test_activation_link_works_once(api, cashier, registered, demo, clock):
     for replay in (api.post(f"/shoppers/activation/{token}"), api.get(f"/shoppers/activation/{token}")):
         assert replay.status == 410 and replay.error_code == "activation_used"
     assert ShopperRecord.get("m_demo", sid).activated_at == clock.now_s() - 60, "a replay changes nothing"
-    assert complete_order(demo, sid, "o_next", 20_000)[1] == ["msg-receipt#o_next"], "an active shopper gets no new link"
+    assert complete_order(shop, sid, "o_next", 20_000)[1] == ["msg-receipt#o_next"], "an active shopper gets no new link"
 
 
-def test_expired_or_tampered_links_reveal_nothing_and_change_nothing(api, registered, demo, clock):
+def test_expired_or_tampered_links_reveal_nothing_and_change_nothing(api, registered, shop, clock):
     sid = registered["shopper_id"]
-    complete_order(demo, sid, "o_first", 50_000)
+    complete_order(shop, sid, "o_first", 50_000)
     token = _token_from("msg-activation#o_first")
     token_id, exp, mac = token.split(".")
     forged = [f"{token_id}.{int(exp) + 86400}.{mac}", token[:-2] + ("AA" if token[-2:] != "AA" else "BB"),
@@ -99,17 +99,17 @@ def test_expired_or_tampered_links_reveal_nothing_and_change_nothing(api, regist
     assert ShopperRecord.get("m_demo", sid).activated_at is None
     assert all(t.used_at is None for t in ActivationTokenRecord.scan())
 
-    complete_order(demo, sid, "o_later", 30_000)  # the next purchase brings a fresh link
+    complete_order(shop, sid, "o_later", 30_000)  # the next purchase brings a fresh link
     fresh = _token_from("msg-activation#o_later")
     assert api.post(f"/shoppers/activation/{fresh}").status == 200
 
 
-def test_cashier_figures_per_day(api, cashier, registered, demo, clock):
-    admin = api.login_as(demo, "admin")
+def test_cashier_figures_per_day(api, cashier, registered, shop, clock):
+    admin = api.login_as(shop, "admin")
     sid = registered["shopper_id"]
-    complete_order(demo, sid, "o1", 10_000)
-    complete_order(demo, None, "o2", 10_000)
-    complete_order(demo, None, "o3", 10_000, staff_id="u_budi")
+    complete_order(shop, sid, "o1", 10_000)
+    complete_order(shop, None, "o2", 10_000)
+    complete_order(shop, None, "o3", 10_000, staff_id="u_budi")
     key = idem()
     for _ in range(2):  # a retried "Lewati" counts once
         r = api.post("/shoppers/skip", auth=cashier, headers=key)
@@ -129,12 +129,12 @@ def test_cashier_figures_per_day(api, cashier, registered, demo, clock):
     assert own["day"] == today and [r["staff_id"] for r in own["cashiers"]] == ["u_sari"] and "totals" not in own
 
     clock.advance(hours=17, minutes=30)  # 00:30 WIB on the 24th: a new store-local day
-    complete_order(demo, sid, "o4", 10_000)
+    complete_order(shop, sid, "o4", 10_000)
     # Read through the service: session tokens are checked against the real clock, not the moved one.
-    by_admin = staff_caller(demo, "u_admin", role="admin")
+    by_admin = staff_caller(shop, "u_admin", role="admin")
     assert service.cashier_report(by_admin, None)["day"] == "2026-11-24"
     assert service.cashier_report(by_admin, "2026-11-24")["totals"]["transactions"] == 1
     assert service.cashier_report(by_admin, today)["totals"]["transactions"] == 3
     clock.advance(hours=-17, minutes=-30)
     assert api.get("/reports/cashiers?day=2026-02-30", auth=admin).error_code == "invalid_day"
-    assert api.get("/reports/cashiers", auth=api.login_as(demo, "warehouse")).status == 403
+    assert api.get("/reports/cashiers", auth=api.login_as(shop, "warehouse")).status == 403

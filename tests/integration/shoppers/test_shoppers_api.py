@@ -56,16 +56,16 @@ def test_bad_input_is_refused_and_changes_nothing(api, cashier):
     assert _shoppers() == [] and list(CashierDayRecord.scan()) == []
 
 
-def test_who_may_look_up_and_register(api, demo, clock):
-    warehouse = api.login_as(demo, "warehouse")
+def test_who_may_look_up_and_register(api, shop, clock):
+    warehouse = api.login_as(shop, "warehouse")
     assert api.get(f"/shoppers/lookup?phone={PHONE}", auth=warehouse).status == 403
     assert api.get(f"/shoppers/lookup?phone={PHONE}").status == 401
-    assert api.get(f"/shoppers/lookup?phone={PHONE}", auth=f"Device {demo['backoffice_device_token']}").status == 401
-    cs = api.login_as(demo, "cs")
+    assert api.get(f"/shoppers/lookup?phone={PHONE}", auth=f"Device {shop['backoffice_device_token']}").status == 401
+    cs = api.login_as(shop, "cs")
     assert api.post("/shoppers", {"phone": PHONE, "name": "Budi", "consent": True}, auth=cs, headers=idem()).status == 201
 
 
-def test_duplicate_registration_returns_the_existing_shopper_unchanged(api, cashier, registered, demo):
+def test_duplicate_registration_returns_the_existing_shopper_unchanged(api, cashier, registered, shop):
     r = api.post("/shoppers", {"phone": "+62 812 3456 7890", "name": "Orang Lain", "consent": True,
                                "email": "lain@contoh.com"}, auth=cashier, headers=idem())
     assert r.status == 201 and r.json["created"] is False
@@ -73,8 +73,8 @@ def test_duplicate_registration_returns_the_existing_shopper_unchanged(api, cash
     rec = ShopperRecord.get("m_demo", registered["shopper_id"])
     assert rec.email is None and rec.name == "Budi Santoso", "nothing is overwritten"
     assert len(_shoppers()) == 1
-    day = service.engagement_day(demo["store_id"])
-    assert CashierDayRecord.get(demo["store_id"], f"{day}#u_sari").registered == 1, "only a real registration counts"
+    day = service.engagement_day(shop["store_id"])
+    assert CashierDayRecord.get(shop["store_id"], f"{day}#u_sari").registered == 1, "only a real registration counts"
 
 
 def test_a_retry_with_the_same_key_gets_the_first_answer(api, cashier):
@@ -87,7 +87,7 @@ def test_a_retry_with_the_same_key_gets_the_first_answer(api, cashier):
     assert other.status == 422 and other.error_code == "idempotency_key_reused"
 
 
-def test_two_kiosks_registering_one_phone_at_once_create_one_shopper(demo, clock, monkeypatch):
+def test_two_kiosks_registering_one_phone_at_once_create_one_shopper(shop, clock, monkeypatch):
     """Both kiosks pass the "is this phone known?" check before either writes; the phone item's
     condition in the transaction lets one create, and the other gets that same shopper back."""
     from chalicelib.core import db
@@ -103,7 +103,7 @@ def test_two_kiosks_registering_one_phone_at_once_create_one_shopper(demo, clock
 
     def kiosk(staff_id, name):
         try:
-            results.append(service.register(staff_caller(demo, staff_id), {"phone": PHONE, "name": name, "consent": True}))
+            results.append(service.register(staff_caller(shop, staff_id), {"phone": PHONE, "name": name, "consent": True}))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -116,12 +116,12 @@ def test_two_kiosks_registering_one_phone_at_once_create_one_shopper(demo, clock
     assert results[0]["shopper_id"] == results[1]["shopper_id"]
     assert sorted(r["created"] for r in results) == [False, True]
     assert len(_shoppers()) == 1 and len(list(ShopperPhoneRecord.query("m_demo"))) == 1
-    day = service.engagement_day(demo["store_id"])
-    assert sum(int(r.registered) for r in CashierDayRecord.query(demo["store_id"])) == 1
-    assert {r.day for r in CashierDayRecord.query(demo["store_id"])} == {day}
+    day = service.engagement_day(shop["store_id"])
+    assert sum(int(r.registered) for r in CashierDayRecord.query(shop["store_id"])) == 1
+    assert {r.day for r in CashierDayRecord.query(shop["store_id"])} == {day}
 
 
-def test_one_shopper_across_the_merchants_stores_invisible_to_other_merchants(api, registered, demo):
+def test_one_shopper_across_the_merchants_stores_invisible_to_other_merchants(api, registered, shop):
     sid = registered["shopper_id"]
     branch = login_elsewhere(api, merchant_id="m_demo", store_id="s_branch", new_merchant=False)
     r = api.get(f"/shoppers/lookup?phone={PHONE}", auth=branch)
