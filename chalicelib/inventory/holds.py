@@ -63,6 +63,7 @@ def _release(hold: HoldRecord, order, *, outcome: str, settled_by: str, hold_con
     The order moves BOOKED -> ``order_target``; an order already ended unpaid (its kiosk QR expired
     or was cancelled) only has to still be in that state. False when anyone else moved first.
     """
+    from ..reports import counters as report_counters
     from ..sales import model as sales
     from ..sales.repo import OrderRecord
 
@@ -81,6 +82,9 @@ def _release(hold: HoldRecord, order, *, outcome: str, settled_by: str, hold_con
                           condition=OrderRecord.status == sales.BOOKED)
             elif order is not None:
                 tx.condition_check(OrderRecord, order.order_id, condition=OrderRecord.status == order.status)
+            if order is not None:
+                report_counters.on_book_order(tx, store_id=hold.store_id, at=now,
+                                              event="cancelled" if order_target == sales.CANCELLED else "expired")
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
@@ -206,9 +210,11 @@ def handle_ttl_removals(event: dict, context) -> dict:
     """The stream batch, with partial failures: only failed records are retried by Lambda."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+    def record_handler(record) -> str:
+        return on_ttl_record(record.raw_event)
+
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    return process_partial_response(event=event, record_handler=lambda r: on_ttl_record(r.raw_event),
-                                    processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
 
 
 # ---- paying and selling -----------------------------------------------------------------------

@@ -84,6 +84,7 @@ class LocalStack:
         from infra.local import seed
         from infra.local.gateway import LocalGatewayServer
         from infra.local.pump import EventPump
+        from infra.local.ttl_emulator import TtlEmulator
 
         from infra.local.gateway_sim import GatewaySimulator
 
@@ -97,9 +98,11 @@ class LocalStack:
         demo = seed.seed(gateway={"provider": "midtrans", "base_url": gateway_sim.url, "server_key": server_key,
                                   "notification_url": f"{self.url}/api/callbacks/midtrans"})
 
-        gateway = LocalGatewayServer(app_module.app, port=self.port).start()
+        ttl = TtlEmulator(app_module.app)
+        gateway = LocalGatewayServer(app_module.app, port=self.port, extra_routes={TtlEmulator.ROUTE: ttl.http_run}).start()
         pump = EventPump(app_module.app, time_scale=self.time_scale)
         pump.feed("outbox", 2, outbox.process_due)  # shoppers get their messages within seconds, not a minute
+        pump.feed("ttl", 2, ttl.tick)  # moto never deletes expired items: TTL deletes -> REMOVE records -> stream handler
         pump.start()
         self._parts += [pump, gateway]
         self.state = {
