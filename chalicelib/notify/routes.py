@@ -4,11 +4,9 @@ from __future__ import annotations
 import os
 
 from ..core.web import Api, int_param
-from .providers.dev import read_messages
+from .providers import dev
 
 dev_bp = Api(__name__)
-
-_DEV_STAGES = ("dev", "test", "local")
 
 
 def dev_blueprints() -> tuple[Api, ...]:
@@ -17,10 +15,9 @@ def dev_blueprints() -> tuple[Api, ...]:
     The stage check matters: the listing is public and holds activation links, so a deployed stage
     never serves it even if the provider variable were set there by mistake.
     """
-    enabled = os.environ.get("SAMBUNG_MESSAGES_PROVIDER") == "dev" and os.environ.get("SAMBUNG_STAGE", "dev") in _DEV_STAGES
-    return (dev_bp,) if enabled else ()
+    return (dev_bp,) if os.environ.get("SAMBUNG_MESSAGES_PROVIDER") == "dev" and dev.allowed() else ()
 
 
 @dev_bp.endpoint("/dev/messages", ["GET"], public=True)
 def dev_messages(_):
-    return {"messages": read_messages(limit=int_param(dev_bp.current_request, "limit", 100, maximum=500))}
+    return {"messages": dev.read_messages(limit=int_param(dev_bp.current_request, "limit", 100, maximum=500))}

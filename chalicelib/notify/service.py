@@ -23,6 +23,7 @@ from ..core.observability import logger
 from ..core.phone import mask_phone
 from ..staff.service import get_store
 from . import repo, templates
+from .providers import dev
 from .providers.base import MessageProvider, NotConfigured, RecipientUnreachable
 
 MESSAGE = "message"  # the outbox kind
@@ -58,6 +59,8 @@ def channel_names(cfg: dict) -> list[str]:
         if name and name not in names:
             if name not in CHANNELS:
                 raise NotConfigured(f"Saluran pesan '{name}' tidak dikenal (pilih {', '.join(CHANNELS)}).")
+            if name == "dev" and not dev.allowed():
+                raise NotConfigured("Saluran pesan 'dev' hanya untuk pengembangan lokal; pilih whatsapp atau sms.")
             names.append(name)
     if not names:
         raise NotConfigured("Pengiriman pesan belum dikonfigurasi untuk toko ini.")
@@ -91,9 +94,7 @@ def build_provider(name: str, cfg: dict) -> MessageProvider:
             userkey=sms.get("userkey") or os.environ.get("SAMBUNG_ZENZIVA_USERKEY", ""),
             passkey=_secret(sms.get("passkey_param"), "SAMBUNG_ZENZIVA_PASSKEY"),
             api_url=os.environ.get("SAMBUNG_ZENZIVA_API_URL") or DEFAULT_API_URL)
-    from .providers.dev import DevFileProvider
-
-    return DevFileProvider()
+    return dev.DevFileProvider()
 
 
 def providers_for(store_id: str) -> Iterator[MessageProvider]:

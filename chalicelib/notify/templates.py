@@ -54,7 +54,7 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "Halo {name}, akun belanja online Anda di {merchant} siap diaktifkan. Dengan akun aktif, poin dan "
         "riwayat belanja Anda bisa dipakai juga saat belanja online. Aktifkan di sini: {link} . Tautan ini "
         "hanya untuk Anda, berlaku sampai {expires} dan hanya bisa dipakai sekali.",
-        "{merchant}: aktifkan akun online Anda {link} (berlaku s/d {expires}, sekali pakai).",
+        "{merchant}: aktifkan akun online Anda: {link} (s/d {expires})",
     ),
     Template(
         BOOK_ORDER_PAYMENT, ("name", "store", "order_no", "amount", "bank", "account_no", "account_holder", "deadline"),

@@ -74,3 +74,7 @@ def test_channels_come_from_store_settings_then_environment(monkeypatch):
     assert channel_names({"provider": "sms", "fallback": "sms"}) == ["sms"]
     with pytest.raises(NotConfigured):
         channel_names({"provider": "telegram"})
+    monkeypatch.setenv("SAMBUNG_STAGE", "prod")
+    with pytest.raises(NotConfigured) as e:
+        channel_names({})
+    assert "pengembangan lokal" in e.value.message, "a deployed store never 'sends' into a file"
