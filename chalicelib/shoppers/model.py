@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..core.errors import ValidationError
+from ..core.phone import normalize_phone
 from ..staff.model import validate_name
 
 NAME_MAX = 80
@@ -28,6 +29,19 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # ---- registration ---------------------------------------------------------------------------
+
+def shopper_phone(raw) -> str:
+    """A phone as people type it -> E.164, and it must be a mobile: receipts and activation links go
+    out by WhatsApp or SMS, which a landline cannot receive."""
+    import phonenumbers  # lazy: the metadata is large
+
+    e164 = normalize_phone(raw if isinstance(raw, str) else "")
+    kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise ValidationError("Gunakan nomor HP (bukan telepon rumah/kantor) agar struk dan tautan bisa dikirim.",
+                              code="phone_not_mobile")
+    return e164
+
 
 def validate_shopper_name(value) -> str:
     return validate_name(value, "Nama pelanggan", NAME_MAX)

@@ -25,7 +25,7 @@ from ..core.db import is_condition_failure, transaction
 from ..core.errors import Gone, NotFound, ValidationError
 from ..core.ids import new_id, token
 from ..core.money import format_rupiah
-from ..core.phone import display_phone, normalize_phone
+from ..core.phone import display_phone
 from ..core.settings import get_settings
 from ..core.web import ADMIN, Caller
 from ..documents.formatting import masked_phone
@@ -62,7 +62,7 @@ def _find(merchant_id: str, shopper_id: str, *, consistent: bool = False) -> Sho
 
 def lookup(caller: Caller, raw_phone: str | None) -> dict:
     """The shopper behind a phone number as the cashier typed it, or 404 ``shopper_unknown``."""
-    phone = normalize_phone(raw_phone or "")
+    phone = model.shopper_phone(raw_phone)
     shopper_id = repo.shopper_id_for_phone(caller.merchant_id, phone)
     rec = repo.get_shopper(caller.merchant_id, shopper_id) if shopper_id else None
     if rec is None:
@@ -110,7 +110,7 @@ def register(caller: Caller, data: dict) -> dict:
     day = local_day(now, _store_tz(caller.store_id))
     model.require_consent(data.get("consent"))
     new = model.NewShopper(name=model.validate_shopper_name(data.get("name")),
-                           phone=normalize_phone(data.get("phone") or ""),
+                           phone=model.shopper_phone(data.get("phone")),
                            email=model.validate_email(data.get("email")),
                            birthday=model.validate_birthday(data.get("birthday"), date.fromisoformat(day)))
     existing = _existing_for_phone(caller.merchant_id, new.phone)

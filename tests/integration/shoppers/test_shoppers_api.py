@@ -37,6 +37,7 @@ def test_bad_input_is_refused_and_changes_nothing(api, cashier):
     cases = [
         ({"phone": "08123", "name": "Budi", "consent": True}, "invalid_phone"),
         ({"phone": "0812-abc", "name": "Budi", "consent": True}, "invalid_phone"),
+        ({"phone": "021-5551234", "name": "Budi", "consent": True}, "phone_not_mobile"),
         ({"phone": PHONE, "name": "Budi"}, "missing_field"),
         ({"phone": PHONE, "name": "Budi", "consent": False}, "consent_required"),
         ({"phone": PHONE, "name": "Budi", "consent": "true"}, "invalid_type"),

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from chalicelib.core.errors import ValidationError
-from chalicelib.core.phone import normalize_phone
 from chalicelib.shoppers import model
 
 SECRET = "unit-test-secret-0123456789abcdef"
@@ -15,15 +14,25 @@ SECRET = "unit-test-secret-0123456789abcdef"
 @pytest.mark.parametrize("typed", ["081234567890", "0812 3456 7890", "0812-3456-7890", "+62 812-3456-7890",
                                    "6281234567890", "62 812 3456 7890", " (0812) 3456-7890 "])
 def test_every_common_way_of_typing_a_number_is_one_shopper_key(typed):
-    assert normalize_phone(typed) == "+6281234567890"
+    assert model.shopper_phone(typed) == "+6281234567890"
 
 
 @pytest.mark.parametrize("typed,code", [("08123", "invalid_phone"), ("0812-abc-7890", "invalid_phone"),
                                         ("", "invalid_phone"), ("++62", "invalid_phone"), ("0000000000", "invalid_phone")])
 def test_malformed_numbers_are_refused_with_a_reason(typed, code):
     with pytest.raises(ValidationError) as e:
-        normalize_phone(typed)
+        model.shopper_phone(typed)
     assert e.value.code == code and e.value.message
+
+
+def test_a_shopper_phone_must_reach_whatsapp_or_sms():
+    assert model.shopper_phone("0812 3456 7890") == "+6281234567890"
+    with pytest.raises(ValidationError) as e:
+        model.shopper_phone("021-5551234")
+    assert e.value.code == "phone_not_mobile"
+    for bad in (None, 81234567890, "08123"):
+        with pytest.raises(ValidationError):
+            model.shopper_phone(bad)
 
 
 @pytest.mark.parametrize("amount,rule,points", [
