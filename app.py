@@ -10,6 +10,7 @@ from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
 from chalicelib.payments.routes import bp as payment_callbacks
+from chalicelib.printing.routes import bp as printing
 from chalicelib.reports.routes import bp as reports
 from chalicelib.sales import receipts as _receipt_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.sales.book_routes import bp as book_orders
@@ -27,5 +28,5 @@ web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
                   inventory, inventory_events, book_orders,
-                  reports, shifts, *dev_blueprints()):
+                  reports, shifts, printing, *dev_blueprints()):
     app.register_blueprint(blueprint)

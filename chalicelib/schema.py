@@ -16,6 +16,7 @@ TABLE_MODULES = [
     "chalicelib.notify.repo",
     "chalicelib.reports.repo",
     "chalicelib.shifts.repo",
+    "chalicelib.printing.repo",
 ]
 
 

@@ -6,8 +6,9 @@ ready, fetch its PDF, rasterise, encode, send, journal, acknowledge. Decisions:
 * Cloud unreachable (network, 5xx, 429): wait with exponential backoff (capped, jittered so a
   store's PCs coming back after an outage do not all call at once), then carry on.
 * Printer unreachable or reporting cover open / out of paper *before* anything was sent: the
-  job is not acknowledged, so the cloud offers it again after its lease; that role pauses with
-  its own backoff while other roles keep printing.
+  job is released (offered again at once, to whichever station serves the role then; if the
+  release does not get through, after its lease); that role pauses with its own backoff while
+  other roles keep printing.
 * Sending broke part-way, or the printer reported a problem right after the job: acknowledged
   failed with a reason that says to check the paper before reprinting (a duplicate could print).
 * A PDF that cannot be opened or rendered: acknowledged failed with the reason; the agent goes on.
@@ -222,6 +223,7 @@ class Agent:
                 "job %s: %s printer unavailable (%s); left for retry, trying the printer again in %.0f s",
                 job.job_id, job.role, exc, delay,
             )
+            self._release(job.job_id, f"{job.role} printer unavailable: {exc}")
             return Outcome.LEFT_FOR_RETRY
         except PrintInterrupted as exc:
             return self._fail(job.job_id, f"{exc}; part of the job may have printed, check before reprinting")
@@ -243,6 +245,13 @@ class Agent:
         self.journal.record(job_id, "failed", reason)
         self._deliver_ack(job_id, Entry(state="failed", reason=reason))
         return Outcome.FAILED
+
+    def _release(self, job_id: str, reason: str) -> None:
+        """Hand the job back now. Best effort: if the cloud cannot take it, the lease runs out."""
+        try:
+            self.api.release(job_id, reason)
+        except (ApiUnreachable, ApiError) as exc:
+            log.warning("job %s: release not delivered (%s); it comes back when the lease ends", job_id, exc)
 
     # -- acknowledgements -------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ Endpoints (base URL like ``https://host/api``):
 * ``POST /print/jobs/claim`` ``{"roles", "lease_seconds"}`` -> ``{"job": {...} | null}``.
 * ``POST /print/jobs/{job_id}/ack`` ``{"status": "printed"}`` or ``{"status": "failed",
   "reason"}``; 409 when the lease was lost.
+* ``POST /print/jobs/{job_id}/release`` ``{"reason"}``: give a leased job back unprinted, so it
+  is offered again now rather than when the lease runs out.
 
 Everything after pairing sends ``Authorization: Device <token>``. The PDF itself comes from a
 short-lived presigned URL fetched with a plain GET and no credentials.
@@ -170,6 +172,9 @@ class ApiClient:
             if exc.status == 409:
                 raise LeaseLost(exc.status, exc.code, exc.message) from None
             raise
+
+    def release(self, job_id: str, reason: str) -> None:
+        self._request("POST", f"/print/jobs/{quote(job_id, safe='')}/release", {"reason": reason[:500]})
 
     def fetch_pdf(self, url: str, max_bytes: int) -> bytes:
         """GET the presigned PDF URL, without our credentials (the URL is its own)."""
