@@ -17,6 +17,8 @@ from chalicelib.sales.book_routes import bp as book_orders
 from chalicelib.sales.events import bp as sales_events
 from chalicelib.sales.routes import bp as sales
 from chalicelib.shifts.routes import bp as shifts
+from chalicelib.shipping.events import bp as shipping_events
+from chalicelib.shipping.routes import bp as shipping
 from chalicelib.shoppers.routes import bp as shoppers
 from chalicelib.staff import service as staff_service
 from chalicelib.staff.routes import bp as staff
@@ -28,5 +30,5 @@ web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
                   inventory, inventory_events, book_orders,
-                  reports, shifts, printing, *dev_blueprints()):
+                  reports, shifts, printing, shipping, shipping_events, *dev_blueprints()):
     app.register_blueprint(blueprint)

@@ -17,6 +17,7 @@ TABLE_MODULES = [
     "chalicelib.reports.repo",
     "chalicelib.shifts.repo",
     "chalicelib.printing.repo",
+    "chalicelib.shipping.repo",
 ]
 
 

@@ -127,6 +127,7 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
 def complete(order_id: str, *, actor: str) -> bool:
     """PAID (or PAID_LATE, by staff) -> COMPLETED with every effect, exactly once."""
     from ..reports import counters as report_counters
+    from ..shipping import model as shipping
     from ..shoppers import service as shoppers
     from ..staff.service import store_settings
 
@@ -158,6 +159,9 @@ def complete(order_id: str, *, actor: str) -> bool:
             report_counters.on_sale_completed(tx, order, settings.timezone)
             outbox.add(tx, f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
             outbox.add(tx, f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
+            if order.kind == model.BOOK_ORDER and shipping.needs_shipping(order):
+                outbox.add(tx, shipping.request_effect_id(order.order_id), shipping.SHIPMENT_REQUEST, order.store_id,
+                           {"order_id": order.order_id})
             if order.shopper_id:
                 shoppers.queue_order_messages(tx, order=_message_view(order, receipt_token, points))
     except TransactWriteError as exc:

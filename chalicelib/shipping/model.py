@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from ..core.errors import ValidationError
 from ..core.money import require_rupiah
@@ -81,6 +82,24 @@ _CANCELLABLE = frozenset({
     ShipmentStatus.ALLOCATED,
     ShipmentStatus.PICKING_UP,
 })
+
+STATUS_LABELS: dict[ShipmentStatus, str] = {
+    ShipmentStatus.REQUESTED: "Menunggu kurir",
+    ShipmentStatus.CONFIRMED: "Dikonfirmasi",
+    ShipmentStatus.SCHEDULED: "Dijadwalkan",
+    ShipmentStatus.ALLOCATED: "Kurir ditugaskan",
+    ShipmentStatus.PICKING_UP: "Kurir menuju toko",
+    ShipmentStatus.PICKED: "Sudah dijemput",
+    ShipmentStatus.DROPPING_OFF: "Dalam pengantaran",
+    ShipmentStatus.ON_HOLD: "Tertahan",
+    ShipmentStatus.RETURN_IN_TRANSIT: "Dalam perjalanan retur",
+    ShipmentStatus.DELIVERED: "Terkirim",
+    ShipmentStatus.RETURNED: "Diretur",
+    ShipmentStatus.CANCELLED: "Dibatalkan",
+    ShipmentStatus.REJECTED: "Ditolak",
+    ShipmentStatus.COURIER_NOT_FOUND: "Kurir tidak ditemukan",
+    ShipmentStatus.DISPOSED: "Dimusnahkan",
+}
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -374,3 +393,259 @@ class CourierEvent:
     courier: str | None
     price: int | None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+# --- Which sales ship --------------------------------------------------------------------------------
+
+SHIPMENT_REQUEST = "shipment.request"  # the outbox kind that books a sale's shipment
+
+
+def request_effect_id(order_id: str) -> str:
+    """The outbox effect that requests the shipment of one sale: at most one per sale."""
+    return f"shipment#{order_id}"
+
+
+class OrderLike(Protocol):
+    """The parts of a sales order that decide whether it ships (``sales.repo.OrderRecord`` has them)."""
+
+    customer: Mapping[str, Any] | None
+    shipping_fee: int
+    extra: Mapping[str, Any] | None
+
+
+def needs_shipping(order: OrderLike) -> bool:
+    """A book order ships when it has a delivery address and either a shipping fee or a chosen courier.
+
+    The address alone does not decide it: CS always records one, also for customers who collect,
+    and those orders carry neither a fee nor a courier.
+    """
+    customer = order.customer or {}
+    address = customer.get("address")
+    if not isinstance(address, str) or not address.strip():
+        return False
+    courier = (order.extra or {}).get("courier")
+    return int(order.shipping_fee or 0) > 0 or (isinstance(courier, str) and bool(courier.strip()))
+
+
+# Indonesian postal codes are five digits and none starts with 0; phone numbers in the same text are
+# longer runs of digits, which the look-arounds skip.
+_POSTAL_IN_TEXT = re.compile(r"(?<!\d)([1-9]\d{4})(?!\d)")
+
+
+def postal_code_in(address: str) -> str | None:
+    """The postal code written in a free-text address (the last one, as addresses end with it), or None."""
+    found = _POSTAL_IN_TEXT.findall(address or "")
+    return found[-1] if found else None
+
+
+# What CS types in the book order's courier field -> Biteship courier codes. Only spellings that
+# differ from the code are listed; anything else is read as the code itself.
+_COURIER_ALIASES = {"j&t": "jnt", "jt": "jnt", "j&t express": "jnt", "pos indonesia": "pos", "posindonesia": "pos",
+                    "ninja xpress": "ninja", "ninjaxpress": "ninja", "id express": "idexpress", "lion parcel": "lion",
+                    "sap express": "sap", "si cepat": "sicepat", "anter aja": "anteraja"}
+_COURIER_FILLER = frozenset({"express", "xpress", "indonesia", "parcel"})
+_CODE_CHARS = re.compile(r"[^a-z0-9_]")
+
+
+def parse_courier_choice(text: str | None, default_company: str | None,
+                         default_type: str | None) -> tuple[str | None, str | None]:
+    """``"JNE REG"``, ``"J&T EZ"``, ``"sicepat"`` -> Biteship ``(courier_company, courier_type)``.
+
+    No choice -> the store's defaults. A company without a service takes the default service only
+    when it is the default company: services are per courier, so guessing one would book the wrong
+    service (or be refused); None then asks CS to pick.
+    """
+    if not text or not text.strip():
+        return default_company, default_type
+    words = text.strip().lower().split()
+    company, rest = None, words
+    for length in (2, 1):  # two-word names first ("pos indonesia")
+        head = " ".join(words[:length])
+        if len(words) >= length and head in _COURIER_ALIASES:
+            company, rest = _COURIER_ALIASES[head], words[length:]
+            break
+    if company is None:
+        company, rest = _CODE_CHARS.sub("", words[0]) or None, words[1:]
+    rest = [w for w in (_CODE_CHARS.sub("", w) for w in rest) if w and w not in _COURIER_FILLER]
+    if rest:
+        return company, rest[0]
+    return company, default_type if company == default_company else None
+
+
+def courier_label(company: str | None, service: str | None) -> str:
+    """``jne``/``reg`` -> ``JNE REG``: how couriers and customers write it."""
+    return " ".join(part.upper() for part in (company, service) if part) or "-"
+
+
+# --- How a shipment changes ---------------------------------------------------------------------------
+
+AWB_ISSUED = "Resi sudah terbit; label lama tertulis Menunggu resi."
+AWB_CHANGED = "Nomor resi berubah; label lama memuat resi yang salah."
+
+
+@dataclass(frozen=True)
+class ShipmentChange:
+    """What to store after news about a shipment (from the courier or from staff).
+
+    ``status``/``awb`` are the new values, None to keep the current one. ``reprint_reason`` is set
+    when a label already printed no longer matches; ``notify`` when the customer should now get the
+    AWB; ``leaves_label_queue`` when the journey ended, so its label is no longer worth printing.
+    """
+
+    status: ShipmentStatus | None = None
+    awb: str | None = None
+    reprint_reason: str | None = None
+    notify: bool = False
+    leaves_label_queue: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.status is None and self.awb is None
+
+
+def plan_change(current: ShipmentStatus, current_awb: str | None, *, label_printed: bool,
+                status: ShipmentStatus | None = None, awb: str | None = None) -> ShipmentChange:
+    """Decide what news changes, never moving backwards.
+
+    - the status follows :func:`advance`;
+    - an AWB is recorded when there is none yet (even after the journey ended: a late
+      ``order.waybill_id`` still belongs in the record), and replaced only while the journey runs;
+    - an AWB means the courier confirmed: Biteship's ``confirmed`` is "AWB generated", so a shipment
+      still ``requested`` becomes ``confirmed`` with it;
+    - a new AWB on a printed label asks for a reprint, and tells the customer, unless the journey
+      has already ended.
+    """
+    new_status = advance(current, status) if status is not None else None
+    new_awb = None
+    if awb is not None and awb != current_awb and (current_awb is None or not current.terminal):
+        new_awb = awb
+    if new_awb is not None and (new_status or current) == ShipmentStatus.REQUESTED:
+        new_status = ShipmentStatus.CONFIRMED
+    final = new_status or current
+    running = not final.terminal
+    reprint = None
+    if new_awb is not None and label_printed and running:
+        reprint = AWB_ISSUED if current_awb is None else AWB_CHANGED
+    return ShipmentChange(
+        status=new_status, awb=new_awb, reprint_reason=reprint, notify=new_awb is not None and running,
+        leaves_label_queue=new_status is not None and new_status.terminal,
+    )
+
+
+# --- Store settings -----------------------------------------------------------------------------------
+
+PROVIDERS = ("biteship", "manual")
+LABEL_SIZES = ("100x150", "58", "80")
+SECRET_SHOWN = "tersimpan"  # what a settings view says instead of a stored secret
+
+
+@dataclass(frozen=True)
+class ShippingSettings:
+    """A store's shipping setup, read from ``StoreSettings.shipping``.
+
+    ``provider`` ``manual`` means no courier integration: CS books couriers by hand and scans the
+    AWBs in. Secrets: in AWS only SSM parameter names are stored (``api_key_param``,
+    ``webhook_secret_param``); the local stack stores the values (``api_key``, ``webhook_secret``).
+    ``base_url`` points the adapter at the local courier simulator; it is never settable through the
+    API, so nobody can send a store's key elsewhere. ``tracking_url`` is a link template with
+    ``{awb}`` and ``{courier}`` for the customer's message when the courier gives no tracking link.
+    """
+
+    provider: str = "manual"
+    test_mode: bool = True
+    origin: dict[str, Any] = field(default_factory=dict)
+    courier_company: str | None = None
+    courier_type: str | None = None
+    tracking_url: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    api_key_param: str | None = None
+    webhook_secret: str | None = None
+    webhook_secret_param: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> ShippingSettings:
+        data = data or {}
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form: only what is set."""
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {k: v for k, v in out.items() if v is not None and v != {}}
+
+    @property
+    def integrated(self) -> bool:
+        """New shipments are booked through the courier API (else CS enters AWBs by hand)."""
+        return self.provider == "biteship" and bool(self.api_key or self.api_key_param)
+
+    def origin_address(self) -> ShippingAddress:
+        """The pickup address, validated; a clear error when the admin has not set it up."""
+        if not self.origin:
+            raise ValidationError("Alamat pengirim belum diatur di Pengaturan Pengiriman.", code="shipping_origin_missing")
+        return address_from_dict(self.origin)
+
+
+def address_from_dict(data: Mapping[str, Any]) -> ShippingAddress:
+    """A stored address dict -> :class:`ShippingAddress` (validated)."""
+    coordinate = data.get("coordinate")
+    return ShippingAddress(
+        contact_name=data.get("contact_name"), contact_phone=data.get("contact_phone"), address=data.get("address"),
+        postal_code=data.get("postal_code"), area_id=data.get("area_id"),
+        coordinate=Coordinate(coordinate["latitude"], coordinate["longitude"]) if isinstance(coordinate, dict) else None,
+        contact_email=data.get("contact_email"), note=data.get("note"),
+    )
+
+
+def address_to_dict(address: ShippingAddress) -> dict[str, Any]:
+    out: dict[str, Any] = {"contact_name": address.contact_name, "contact_phone": address.contact_phone,
+                           "address": address.address}
+    for name in ("postal_code", "area_id", "contact_email", "note"):
+        value = getattr(address, name)
+        if value is not None:
+            out[name] = value
+    if address.coordinate is not None:
+        out["coordinate"] = {"latitude": address.coordinate.latitude, "longitude": address.coordinate.longitude}
+    return out
+
+
+def validate_courier_code(value: object, label: str) -> str:
+    """A Biteship courier or service code (``jne``, ``reg``): lower-case letters, digits, ``_``."""
+    if not isinstance(value, str) or not _COURIER_CODE.match(value.strip().lower()):
+        raise ValidationError(f"{label}: isi kode Biteship, misalnya jne atau reg.", code="invalid_courier")
+    return value.strip().lower()
+
+
+def validate_postal_code(value: object) -> str:
+    if not isinstance(value, str) or not _POSTAL_CODE.match(value.strip()):
+        raise ValidationError("Kode pos harus 5 angka.", code="invalid_postal_code")
+    return value.strip()
+
+
+def validate_label_size(value: object) -> str:
+    if value not in LABEL_SIZES:
+        raise ValidationError("Ukuran label harus 100x150, 80, atau 58.", code="invalid_label_size")
+    return str(value)
+
+
+def validate_tracking_url(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"^https://\S+$", value.strip()) or "{awb}" not in value:
+        raise ValidationError("Tautan lacak harus diawali https:// dan memuat {awb}.", code="invalid_tracking_url")
+    try:
+        value.strip().format(awb="X", courier="X")
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError("Tautan lacak hanya boleh memuat {awb} dan {courier}.", code="invalid_tracking_url") from None
+    return value.strip()
+
+
+def validate_api_key(key: object, test_mode: bool) -> str:
+    """A Biteship key, checked against the mode: a live key in test mode (or the reverse) is a mistake."""
+    if not isinstance(key, str) or not key.strip() or any(ch.isspace() for ch in key.strip()):
+        raise ValidationError("API key Biteship tidak valid.", code="invalid_api_key")
+    key = key.strip()
+    if test_mode and key.startswith("biteship_live."):
+        raise ValidationError("Ini API key live, tetapi mode uji aktif. Pakai key biteship_test.… atau matikan mode uji.",
+                              code="api_key_mode_mismatch")
+    if not test_mode and key.startswith("biteship_test."):
+        raise ValidationError("Ini API key uji (biteship_test.…), tetapi mode uji mati. Pakai key live atau aktifkan mode uji.",
+                              code="api_key_mode_mismatch")
+    return key
