@@ -13,6 +13,7 @@ from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id, short_code
 from ..core.web import Caller
+from ..reports import counters as report_counters
 from . import model, repo
 from .repo import DropOrderRecord
 from .service import resolve_product
@@ -58,7 +59,10 @@ def request(caller: Caller, items: list, note: str | None) -> dict:
                         lines=[{"sku": p.sku, "name": p.name, "barcode": p.barcode, "qty": q} for p, q in wanted.values()],
                         note=(note or "").strip()[:200] or None, requested_by=caller.staff_id or caller.device_id,
                         requested_at=now)
-    d.save(condition=DropOrderRecord.drop_id.does_not_exist())
+    with transaction() as tx:
+        tx.save(d, condition=DropOrderRecord.drop_id.does_not_exist())
+        report_counters.on_drop_order(tx, store_id=d.store_id, event="created", qty=sum(q for _, q in wanted.values()),
+                                      at=now)
     return _view(d)
 
 
@@ -99,6 +103,8 @@ def hand_over(caller: Caller, drop_id: str) -> dict:
                       condition=DropOrderRecord.status == model.DROP_REQUESTED)
             for line in d.lines:
                 _move(tx, d, line["sku"], int(line["qty"]), model.WAREHOUSE, model.CS_DESK, "drop_order", actor)
+            report_counters.on_drop_order(tx, store_id=d.store_id, event="handed",
+                                          qty=sum(int(x["qty"]) for x in d.lines), at=now)
     except TransactWriteError as exc:
         if not is_condition_failure(exc):
             raise
@@ -164,6 +170,7 @@ def return_goods(caller: Caller, drop_id: str, items: list) -> dict:
                       condition=DropOrderRecord.status == model.DROP_HANDED_OVER)
             for sku, qty in returned.items():
                 _move(tx, d, sku, qty, model.CS_DESK, model.WAREHOUSE, "drop_return", actor)
+            report_counters.on_drop_order(tx, store_id=d.store_id, event="returned", qty=sum(returned.values()), at=now)
     except TransactWriteError as exc:
         if not is_condition_failure(exc):
             raise

@@ -7,11 +7,13 @@ they describe. Days are the store's timezone, taken from ``at`` (default: now).
 
 Where they are called:
 
-- :func:`on_sale_completed` - ``sales.completion.complete()`` (store sales and book orders);
-- :func:`on_book_order` - book order created / paid / cancelled / expired, and a payment that
-  arrived late (``PAID_LATE``);
+- :func:`on_sale_completed` - ``sales.completion.complete()`` (store sales and book orders; a
+  book order counts as paid, or paid late, here);
+- :func:`on_book_order` - book order created / cancelled / expired;
 - :func:`on_drop_order` - drop order created / handed to CS / returned / cancelled;
 - :func:`on_shipment` - shipment requested / AWB issued / picked up (shipped) / cancelled.
+
+``tz`` may be left out by callers that have not read the store's settings; it is then read here.
 """
 from __future__ import annotations
 
@@ -57,24 +59,34 @@ def on_sale_completed(tx, order, tz: str) -> None:
         shifts.add_sale_ops(tx, order.store_id, pointer.shift_id, method, order.payment_issuer, int(order.total))
 
 
-def on_book_order(tx, *, store_id: str, tz: str, event: str, amount: int = 0, at: float | None = None) -> None:
-    """``event``: created | paid | cancelled | expired | late; ``amount`` the order's total (for
-    created, paid and late)."""
-    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=tz,
+def _store_tz(store_id: str, tz: str | None) -> str:
+    from ..staff.service import store_settings
+
+    return tz or store_settings(store_id).timezone
+
+
+def on_book_order(tx, *, store_id: str, event: str, amount: int = 0, tz: str | None = None,
+                  at: float | None = None) -> None:
+    """``event``: created | cancelled | expired; ``amount`` the order's total (for created)."""
+    if event not in ("created", "cancelled", "expired"):
+        raise ValueError(f"book order {event!r} is counted by on_sale_completed or not at all")
+    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=_store_tz(store_id, tz),
             increments=model.book_order_increments(event, amount))
 
 
-def on_drop_order(tx, *, store_id: str, tz: str, event: str, qty: int = 0, at: float | None = None) -> None:
+def on_drop_order(tx, *, store_id: str, event: str, qty: int = 0, tz: str | None = None,
+                  at: float | None = None) -> None:
     """``event``: created | handed | returned | cancelled; ``qty`` the pieces that moved."""
-    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=tz,
+    add_ops(tx, store_id=store_id, at=get_clock().now_s() if at is None else at, tz=_store_tz(store_id, tz),
             increments=model.drop_order_increments(event, qty))
 
 
-def on_shipment(tx, *, store_id: str, tz: str, event: str, had_awb: bool = False, at: float | None = None) -> None:
+def on_shipment(tx, *, store_id: str, event: str, had_awb: bool = False, tz: str | None = None,
+                at: float | None = None) -> None:
     """``event``: requested | awb | shipped | cancelled (``had_awb`` when the cancelled shipment
     already had its AWB). Also moves the store's live "menunggu resi" count."""
     now = get_clock().now_s() if at is None else at
-    add_ops(tx, store_id=store_id, at=now, tz=tz, increments=model.shipment_increments(event))
+    add_ops(tx, store_id=store_id, at=now, tz=_store_tz(store_id, tz), increments=model.shipment_increments(event))
     delta = model.waiting_awb_delta(event, had_awb=had_awb)
     if delta:
         tx.update(repo.ReportDayRecord(store_id=store_id, day=repo.LIVE),

@@ -141,6 +141,9 @@ def sale_increments(sale: CompletedSale) -> dict[str, int]:
         inc[issuer_count_key(issuer)] = 1
     if sale.kind == BOOK_ORDER:
         inc[CHAT_COUNT], inc[CHAT_NET] = 1, net
+        # Completion follows a book order's payment at once (a late one once staff accept it), so
+        # the completion is where a book order counts as paid, on time or late.
+        inc.update(book_order_increments("late" if sale.late else "paid", sale.total))
     else:
         inc[STORE_COUNT], inc[STORE_NET] = 1, net
         inc[cashier_count_key(sale.seller_id)] = 1

@@ -24,6 +24,7 @@ from ..core.web import Caller
 from ..inventory import holds
 from ..inventory import model as stock
 from ..inventory import repo as stock_repo
+from ..reports import counters as report_counters
 from ..staff import model as staff_model
 from ..staff.service import get_store
 from . import kode_unik, model
@@ -157,6 +158,8 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
                 hold = holds.create_ops(tx, hold_id=order_id, store_id=caller.store_id, location=stock.CS_DESK, lines=wanted,
                                  deadline=deadline, grace_seconds=grace)
                 outbox.add(tx, f"slip-print#{order_id}", "print.order_slip", caller.store_id, {"order_id": order_id})
+                report_counters.on_book_order(tx, store_id=caller.store_id, event="created", amount=int(order.total),
+                                              tz=settings.timezone, at=now)
                 queue_message(tx, effect_id=f"msg-book#{order_id}", store_id=caller.store_id, to_e164=phone,
                               template=templates.BOOK_ORDER_PAYMENT, params=params)
             break
