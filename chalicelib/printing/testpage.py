@@ -16,6 +16,7 @@ from . import model
 BAR_HEIGHT_MM = 4
 BARCODE_HEIGHT_MM = 12
 BARCODE_MODULE_DOTS = 2
+LANGUAGE_NAMES = {"escpos": "ESC/POS", "tspl": "TSPL", "zpl": "ZPL"}
 
 
 def render_test_page(profile: Mapping[str, Any], *, store_name: str, station_name: str, printed_at: float,
@@ -36,7 +37,7 @@ def render_test_page(profile: Mapping[str, Any], *, store_name: str, station_nam
     f.text(format_wib(printed_at, tz), align="center")
     f.rule()
     f.pair("Profil", profile["name"], bold=True)
-    f.pair("Bahasa printer", profile["language"].upper())
+    f.pair("Bahasa printer", LANGUAGE_NAMES[profile["language"]])
     f.pair("Lebar cetak", f"{profile['width_dots']} titik")
     f.pair("Resolusi", f"{profile['dpi']} dpi")
     if profile["role"] == "receipt":
@@ -44,8 +45,9 @@ def render_test_page(profile: Mapping[str, Any], *, store_name: str, station_nam
     f.rule()
 
     f.text("Garis di bawah harus penuh dari tepi ke tepi:", size=f.size * 0.9)
-    left, inner = f.left, f.inner
-    f.block(BAR_HEIGHT_MM * MM, lambda c, top: c.rect(left, top - BAR_HEIGHT_MM * MM, inner, BAR_HEIGHT_MM * MM,
+    # The printable width: the head's 48/72 mm centred on a roll, the whole of a label.
+    left, span = (f.left, f.inner) if profile["role"] == "receipt" else (0.0, f.width)
+    f.block(BAR_HEIGHT_MM * MM, lambda c, top: c.rect(left, top - BAR_HEIGHT_MM * MM, span, BAR_HEIGHT_MM * MM,
                                                       stroke=0, fill=1), on_grid=True)
     f.space(2 * MM)
     f.text("Barcode harus bisa dipindai:", size=f.size * 0.9)
