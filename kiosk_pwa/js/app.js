@@ -62,8 +62,8 @@ export const app = {
       app.state.sale.order = null;
       app.state.saleIntent.reset();
       app.saveSale();
-      toast(t("payment.cancelled", { orderNo: order.order_no }));
       go("cart");
+      toast(t("payment.cancelled", { orderNo: order.order_no }));
       return;
     }
     app.saveSale();
@@ -85,6 +85,7 @@ export const app = {
 
   lock,
   toast,
+  loadStore,
 
   /** The server's message (Bahasa Indonesia, written to be shown), or our English for known codes. */
   errorText(err) {
@@ -105,6 +106,7 @@ function resumeSale() {
 
 function go(name, params = {}) {
   if (current.cleanup) current.cleanup();
+  hideToast(); // a note about the last screen must not cover the next one (least of all a QR)
   root.replaceChildren();
   document.body.dataset.screen = name;
   current = { name, params, cleanup: null };
@@ -119,15 +121,18 @@ function go(name, params = {}) {
   setSafePoint(name === "login" || name === "pair");
 }
 
+function hideToast() {
+  clearTimeout(toastTimer);
+  document.getElementById("toast").hidden = true;
+}
+
 function toast(message, kind = "info") {
   const el = document.getElementById("toast");
   el.textContent = message;
   el.dataset.kind = kind;
   el.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    el.hidden = true;
-  }, TOAST_MS);
+  toastTimer = setTimeout(hideToast, TOAST_MS);
 }
 
 // ---- header, language, offline banner --------------------------------------------------------

@@ -16,14 +16,17 @@ export function savedLanguage() {
   return LANGUAGES.includes(saved) ? saved : "id";
 }
 
-/** Loads a language file (cached by the service worker, so this works offline) and applies it. */
-export async function setLanguage(lang) {
+/**
+ * Loads a language file (cached by the service worker, so this works offline) and applies it.
+ * `remember: false` leaves the kiosk's saved choice alone (the shopper's receipt page).
+ */
+export async function setLanguage(lang, { remember = true } = {}) {
   const code = LANGUAGES.includes(lang) ? lang : "id";
   const response = await fetch(new URL(`../i18n/${code}.json`, import.meta.url));
   if (!response.ok) throw new Error(`language file ${code}: HTTP ${response.status}`);
   strings = await response.json();
   current = code;
-  localStorage.setItem(STORAGE_KEY, code);
+  if (remember) localStorage.setItem(STORAGE_KEY, code);
   // Screen readers pick their voice from the lang attribute.
   document.documentElement.lang = code;
 }

@@ -27,6 +27,7 @@ export function mount(root, app, params) {
 
   function showNames() {
     chosen = null;
+    delete params.staffId;
     if (removeKeys) removeKeys();
     removeKeys = null;
     const list = h("div", { class: "staff-grid", role: "list" }, staff.map((person) =>
@@ -45,6 +46,7 @@ export function mount(root, app, params) {
 
   function showPin(person) {
     chosen = person;
+    params.staffId = person.staff_id; // a re-render (the language switch) comes back to this step
     pin = "";
     const dots = h("div", { class: "pin-dots", "aria-hidden": "true" });
     const progress = h("p", { class: "sr-only", role: "status" });
@@ -132,11 +134,14 @@ export function mount(root, app, params) {
       if (err.code !== "device_unknown" && err.code !== "device_revoked") showError(app.errorText(err));
       return;
     }
-    const last = staff.find((person) => person.staff_id === app.lastStaffId());
-    if (params.locked && last) showPin(last);
+    const wanted = params.staffId || (params.locked ? app.lastStaffId() : null);
+    const person = staff.find((p) => p.staff_id === wanted);
+    if (person) showPin(person);
     else showNames();
   }
 
+  // The lockout message shows the store's local time; before anyone signs in the device reads it.
+  if (!app.state.store) app.loadStore("device");
   const onOnline = () => {
     if (!staff.length) load();
   };

@@ -22,8 +22,8 @@ export function mount(root, app, params) {
     try {
       const paired = await api.pairDevice(code.value.trim(), name.value.trim());
       api.device.set(paired);
-      app.toast(t("pair.done", { store: paired.store_name }));
       app.go("login");
+      app.toast(t("pair.done", { store: paired.store_name }));
     } catch (err) {
       error.textContent = app.errorText(err);
       submit.disabled = false;
