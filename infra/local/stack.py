@@ -40,7 +40,7 @@ def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | Non
     raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
-def local_environment(moto_port: int, public_url: str) -> dict:
+def local_environment(moto_port: int, public_url: str, var_dir: Path) -> dict:
     return {
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
         "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3",
@@ -50,7 +50,7 @@ def local_environment(moto_port: int, public_url: str) -> dict:
         "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         # Messages to shoppers go to a file and /dev-messages.html instead of WhatsApp/SMS.
         "SAMBUNG_MESSAGES_PROVIDER": "dev",
-        "SAMBUNG_MESSAGES_FILE": os.environ.get("SAMBUNG_MESSAGES_FILE", str(ROOT / "var" / "messages.jsonl")),
+        "SAMBUNG_MESSAGES_FILE": str(var_dir / "messages.jsonl"),
     }
 
 
@@ -71,7 +71,11 @@ class LocalStack:
 
     def start(self) -> dict:
         started = time.monotonic()
-        os.environ.update(local_environment(self.moto_port, self.url))
+        # Files of this run (messages, prints) live beside the state file; like the data, they start fresh.
+        self.var_dir = (self.state_file.parent if self.state_file else ROOT / "var")
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "messages.jsonl").unlink(missing_ok=True)
+        os.environ.update(local_environment(self.moto_port, self.url, self.var_dir))
         self._moto = subprocess.Popen([sys.executable, "-m", "infra.local.moto_gate", "--port", str(self.moto_port)],
                                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.moto_port, proc=self._moto)
@@ -83,6 +87,7 @@ class LocalStack:
         from chalicelib.core.storage import s3
         from infra.local import seed
         from infra.local.gateway import LocalGatewayServer
+        from infra.local.print_station import LocalPrintStation
         from infra.local.pump import EventPump
         from infra.local.ttl_emulator import TtlEmulator
 
@@ -105,11 +110,16 @@ class LocalStack:
         pump.feed("ttl", 2, ttl.tick)  # moto never deletes expired items: TTL deletes -> REMOVE records -> stream handler
         pump.start()
         self._parts += [pump, gateway]
+        # The bridge calls the API, so it starts after it and stops before it (parts stop in reverse).
+        station = LocalPrintStation(self.url + "/api", demo["merchant_id"], demo["store_id"], demo["store_name"],
+                                    self.state_file.parent if self.state_file else ROOT / "var")
+        self._parts.append(station)
+        printing = station.start()
         self.state = {
             "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",
             "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"], "stage": "local",
             "gateway_simulator_url": gateway_sim.url,
-            "started_in_s": round(time.monotonic() - started, 2), **demo,
+            "started_in_s": round(time.monotonic() - started, 2), **demo, **printing,
         }
         if self.state_file:
             self.state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +153,8 @@ def _summary(state: dict) -> str:
     ]
     lines += [f"    {s['name']:<14} {s['role']:<10} {s['pin']}" for s in state["staff"]]
     lines += [f"  Pairing code ({kind}) {code}" for kind, code in state["pairing_codes"].items()]
+    lines += [f"  Print bridge ........ paired, receipts and labels to the fake printer 127.0.0.1:{state['fake_printer_port']}",
+              f"                        prints: {state['prints_dir']}/  log: {state['print_bridge_log']}"]
     lines += [f"  Started in {state['started_in_s']} s. State: var/local-stack.json. Ctrl-C stops everything.", ""]
     return "\n".join(lines)
 
