@@ -12,8 +12,10 @@ Two conditional steps, each a single transaction:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from ..core import outbox
 from ..core.clock import get_clock, local_day
@@ -41,8 +43,15 @@ class Payment:
     source: str = "callback"  # callback | status_check | scheduler | cash | statement
 
 
-def apply_payment(p: Payment) -> str:
-    """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``duplicate`` or ``double_payment``."""
+def apply_payment(p: Payment, *, extra_ops: Callable[[TransactWrite, OrderRecord, str | None], None] | None = None,
+                  complete_sale: bool = True) -> str:
+    """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``duplicate`` or ``double_payment``.
+
+    ``extra_ops(tx, order, target)`` adds the caller's own writes to the same transaction (a bank
+    statement row claimed together with the order); it sees the order as read and the status it is
+    about to get, and may raise to abort without writing. ``complete_sale=False`` leaves a PAID order
+    for staff to turn into a sale (a bank transfer found on a statement) instead of completing it now.
+    """
     now = get_clock().now_s()
     for _ in range(_RETRIES):
         order = get_order(p.order_id)
@@ -78,7 +87,7 @@ def apply_payment(p: Payment) -> str:
                         actions.append(OrderRecord.cash_received.set(p.cash_received))
                     if target == model.PAID_LATE:
                         flags.append("late_payment")
-                    if target == model.PAID:
+                    if target == model.PAID and complete_sale:
                         # The scheduler completes it if we die before step 2.
                         actions += [OrderRecord.open_shard.set("PAY"), OrderRecord.due_at.set(now + 30)]
                     else:
@@ -87,12 +96,15 @@ def apply_payment(p: Payment) -> str:
                     actions.append(OrderRecord.flags.set(flags))
                 tx.update(order, actions=actions or [OrderRecord.flags.set(flags)],
                           condition=(OrderRecord.status == order.status) & (OrderRecord.attempt == order.attempt))
+                if extra_ops is not None:
+                    extra_ops(tx, order, target)
         except TransactWriteError as exc:
             if is_condition_failure(exc):
                 continue  # someone moved first: read again and decide again
             raise
         if target == model.PAID:
-            complete(p.order_id, actor="system")
+            if complete_sale:
+                complete(p.order_id, actor="system")
             return "paid"
         return "late" if target == model.PAID_LATE else "double_payment"
     logger.warning("apply_payment gave up after retries", extra={"order_id": p.order_id})
