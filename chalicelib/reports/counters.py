@@ -11,7 +11,8 @@ Where they are called:
   book order counts as paid, or paid late, here);
 - :func:`on_book_order` - book order created / cancelled / expired;
 - :func:`on_drop_order` - drop order created / handed to CS / returned / cancelled;
-- :func:`on_shipment` - shipment requested / AWB issued / picked up (shipped) / cancelled.
+- :func:`on_shipment_change` - ``shipping.service.apply_news()`` (first AWB, picked up, cancelled);
+  a shipment's request is counted by :func:`on_sale_completed`, whose transaction queues it.
 
 ``tz`` may be left out by callers that have not read the store's settings; it is then read here.
 """
@@ -44,6 +45,7 @@ def on_sale_completed(tx, order, tz: str) -> None:
     transaction (status PAID or PAID_LATE)."""
     from ..sales import model as sales
     from ..shifts import repo as shifts
+    from ..shipping import model as shipping
 
     at = get_clock().now_s()
     linked = bool(order.shopper_id)
@@ -53,7 +55,12 @@ def on_sale_completed(tx, order, tz: str) -> None:
         method=method, issuer=order.payment_issuer, hour=local_datetime(at, tz).hour, seller_id=order.created_by,
         linked=linked, repeat=linked and _visits_before(order.merchant_id, order.shopper_id) >= 1,
         late=order.status == sales.PAID_LATE)
-    add_ops(tx, store_id=order.store_id, at=at, tz=tz, increments=model.sale_increments(sale))
+    increments = model.sale_increments(sale)
+    if order.kind == sales.BOOK_ORDER and shipping.needs_shipping(order):
+        # complete() queues the shipment request in this same transaction.
+        increments.update(model.shipment_increments(["requested"]))
+        _move_waiting_awb(tx, order.store_id, 1, at)
+    add_ops(tx, store_id=order.store_id, at=at, tz=tz, increments=increments)
     pointer = shifts.open_pointer(order.store_id, shifts.staff_holder(order.created_by))
     if pointer is not None and pointer.device_id == order.device_id:
         shifts.add_sale_ops(tx, order.store_id, pointer.shift_id, method, order.payment_issuer, int(order.total))
@@ -81,13 +88,20 @@ def on_drop_order(tx, *, store_id: str, event: str, qty: int = 0, tz: str | None
             increments=model.drop_order_increments(event, qty))
 
 
-def on_shipment(tx, *, store_id: str, event: str, had_awb: bool = False, tz: str | None = None,
-                at: float | None = None) -> None:
-    """``event``: requested | awb | shipped | cancelled (``had_awb`` when the cancelled shipment
-    already had its AWB). Also moves the store's live "menunggu resi" count."""
+def _move_waiting_awb(tx, store_id: str, delta: int, at: float) -> None:
+    tx.update(repo.ReportDayRecord(store_id=store_id, day=repo.LIVE),
+              actions=[repo.counter_path(model.WAITING_AWB).add(delta), repo.ReportDayRecord.updated_at.set(int(at))])
+
+
+def on_shipment_change(tx, *, store_id: str, status_before: str, had_awb: bool, status_after: str | None,
+                       new_awb: str | None, tz: str | None = None, at: float | None = None) -> None:
+    """A shipment change being applied (status and AWB before, what changes): counts the first AWB,
+    the courier picking the parcel up and a cancellation, and moves the live "menunggu resi" count."""
+    events = model.shipment_events(status_before, had_awb, None if status_after is None else str(status_after), new_awb)
+    if not events:
+        return
     now = get_clock().now_s() if at is None else at
-    add_ops(tx, store_id=store_id, at=now, tz=_store_tz(store_id, tz), increments=model.shipment_increments(event))
-    delta = model.waiting_awb_delta(event, had_awb=had_awb)
+    add_ops(tx, store_id=store_id, at=now, tz=_store_tz(store_id, tz), increments=model.shipment_increments(events))
+    delta = model.waiting_awb_delta(events, has_awb=had_awb or bool(new_awb))
     if delta:
-        tx.update(repo.ReportDayRecord(store_id=store_id, day=repo.LIVE),
-                  actions=[repo.counter_path(model.WAITING_AWB).add(delta), repo.ReportDayRecord.updated_at.set(int(now))])
+        _move_waiting_awb(tx, store_id, delta, now)

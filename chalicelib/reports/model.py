@@ -168,19 +168,44 @@ def drop_order_increments(event: str, qty: int = 0) -> dict[str, int]:
     return {drop_key(event): 1, drop_qty_key(event): qty}
 
 
-def shipment_increments(event: str) -> dict[str, int]:
-    if event not in SHIPMENT_EVENTS:
-        raise ValueError(f"unknown shipment event {event!r}")
-    return {shipment_key(event): 1}
+# Statuses (shipping.model.ShipmentStatus values) in which the courier has the parcel or had it.
+SHIPPED_STATUSES = frozenset({"picked", "dropping_off", "on_hold", "return_in_transit", "delivered", "returned"})
+# Ends without the parcel ever leaving with the courier.
+CANCELLED_STATUSES = frozenset({"cancelled", "rejected", "courier_not_found"})
 
 
-def waiting_awb_delta(event: str, *, had_awb: bool = False) -> int:
-    """How a shipment event moves the live "menunggu resi" count."""
-    if event == "requested":
-        return 1
-    if event == "awb" or (event == "cancelled" and not had_awb):
-        return -1
-    return 0
+def shipment_events(status_before: str, had_awb: bool, status_after: str | None, new_awb: str | None) -> list[str]:
+    """What one applied shipment change means for the report: the first AWB (``awb``), the courier
+    taking the parcel (``shipped``), or the shipment ending before that (``cancelled``). A replaced
+    AWB or a step along the journey adds nothing."""
+    events = []
+    if new_awb and not had_awb:
+        events.append("awb")
+    if status_after is not None and status_before not in SHIPPED_STATUSES | CANCELLED_STATUSES:
+        if status_after in SHIPPED_STATUSES:
+            events.append("shipped")
+        elif status_after in CANCELLED_STATUSES:
+            events.append("cancelled")
+    return events
+
+
+def shipment_increments(events: Iterable[str]) -> dict[str, int]:
+    inc = {}
+    for event in events:
+        if event not in SHIPMENT_EVENTS:
+            raise ValueError(f"unknown shipment event {event!r}")
+        inc[shipment_key(event)] = 1
+    return inc
+
+
+def waiting_awb_delta(events: Iterable[str], *, has_awb: bool) -> int:
+    """How shipment events move the live "menunggu resi" count: a request adds one; its first AWB,
+    or its cancellation while it never had one, takes it away."""
+    events = set(events)
+    delta = int("requested" in events)
+    if "awb" in events or ("cancelled" in events and not has_awb):
+        delta -= 1
+    return delta
 
 
 # ---- periods ---------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from ..core.observability import logger
 from ..core.phone import display_phone
 from ..core.settings import get_settings
 from ..core.web import Caller
+from ..reports import counters as report_counters
 from . import model
 from .model import ShipmentInfo, ShipmentStatus, ShippingSettings
 from .providers.biteship import BASE_URL, DEFAULT_WEBHOOK_HEADER, BiteshipProvider, parse_webhook
@@ -343,6 +344,9 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
         try:
             with transaction() as tx:
                 tx.update(rec, actions=actions, condition=ShipmentRecord.version == rec.version)
+                report_counters.on_shipment_change(tx, store_id=rec.store_id, status_before=rec.status,
+                                                   had_awb=bool(rec.awb), status_after=change.status,
+                                                   new_awb=change.awb, at=now)
                 if change.awb:
                     awb_action = 1
                     tx.save(ShipmentKeyRecord(key=awb_key(rec.store_id, change.awb), shipment_id=rec.shipment_id,

@@ -143,9 +143,14 @@ def test_o2o_book_orders_drop_orders_and_cashiers_reconcile_with_the_orders(api,
     back = api.post(f"/inventory/drop-orders/{drop['drop_id']}/return", {"items": [{"sku": "TEH-350", "qty": 1}]},
                     auth=warehouse, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert back.status == 200, back
-    process_due()  # stock effects and receipts: none of them may touch the counters again
+    process_due()  # stock, receipts and the shipment request: none of them may count a sale again
+    waiting = api.get("/reports/day?date=2026-11-23", auth=cs).json["shipments"]
+    assert (waiting["requested"], waiting["awb"], waiting["waiting_awb_now"]) == (1, 0, 1)
+    scanned = api.post("/shipping/awb-batch", {"rows": [{"order_no": chat["order_no"], "awb": "jne0012345678"}]}, auth=cs)
+    assert scanned.json["saved"] == 1, scanned
 
     report = api.get("/reports/day?date=2026-11-23", auth=cs).json
+    assert report["shipments"] == {"requested": 1, "awb": 1, "shipped": 0, "cancelled": 0, "waiting_awb_now": 0}
     assert from_orders.as_reported(report) == from_orders.sales_figures("s_demo", "2026-11-23", _firsts(*done))
     assert report["sales"]["count"] == 5 and report["sales"]["from_book_orders"] == {"count": 1, "net": 36_000}
     assert report["sales"]["collected"] - report["sales"]["net"] == chat["total"] - 36_000 == report["sales"]["shipping_and_codes"]

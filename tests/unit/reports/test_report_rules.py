@@ -79,6 +79,23 @@ def test_cashier_rows_put_engagement_beside_sales():
     assert rows[0]["transactions"] == 0 and rows[0]["average_ticket"] == 10_000
 
 
+def test_shipment_changes_count_the_first_awb_the_pickup_and_a_cancellation():
+    events = model.shipment_events
+    assert events("requested", False, "confirmed", "JNE1") == ["awb"]
+    assert events("confirmed", True, None, "JNE2") == [], "a replaced AWB is not a new one"
+    assert events("allocated", True, "picked", None) == ["shipped"]
+    assert events("picked", True, "delivered", None) == [], "shipped once, however far it travels"
+    assert events("confirmed", True, "delivered", None) == ["shipped"]
+    assert events("requested", False, "cancelled", None) == ["cancelled"]
+    assert events("delivered", True, "returned", None) == []
+    assert model.waiting_awb_delta(["requested"], has_awb=False) == 1
+    assert model.waiting_awb_delta(["awb", "shipped"], has_awb=True) == -1
+    assert model.waiting_awb_delta(["cancelled"], has_awb=False) == -1
+    assert model.waiting_awb_delta(["cancelled"], has_awb=True) == 0
+    with pytest.raises(ValueError):
+        model.shipment_increments(["lost"])
+
+
 def test_periods():
     assert len(model.month_days("2028-02")) == 29 and len(model.month_days("2026-02")) == 28
     assert model.month_days("2026-01")[-1] == "2026-01-31"
