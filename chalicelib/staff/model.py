@@ -90,6 +90,7 @@ class StoreSettings:
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)
     shipping: dict = field(default_factory=dict)
+    messaging: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "StoreSettings":

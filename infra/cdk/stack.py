@@ -75,8 +75,14 @@ class SambungStack(cdk.Stack):
         )
 
         token_param = f"/sambung/{settings.stage}/token-secret"
+        # Where shoppers open receipt and activation links (the CloudFront domain or the merchant's own).
+        # A deploy parameter rather than the distribution's domain: the distribution depends on the API,
+        # so a Lambda referencing it would close a dependency cycle.
+        public_url = cdk.CfnParameter(self, "PublicUrl", type="String", allowed_pattern="^https://[^/]+$",
+                                      description="Public HTTPS origin of the kiosk, e.g. https://kasir.tokoanda.id")
         env = {
             "SAMBUNG_STAGE": settings.stage,
+            "SAMBUNG_PUBLIC_URL": public_url.value_as_string,
             "SAMBUNG_BUCKET": files.bucket_name,
             "SAMBUNG_TOKEN_SECRET_PARAM": token_param,
         }
@@ -118,8 +124,6 @@ class SambungStack(cdk.Stack):
         )
         s3deploy.BucketDeployment(self, "KioskFiles", sources=[s3deploy.Source.asset(str(ROOT / "kiosk_pwa"))],
                                   destination_bucket=site, distribution=distribution)
-        chalice.add_environment_variable("SAMBUNG_PUBLIC_URL", "https://" + distribution.distribution_domain_name,
-                                         "APIHandler")
         cdk.CfnOutput(self, "KioskUrl", value="https://" + distribution.distribution_domain_name)
         cdk.CfnOutput(self, "FilesBucket", value=files.bucket_name)
 
