@@ -348,7 +348,9 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
                                                    had_awb=bool(rec.awb), status_after=change.status,
                                                    new_awb=change.awb, at=now)
                 if change.awb:
-                    awb_action = 1
+                    # TransactWriteItems lists deletes, then puts, then updates (PynamoDB's order),
+                    # so this put comes right after the old AWB's delete, if any.
+                    awb_action = 1 if rec.awb else 0
                     tx.save(ShipmentKeyRecord(key=awb_key(rec.store_id, change.awb), shipment_id=rec.shipment_id,
                                               store_id=rec.store_id), condition=ShipmentKeyRecord.key.does_not_exist())
                     if rec.awb:
