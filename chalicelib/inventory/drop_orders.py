@@ -115,6 +115,7 @@ def hand_over(caller: Caller, drop_id: str) -> dict:
             raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition") from None
         raise Conflict("Stok gudang tidak cukup untuk drop order ini: " + _shortages(d, model.WAREHOUSE) + ".",
                        code="insufficient_stock") from None
+    d.refresh(consistent_read=True)  # a transaction does not update the local copy
     return _view(d)
 
 
@@ -179,6 +180,7 @@ def return_goods(caller: Caller, drop_id: str, items: list) -> dict:
             raise Conflict(f"Drop order sudah {model.DROP_LABELS[d.status].lower()}.", code="invalid_transition") from None
         raise Conflict("Sebagian barang di Meja CS sedang dipesan pelanggan, jadi tidak bisa dikembalikan: "
                        + _shortages_for(d, returned) + ".", code="insufficient_stock") from None
+    d.refresh(consistent_read=True)
     return _view(d)
 
 

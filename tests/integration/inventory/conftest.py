@@ -10,9 +10,15 @@ PRODUCTS = 4  # the demo's first four: KOPI-250, TEH-350, AIR-600, ROTI-COK
 @pytest.fixture
 def shop(aws, clock, monkeypatch):
     """The local stack's demo merchant (same staff, PINs, devices and opening stock: CS 10,
-    WAREHOUSE 50, SHOP 20 per product), seeded with fewer products so each test starts fast."""
+    WAREHOUSE 50, SHOP 20 per product), seeded with fewer products so each test starts fast.
+
+    PIN hashing runs at a token cost here: its strength is the staff suite's subject, and at full
+    cost every seed and sign-in would spend a quarter second per PIN.
+    """
+    from chalicelib.staff import model as staff_model
     from infra.local import seed
 
+    monkeypatch.setitem(staff_model._SCRYPT, "n", 2**4)
     monkeypatch.setattr(seed, "PRODUCTS", seed.PRODUCTS[:PRODUCTS])
     return seed.seed()
 
@@ -42,3 +48,38 @@ def level(store_id: str, sku: str, location: str = "CS"):
     rec = StockRecord.get(store_id, f"{sku}#{location}", consistent_read=True)
     assert int(rec.available) == int(rec.on_hand) - int(rec.reserved), "available drifted from on_hand - reserved"
     return rec
+
+
+def hold(order_id: str):
+    from chalicelib.inventory.repo import get_hold
+
+    return get_hold(order_id)
+
+
+def settlement(order_id: str):
+    from chalicelib.inventory.repo import get_settlement
+
+    return get_settlement(order_id)
+
+
+@pytest.fixture
+def ttl(shop):
+    """The local stack's TTL emulator, in-process against the test's moto."""
+    import app
+    from infra.local.ttl_emulator import TtlEmulator
+
+    return TtlEmulator(app.app)
+
+
+@pytest.fixture
+def second_store(aws):
+    """Another merchant's store with its own CS on its own back-office device."""
+    from chalicelib.core.web import Caller
+    from chalicelib.staff import service as staff
+
+    staff.create_merchant("Toko Lain", "Cabang Lain", merchant_id="m_other", store_id="s_other",
+                          settings={"bank_accounts": [{"bank": "BRI", "account_no": "99887766", "holder": "Lain"}]})
+    staff.add_staff("m_other", "s_other", "Citra CS", "cs", "802461", staff_id="u_citra")
+    admin = Caller(merchant_id="m_other", store_id="s_other", role="admin", device_id="seed", staff_id="u_citra")
+    device = staff.pair_device(staff.create_pairing_code(admin, "backoffice")["code"], "Back office lain")
+    return {"staff": [{"staff_id": "u_citra", "role": "cs", "pin": "802461"}], "backoffice_device_token": device["device_token"]}
