@@ -59,13 +59,18 @@ def ean13(n: int) -> str:
 OPENING_STOCK = {"WAREHOUSE": 50, "CS": 10, "SHOP": 20}
 
 
-def seed(*, gateway: dict | None = None, pairing_kinds=("kiosk", "print_station")) -> dict:
+# Where the demo store's parcels are picked up (the local stack books couriers from here).
+SHIPPING_ORIGIN = {"contact_name": "Toko Demo", "contact_phone": "+6281311112222",
+                   "address": "Jl. Kemang Raya No. 8, Jakarta Selatan", "postal_code": "12730"}
+
+
+def seed(*, gateway: dict | None = None, shipping: dict | None = None, pairing_kinds=("kiosk", "print_station")) -> dict:
     """Create the demo merchant. Returns what people and tests need: ids, PINs, pairing codes, a back-office token."""
     staff_service.create_merchant(
         "Sambung Demo", "Toko Demo", timezone="Asia/Jakarta", merchant_id=MERCHANT_ID, store_id=STORE_ID,
         address="Jl. Kemang Raya No. 8, Jakarta Selatan 12730",
         settings={"bank_accounts": [{"bank": "BCA", "account_no": "1234567890", "holder": "PT Sambung Demo"}],
-                  "gateway": gateway or {"provider": "midtrans"}},
+                  "gateway": gateway or {"provider": "midtrans"}, **({"shipping": shipping} if shipping else {})},
     )
     for staff_id, name, role, pin in STAFF:
         staff_service.add_staff(MERCHANT_ID, STORE_ID, name, role, pin, staff_id=staff_id)

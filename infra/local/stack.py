@@ -91,6 +91,7 @@ class LocalStack:
         from infra.local.pump import EventPump
         from infra.local.ttl_emulator import TtlEmulator
 
+        from infra.local.courier_sim import CourierSimulator
         from infra.local.gateway_sim import GatewaySimulator
 
         create_tables()
@@ -100,8 +101,15 @@ class LocalStack:
         gateway_sim = GatewaySimulator(port=self.gateway_port, server_key=server_key,
                                        callback_url=f"{self.url}/api/callbacks/midtrans").start()
         self._parts.append(gateway_sim)
+        courier_key, webhook_secret = "biteship_test.local-" + secrets.token_hex(8), secrets.token_urlsafe(24)
+        courier_sim = CourierSimulator(api_key=courier_key, webhook_url=f"{self.url}/api/callbacks/biteship",
+                                       webhook_secret=webhook_secret).start()
+        self._parts.append(courier_sim)
         demo = seed.seed(gateway={"provider": "midtrans", "base_url": gateway_sim.url, "server_key": server_key,
-                                  "notification_url": f"{self.url}/api/callbacks/midtrans"})
+                                  "notification_url": f"{self.url}/api/callbacks/midtrans"},
+                         shipping={"provider": "biteship", "test_mode": True, "base_url": courier_sim.url,
+                                   "api_key": courier_key, "webhook_secret": webhook_secret,
+                                   "origin": seed.SHIPPING_ORIGIN, "courier_company": "jne", "courier_type": "reg"})
 
         ttl = TtlEmulator(app_module.app)
         gateway = LocalGatewayServer(app_module.app, port=self.port, extra_routes={TtlEmulator.ROUTE: ttl.http_run}).start()
@@ -118,7 +126,7 @@ class LocalStack:
         self.state = {
             "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",
             "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"], "stage": "local",
-            "gateway_simulator_url": gateway_sim.url,
+            "gateway_simulator_url": gateway_sim.url, "courier_simulator_url": courier_sim.url,
             "started_in_s": round(time.monotonic() - started, 2), **demo, **printing,
         }
         if self.state_file:
@@ -148,6 +156,7 @@ def _summary(state: dict) -> str:
         f"  API ................. {state['api_url']}  (health: {state['api_url']}/health)",
         f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
         f"  QRIS gateway sim .... {state['gateway_simulator_url']}/sim/  (pay, fail or expire QRs)",
+        f"  Courier sim ......... {state['courier_simulator_url']}/sim/  (Biteship: AWBs, statuses, balance)",
         f"  Store ............... {state['store_name']} ({state['store_id']})",
         "  Staff (name / role / PIN):",
     ]
