@@ -11,6 +11,8 @@ from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
 from chalicelib.payments.routes import bp as payment_callbacks
 from chalicelib.printing.routes import bp as printing
+from chalicelib.reconciliation.events import bp as reconciliation_events
+from chalicelib.reconciliation.routes import bp as reconciliation
 from chalicelib.reports.routes import bp as reports
 from chalicelib.sales import receipts as _receipt_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.sales.book_routes import bp as book_orders
@@ -30,5 +32,6 @@ web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
                   inventory, inventory_events, book_orders,
-                  reports, shifts, printing, shipping, shipping_events, *dev_blueprints()):
+                  reports, shifts, printing, shipping, shipping_events, reconciliation, reconciliation_events,
+                  *dev_blueprints()):
     app.register_blueprint(blueprint)

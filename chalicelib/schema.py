@@ -18,6 +18,7 @@ TABLE_MODULES = [
     "chalicelib.shifts.repo",
     "chalicelib.printing.repo",
     "chalicelib.shipping.repo",
+    "chalicelib.reconciliation.repo",
 ]
 
 

@@ -415,6 +415,7 @@ class ReviewReason(StrEnum):
     PARTIAL_PAYMENT = "partial_payment"  # the best-evidenced order costs more than the credit
     OVER_PAYMENT = "over_payment"  # the best-evidenced order costs less than the credit
     NO_CANDIDATE = "no_candidate"
+    UNMATCHED = "unmatched"  # staff undid a match: back on the list for a person to decide again
 
 
 @dataclass(frozen=True, slots=True)

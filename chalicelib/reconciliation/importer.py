@@ -1,0 +1,458 @@
+"""Importing one statement file from S3: parse, validate, store its rows once, match.
+
+Idempotent and resumable, so "nothing half-imported" holds without one giant transaction:
+
+1. **Start**: the statement record is keyed by the object's key + ETag and created with
+   ``attribute_not_exists``. A re-delivered S3 event finds it: a finished import is a no-op, one in
+   progress is left to its worker while its lease runs. A crashed attempt releases its lease (or the
+   lease runs out); the retry (Lambda's own, the local pump's, or the ``resume_statement_imports``
+   schedule) takes it over and finishes the same job.
+2. **Read before writing**: the whole file is parsed and checked first. A file we cannot read (unknown
+   layout, malformed row, an account the store does not have) becomes FAILED with the reason and
+   writes no row. A file whose totals or balance chain do not add up is imported as NEEDS_REVIEW and
+   none of its rows is matched automatically.
+3. **Rows**: every row is written with ``attribute_not_exists`` on ``<store>#<fingerprint>``, in
+   transactions of up to 90 rows that also add to the statement's counters, so counters and rows move
+   together and a retry neither duplicates rows nor counts them twice. Rows are classified before
+   they are written (review reason, or "to be claimed"); a row to be claimed stays off every list
+   until its claim commits.
+4. **Claims**: each auto-match is its own conditional transaction (:mod:`.claims`). A retry plans
+   again from what is stored: claimed rows are no longer UNMATCHED and claimed orders no longer
+   OPEN, so nothing is claimed twice, and two imports of overlapping files match each credit once.
+5. **Finish**: IMPORTED or NEEDS_REVIEW, with an audit entry, on the condition it was PROCESSING.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import unquote_plus
+
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+
+from ..core.clock import get_clock, local_day
+from ..core.db import failed_conditions, is_condition_failure, transaction
+from ..core.errors import SambungError
+from ..core.observability import logger
+from ..core.settings import get_settings
+from ..core.storage import s3
+from ..staff import model as staff_model
+from ..staff.repo import StoreRecord
+from . import claims
+from .model import (PENDING_SETTLES_WITHIN_DAYS, MatchPlan, ParsedStatement, ReviewReason, StatementLine, match_lines,
+                    normalize_account, pending_settlements, validate)
+from .parsers import ColumnMapping, StatementFormatError, parse_statement
+from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, REVIEW_QUEUE, SUPERSEDED, UNMATCHED, StatementLineRecord,
+                   StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key, mappings,
+                   new_line_record, queue_key, queue_position)
+
+PREFIX = "statements/"
+# The import function's timeout is 300 s (infra/cdk); a lease longer than that means a live worker
+# is never taken over, and a dead one is resumed within minutes.
+LEASE_SECONDS = 360
+CHUNK_ROWS = 90  # rows per TransactWriteItems (100 items at most: the statement's counters ride along)
+MAX_BYTES = 10 * 1024 * 1024
+_CLAIM_ROUNDS = 3
+_KEY = re.compile(r"^statements/(?P<store>[A-Za-z0-9_-]+)/(?P<name>[^/]+)$")
+
+
+def statement_id_for(key: str, etag: str) -> str:
+    """One statement per object version: the same key overwritten with other bytes is a new import."""
+    return "st_" + hashlib.sha256(f"{key}\x1f{etag}".encode()).hexdigest()[:26]
+
+
+def store_of(key: str) -> str | None:
+    m = _KEY.match(key)
+    return m.group("store") if m else None
+
+
+def handle_s3_event(event: dict) -> dict:
+    """The S3 ObjectCreated notification (AWS's, or the local pump's identical one)."""
+    results = []
+    bucket = get_settings().bucket
+    for record in event.get("Records", []):
+        if record.get("eventSource") != "aws:s3" or not str(record.get("eventName", "")).startswith("ObjectCreated:"):
+            continue
+        obj = record["s3"]["object"]
+        if record["s3"]["bucket"]["name"] != bucket:
+            logger.warning("statement event for another bucket", extra={"bucket": record["s3"]["bucket"]["name"]})
+            continue
+        key = unquote_plus(obj["key"])  # S3 sends keys URL-encoded ("+" for spaces)
+        results.append(import_object(key, obj.get("eTag", ""), int(obj.get("size") or 0)))
+    return {"results": results}
+
+
+def import_object(key: str, etag: str, size: int) -> dict:
+    """Import one uploaded object, or do nothing if this object version was imported already."""
+    store_id = store_of(key)
+    store = _store(store_id) if store_id else None
+    if store is None:
+        logger.warning("object outside any store's statements folder", extra={"key": key})
+        return {"key": key, "outcome": "ignored"}
+    etag = etag.strip('"') or s3().head_object(Bucket=get_settings().bucket, Key=key)["ETag"].strip('"')
+    statement = _begin(store, key, etag, size)
+    if statement is None:
+        return {"key": key, "statement_id": statement_id_for(key, etag), "outcome": "already_handled"}
+    try:
+        outcome = _Import(statement, store).run()
+    except Exception as exc:
+        _release(statement, exc)
+        raise
+    return {"key": key, "statement_id": statement.statement_id, "outcome": outcome}
+
+
+def resume_stalled(limit: int = 10) -> int:
+    """Imports whose worker died (lease run out) are taken over and finished."""
+    now = get_clock().now_s()
+    resumed = 0
+    for rec in StatementRecord.stalled.query("P", StatementRecord.lease_until < now, limit=limit):
+        import_object(rec.object_key, rec.etag, int(rec.size))
+        resumed += 1
+    return resumed
+
+
+def _store(store_id: str) -> StoreRecord | None:
+    try:
+        return StoreRecord.get(store_id)
+    except StoreRecord.DoesNotExist:
+        return None
+
+
+def _begin(store: StoreRecord, key: str, etag: str, size: int) -> StatementRecord | None:
+    """Create the statement (first delivery) or take over a stalled one; None when there is nothing to do."""
+    now = get_clock().now_s()
+    upload = get_upload(key)
+    rec = StatementRecord(
+        statement_id=statement_id_for(key, etag), store_id=store.store_id, merchant_id=store.merchant_id,
+        object_key=key, etag=etag, size=size,
+        filename=upload.filename if upload else key.rsplit("/", 1)[-1],
+        uploaded_by=upload.uploaded_by if upload else None, uploaded_by_name=upload.uploaded_by_name if upload else None,
+        account_hint=upload.account_no if upload else None, status=PROCESSING, created_at=now,
+        lease_until=now + LEASE_SECONDS, attempts=1, stalled_shard="P", problems=[])
+    try:
+        rec.save(condition=StatementRecord.statement_id.does_not_exist())
+        return rec
+    except PutError as exc:
+        if not is_condition_failure(exc):
+            raise
+    existing = get_statement(rec.statement_id)
+    if existing is None or existing.status != PROCESSING or existing.lease_until > now:
+        return None
+    try:
+        existing.update(actions=[StatementRecord.lease_until.set(now + LEASE_SECONDS), StatementRecord.attempts.add(1)],
+                        condition=(StatementRecord.status == PROCESSING) & (StatementRecord.lease_until == existing.lease_until))
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return None  # another worker took it over first
+        raise
+    return existing
+
+
+def _release(statement: StatementRecord, exc: Exception) -> None:
+    """A crashed attempt hands the job to the next one at once instead of when its lease runs out."""
+    logger.exception("statement import attempt failed", extra={"statement_id": statement.statement_id})
+    try:
+        statement.update(actions=[StatementRecord.lease_until.set(0),
+                                  StatementRecord.last_error.set(f"{exc.__class__.__name__}: {exc}"[:500])],
+                         condition=StatementRecord.status == PROCESSING)
+    except Exception:  # noqa: BLE001 - the original error matters; the lease also runs out on its own
+        logger.warning("could not release the import lease", extra={"statement_id": statement.statement_id})
+
+
+@dataclass
+class _Row:
+    """A row of this file and what is stored for it (None: not stored yet)."""
+
+    line: StatementLine
+    stored: StatementLineRecord | None
+
+
+class _Import:
+    def __init__(self, statement: StatementRecord, store: StoreRecord):
+        self.st = statement
+        self.store = store
+        self.settings = staff_model.StoreSettings.from_dict(store.settings)
+        self.now = get_clock().now_s()
+
+    # ---- the job ---------------------------------------------------------------------------------
+
+    def run(self) -> str:
+        content = self._content()
+        if content is None:
+            return FAILED
+        try:
+            parsed = self._parse(content)
+            bank_account = self._receiving_account(parsed)
+        except SambungError as exc:
+            return self._fail(exc)
+        problems = validate(parsed)
+        facts = [(StatementRecord.bank, parsed.bank), (StatementRecord.layout, parsed.layout),
+                 (StatementRecord.account, parsed.account), (StatementRecord.account_name, parsed.account_name),
+                 (StatementRecord.period_start, parsed.period_start), (StatementRecord.period_end, parsed.period_end)]
+        self.st.update(actions=[attr.set(value) for attr, value in facts if value is not None] + [
+            StatementRecord.rows_total.set(len(parsed.lines)), StatementRecord.problems.set(problems)])
+
+        stored = lines_by_key(line_key(self.st.store_id, line.fingerprint) for line in parsed.lines)
+        rows = [_Row(line, stored.get(line_key(self.st.store_id, line.fingerprint))) for line in parsed.lines]
+        superseded = self._pending_settlements(parsed, rows)
+        plan = self._plan(rows, superseded, bank_account, parsed.account, bool(problems))
+        auto = {m.line.fingerprint: m.order.order_id for m in plan.auto}
+        reasons = {item.line.fingerprint: item.reason.value for item in plan.review}
+        self._store_new_rows(rows, superseded, reasons)
+        self._classify_stored_rows(rows, reasons)
+        self._claim(auto, bank_account, parsed.account, bool(problems))
+        return self._finish(NEEDS_REVIEW if problems else IMPORTED)
+
+    def _content(self) -> bytes | None:
+        try:
+            obj = s3().get_object(Bucket=get_settings().bucket, Key=self.st.object_key, IfMatch=self.st.etag)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "PreconditionFailed", "412", "404"):
+                self._fail(StatementFormatError("Berkas sudah dihapus atau diganti sebelum sempat diproses. "
+                                                "Unggah ulang bila perlu.", code="statement_gone"))
+                return None
+            raise
+        if int(obj.get("ContentLength") or 0) > MAX_BYTES:
+            self._fail(StatementFormatError("Berkas mutasi lebih dari 10 MB. Unduh per periode yang lebih pendek.",
+                                            code="statement_too_large"))
+            return None
+        return obj["Body"].read()
+
+    def _parse(self, content: bytes) -> ParsedStatement:
+        """Known layouts first; a generic CSV is read with the saved mapping of the account chosen at
+        upload, or else with whichever of the store's saved mappings fits the file."""
+        received_on = date.fromisoformat(local_day(self.st.created_at, self.settings.timezone))
+        saved = {m.account: ColumnMapping.from_dict(m.mapping) for m in mappings(self.st.store_id)}
+        hint = normalize_account(self.st.account_hint or "")
+        options: list[ColumnMapping | None] = [saved[hint]] if hint in saved else (list(saved.values()) or [None])
+        error: StatementFormatError | None = None
+        for mapping in options:
+            try:
+                return parse_statement(content, mapping, received_on=received_on)
+            except StatementFormatError as exc:
+                if exc.code != "statement_format_unknown":
+                    raise
+                error = exc
+        raise error
+
+    def _receiving_account(self, parsed: ParsedStatement) -> dict:
+        hint = normalize_account(self.st.account_hint or "")
+        if hint and hint != parsed.account:
+            raise StatementFormatError(f"Berkas ini mutasi rekening {parsed.account}, bukan rekening {hint} yang dipilih "
+                                       "saat mengunggah.", code="statement_account_mismatch")
+        for entry in self.settings.bank_accounts:
+            if isinstance(entry, dict) and normalize_account(entry.get("account_no", "")) == parsed.account:
+                return entry
+        raise StatementFormatError(f"Rekening {parsed.bank} {parsed.account} tidak terdaftar di toko ini. Tambahkan "
+                                   "di pengaturan toko, atau unggah mutasi rekening toko.", code="statement_account_unknown")
+
+    # ---- PEND rows -------------------------------------------------------------------------------
+
+    def _pending_settlements(self, parsed: ParsedStatement, rows: list[_Row]) -> dict[str, str]:
+        """``{pending fingerprint: posted fingerprint}`` for PEND rows that a posted row now settles.
+
+        Both directions: stored PEND rows settled by posted rows of this file, and PEND rows of this
+        file whose posted row was stored by a later export uploaded earlier.
+        """
+        scope = account_scope(self.st.store_id, parsed.bank, parsed.account)
+        mine = [r for r in rows if r.stored is None or r.stored.statement_id == self.st.statement_id]
+        pend = {r.line.fingerprint: r.line for r in mine if r.line.pending and (r.stored is None or r.stored.status == UNMATCHED)}
+        for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND",
+                                                        filter_condition=StatementLineRecord.status == UNMATCHED):
+            pend.setdefault(rec.fingerprint, rec.to_line())
+        posted = {r.line.fingerprint: r.line for r in mine if not r.line.pending}
+        hints = [date.fromisoformat(line.date_hint) for line in pend.values() if line.date_hint]
+        if hints:
+            first = (min(hints) - timedelta(days=1)).isoformat()
+            last = (max(hints) + timedelta(days=PENDING_SETTLES_WITHIN_DAYS)).isoformat()
+            for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key.between(first, last)):
+                posted.setdefault(rec.fingerprint, rec.to_line())
+        if not pend or not posted:
+            return {}
+        return {p.fingerprint: q.fingerprint for p, q in pending_settlements(pend.values(), posted.values())}
+
+    # ---- planning ----------------------------------------------------------------------------------
+
+    def _plan(self, rows: list[_Row], superseded: dict[str, str], bank_account: dict, account: str,
+              needs_review: bool) -> MatchPlan:
+        """Which rows to decide now: the ones this import stores, any of its own a crashed attempt
+        left undecided, and (only when the file checks out) rows of earlier files still unmatched."""
+        lines = [r.line for r in rows if r.line.fingerprint not in superseded and self._to_decide(r, needs_review)]
+        candidates = claims.order_candidates(self.st.merchant_id, self.st.store_id, bank_account, account)
+        return match_lines(lines, candidates, statement_needs_review=needs_review, tz=self.settings.timezone)
+
+    def _to_decide(self, row: _Row, needs_review: bool) -> bool:
+        if row.stored is None:
+            return True
+        if row.stored.status != UNMATCHED:
+            return False
+        if row.stored.statement_id == self.st.statement_id:
+            return row.stored.queue is None
+        return not needs_review
+
+    # ---- writing rows ------------------------------------------------------------------------------
+
+    def _store_new_rows(self, rows: list[_Row], superseded: dict[str, str], reasons: dict[str, str]) -> None:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = [r for r in rows[start:start + CHUNK_ROWS] if r.stored is None]
+            records = [self._record(r.line, superseded, reasons) for r in chunk]
+            self._write_chunk(records, done=min(start + CHUNK_ROWS, len(rows)))
+        for pend_fp, posted_fp in superseded.items():
+            self._supersede_stored(pend_fp, posted_fp, rows)
+
+    def _record(self, line: StatementLine, superseded: dict[str, str], reasons: dict[str, str]) -> StatementLineRecord:
+        rec = new_line_record(self.st.store_id, self.st.statement_id, self.st.object_key, line, self.now)
+        if line.fingerprint in superseded:
+            rec.status, rec.superseded_by = SUPERSEDED, superseded[line.fingerprint]
+        elif line.fingerprint in reasons:
+            rec.review_reason = reasons[line.fingerprint]
+            rec.queue = queue_key(self.st.store_id, REVIEW_QUEUE)
+            rec.queued_at = queue_position(rec.day_key, line.line_number, line.fingerprint)
+        return rec
+
+    def _write_chunk(self, records: list[StatementLineRecord], done: int) -> None:
+        """Store new rows with their counters in one transaction; rows another import stored in the
+        meantime are left out and the rest written again."""
+        while records:
+            try:
+                with transaction() as tx:
+                    for rec in records:
+                        tx.save(rec, condition=StatementLineRecord.line_key.does_not_exist())
+                    tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
+                        StatementRecord.rows_done.set(done), StatementRecord.rows_new.add(len(records)),
+                        StatementRecord.review.add(sum(1 for r in records if r.queue)),
+                        StatementRecord.pending_settled.add(sum(1 for r in records if r.status == SUPERSEDED))])
+                return
+            except TransactWriteError as exc:
+                if not is_condition_failure(exc):
+                    raise
+                taken = set(failed_conditions(exc))
+                records = [rec for i, rec in enumerate(records) if i not in taken]
+        self.st.update(actions=[StatementRecord.rows_done.set(done)])
+
+    def _supersede_stored(self, pend_fp: str, posted_fp: str, rows: list[_Row]) -> None:
+        """A stored PEND row (not one written just now) leaves the review list: its posted row is here."""
+        if any(r.line.fingerprint == pend_fp and r.stored is None for r in rows):
+            return
+        try:
+            with transaction() as tx:
+                tx.update(StatementLineRecord(line_key=line_key(self.st.store_id, pend_fp)), actions=[
+                    StatementLineRecord.status.set(SUPERSEDED), StatementLineRecord.superseded_by.set(posted_fp),
+                    StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()],
+                    condition=StatementLineRecord.status == UNMATCHED)
+                tx.update(StatementRecord(statement_id=self.st.statement_id),
+                          actions=[StatementRecord.pending_settled.add(1)])
+        except TransactWriteError as exc:
+            if not is_condition_failure(exc):
+                raise
+
+    def _classify_stored_rows(self, rows: list[_Row], reasons: dict[str, str]) -> None:
+        """Rows stored before this import and decided now go on the review list: this import's own rows
+        a crashed attempt left undecided, and rows an earlier file could not vouch for (it failed its
+        checks) that this valid file now decides. Other reasons already given are kept."""
+        for row in rows:
+            rec, reason = row.stored, reasons.get(row.line.fingerprint)
+            if rec is None or reason is None:
+                continue
+            own = rec.statement_id == self.st.statement_id
+            if not own and rec.review_reason != ReviewReason.STATEMENT_NEEDS_REVIEW:
+                continue
+            condition = StatementLineRecord.status == UNMATCHED
+            condition &= StatementLineRecord.queue.does_not_exist() if own else (
+                StatementLineRecord.review_reason == ReviewReason.STATEMENT_NEEDS_REVIEW.value)
+            try:
+                with transaction() as tx:
+                    tx.update(StatementLineRecord(line_key=rec.line_key), actions=[
+                        StatementLineRecord.review_reason.set(reason),
+                        StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
+                        StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number, rec.fingerprint))],
+                        condition=condition)
+                    tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[StatementRecord.review.add(1)])
+            except TransactWriteError as exc:
+                if not is_condition_failure(exc):
+                    raise
+
+    # ---- claiming ----------------------------------------------------------------------------------
+
+    def _claim(self, auto: dict[str, str], bank_account: dict, account: str, needs_review: bool) -> None:
+        """Claim every planned auto-match. A claim lost to someone else is planned again from what is
+        stored now (the row may be gone, or the order taken): a few rounds settle every race."""
+        confirm = self.settings.auto_confirm_matches
+        for _ in range(_CLAIM_ROUNDS):
+            if not auto:
+                return
+            stored = lines_by_key(line_key(self.st.store_id, fp) for fp in auto)
+            lost = []
+            for fingerprint, order_id in auto.items():
+                rec = stored.get(line_key(self.st.store_id, fingerprint))
+                if rec is None or rec.status != UNMATCHED:
+                    continue
+                if not claims.claim_auto(self.st, rec, order_id, confirm=confirm):
+                    lost.append(rec)
+            fresh = [r for r in lines_by_key(r.line_key for r in lost).values() if r.status == UNMATCHED]
+            if not fresh:
+                return
+            candidates = claims.order_candidates(self.st.merchant_id, self.st.store_id, bank_account, account)
+            plan = match_lines([r.to_line() for r in fresh], candidates, statement_needs_review=needs_review,
+                               tz=self.settings.timezone)
+            self._to_review({item.line.fingerprint: item.reason.value for item in plan.review})
+            auto = {m.line.fingerprint: m.order.order_id for m in plan.auto}
+        # Still contended after every round: a person decides.
+        self._to_review({fp: ReviewReason.SEVERAL_CANDIDATES.value for fp in auto})
+
+    def _to_review(self, reasons: dict[str, str]) -> None:
+        for fingerprint, reason in reasons.items():
+            rec = StatementLineRecord(line_key=line_key(self.st.store_id, fingerprint))
+            rec.refresh(consistent_read=True)
+            try:
+                rec.update(actions=[StatementLineRecord.review_reason.set(reason),
+                                    StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
+                                    StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number,
+                                                                                     rec.fingerprint))],
+                           condition=StatementLineRecord.status == UNMATCHED)
+            except UpdateError as exc:
+                if not is_condition_failure(exc):
+                    raise
+
+    # ---- ending ------------------------------------------------------------------------------------
+
+    def _finish(self, status: str) -> str:
+        self.st.refresh(consistent_read=True)
+        try:
+            with transaction() as tx:
+                tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
+                    StatementRecord.status.set(status), StatementRecord.finished_at.set(get_clock().now_s()),
+                    StatementRecord.lease_until.set(0), StatementRecord.stalled_shard.remove(),
+                    StatementRecord.last_error.remove()], condition=StatementRecord.status == PROCESSING)
+                claims.audit_op(tx, self.st.store_id, "import", self._uploader(), statement=self.st, detail={
+                    "status": status, "rows": int(self.st.rows_total), "new": int(self.st.rows_new),
+                    "auto_matched": int(self.st.auto_matched), "proposed": int(self.st.proposed),
+                    "review": int(self.st.review), "pending_settled": int(self.st.pending_settled),
+                    "problems": list(self.st.problems or [])})
+        except TransactWriteError as exc:
+            if not is_condition_failure(exc):
+                raise
+        return status
+
+    def _fail(self, exc: SambungError) -> str:
+        error = {"code": exc.code, "message": exc.message, "details": exc.details}
+        try:
+            with transaction() as tx:
+                tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
+                    StatementRecord.status.set(FAILED), StatementRecord.error.set(error),
+                    StatementRecord.finished_at.set(get_clock().now_s()), StatementRecord.lease_until.set(0),
+                    StatementRecord.stalled_shard.remove(), StatementRecord.last_error.remove()],
+                    condition=StatementRecord.status == PROCESSING)
+                claims.audit_op(tx, self.st.store_id, "import_failed", self._uploader(), statement=self.st,
+                                detail={"error": error})
+        except TransactWriteError as err:
+            if not is_condition_failure(err):
+                raise
+        return FAILED
+
+    def _uploader(self) -> claims.Actor:
+        if self.st.uploaded_by:
+            return claims.Actor(self.st.uploaded_by, self.st.uploaded_by_name)
+        return claims.SYSTEM

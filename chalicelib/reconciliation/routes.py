@@ -1,0 +1,123 @@
+"""Reconciliation for CS: statement uploads and imports, the review list, matching by hand,
+confirming and unmatching, and turning paid book orders into sales."""
+from __future__ import annotations
+
+from ..core.errors import ValidationError
+from ..core.web import CS, Api, F, int_param, once, parse_body, query_param, validate_fields
+from . import service
+
+bp = Api(__name__)
+
+
+def _text(limit: int, label: str):
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > limit:
+            raise ValidationError(f"{label} wajib diisi, maksimal {limit} karakter.", code="invalid_input")
+        return value
+    return check
+
+
+_UPLOAD = {"filename": F(str, check=_text(200, "Nama berkas")),
+           "account_no": F(str, required=False, nullable=True)}
+
+_ALLOCATION = {"line_id": F(str, check=_text(64, "Baris")), "order_id": F(str, check=_text(40, "Pesanan")),
+               "amount": F(int)}
+
+
+def _allocations(items: list) -> list[dict]:
+    out = []
+    for i, item in enumerate(items):
+        a = validate_fields(item, _ALLOCATION, where=f"allocations[{i}].")
+        if a["amount"] <= 0:
+            raise ValidationError(f"Jumlah alokasi ke-{i + 1} harus lebih dari 0.", code="invalid_amount")
+        out.append(a)
+    return out
+
+
+_COLUMN = (str, int)
+_MAPPING = {
+    "bank": F(str, required=False), "date": F(_COLUMN), "description": F(list),
+    "amount": F(_COLUMN, required=False, nullable=True), "debit": F(_COLUMN, required=False, nullable=True),
+    "credit": F(_COLUMN, required=False, nullable=True), "direction": F(_COLUMN, required=False, nullable=True),
+    "balance": F(_COLUMN, required=False, nullable=True), "reference": F(_COLUMN, required=False, nullable=True),
+    "date_format": F(str, required=False), "decimal": F(str, required=False),
+    "credit_markers": F(list, required=False), "debit_markers": F(list, required=False),
+    "delimiter": F(str, required=False, nullable=True), "has_header": F(bool, required=False),
+    "skip_rows": F(int, required=False), "stop_at": F(list, required=False),
+}
+
+
+@bp.endpoint("/reconciliation/uploads", ["POST"], roles=[CS])
+def create_upload(caller):
+    """A presigned POST to ``statements/<store>/...``; uploading the file starts its import."""
+    req = bp.current_request
+    body = parse_body(req, _UPLOAD)
+    return once(req, caller, "statement-upload", body,
+                lambda: service.create_upload(caller, body["filename"], body.get("account_no")))
+
+
+@bp.endpoint("/reconciliation/statements", ["GET"], roles=[CS])
+def list_statements(caller):
+    return {"statements": service.list_statements(caller, int_param(bp.current_request, "limit", 30, maximum=100))}
+
+
+@bp.endpoint("/reconciliation/statements/{statement_id}", ["GET"], roles=[CS])
+def get_statement(caller, statement_id):
+    return service.get_statement(caller, statement_id)
+
+
+@bp.endpoint("/reconciliation/review", ["GET"], roles=[CS])
+def review(caller):
+    """``?queue=review`` (default) or ``proposed``; ``?reason=`` narrows the review list."""
+    req = bp.current_request
+    return service.review_list(caller, query_param(req, "queue", "review"), query_param(req, "reason"),
+                               int_param(req, "limit", 100, maximum=200))
+
+
+@bp.endpoint("/reconciliation/lines/{line_id}", ["GET"], roles=[CS])
+def get_line(caller, line_id):
+    return service.get_line(caller, line_id)
+
+
+@bp.endpoint("/reconciliation/lines/{line_id}/confirm", ["POST"], roles=[CS])
+def confirm(caller, line_id):
+    return service.confirm(caller, line_id)
+
+
+@bp.endpoint("/reconciliation/lines/{line_id}/unmatch", ["POST"], roles=[CS])
+def unmatch(caller, line_id):
+    return service.unmatch(caller, line_id)
+
+
+@bp.endpoint("/reconciliation/matches", ["POST"], roles=[CS])
+def hand_match(caller):
+    """``{"allocations": [{"line_id", "order_id", "amount"}]}``: each credit used up exactly."""
+    req = bp.current_request
+    body = parse_body(req, {"allocations": F(list, check=_allocations)})
+    return once(req, caller, "statement-match", body, lambda: service.hand_match(caller, body["allocations"]))
+
+
+@bp.endpoint("/reconciliation/paid-orders", ["GET"], roles=[CS])
+def paid_orders(caller):
+    return {"orders": service.paid_orders(caller)}
+
+
+@bp.endpoint("/reconciliation/orders/{order_id}/sale", ["POST"], roles=[CS])
+def make_sale(caller, order_id):
+    return service.make_sale(caller, order_id)
+
+
+@bp.endpoint("/reconciliation/mappings", ["GET"], roles=[CS])
+def list_mappings(caller):
+    return service.list_mappings(caller)
+
+
+@bp.endpoint("/reconciliation/mappings/{account_no}", ["PUT"], roles=[CS])
+def save_mapping(caller, account_no):
+    return service.save_mapping(caller, account_no, parse_body(bp.current_request, _MAPPING))
+
+
+@bp.endpoint("/reconciliation/audit", ["GET"], roles=[CS])
+def audit(caller):
+    return {"entries": service.audit_log(caller, int_param(bp.current_request, "limit", 100, maximum=200))}

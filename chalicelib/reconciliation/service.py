@@ -1,0 +1,424 @@
+"""Reconciliation use cases for CS: uploading statements, following imports, the review list,
+confirming, hand-matching and unmatching payments, turning paid book orders into sales, and the
+column mappings for other banks' CSV files. Routes call these; writes go through :mod:`.claims`.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..core import outbox
+from ..core.clock import format_wib, get_clock
+from ..core.db import transaction
+from ..core.errors import Conflict, NotFound, ValidationError
+from ..core.ids import new_id
+from ..core.money import format_rupiah
+from ..core.storage import presigned_post
+from ..core.web import ADMIN, Caller
+from ..sales import model as sales
+from ..sales.completion import complete
+from ..sales.repo import OrderRecord, get_order, own_order
+from ..sales.service import order_view
+from ..staff import model as staff_model
+from ..staff.service import get_store
+from . import claims
+from .importer import MAX_BYTES, PREFIX
+from .model import MatchCandidate, OrderStatus, ReviewReason, match_lines, normalize_account
+from .parsers import ColumnMapping
+from .repo import (FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE, REVIEW_QUEUE,
+                   SUPERSEDED, UNMATCHED, AuditRecord, MappingRecord, OrderPaymentRecord, StatementLineRecord,
+                   StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key, mappings, order_payments,
+                   own_line, own_statement, queue_key)
+
+UPLOAD_EXPIRES_S = 15 * 60
+UPLOAD_KEPT_S = 7 * 86400
+MAX_ALLOCATIONS = 20  # one hand-match is one transaction (100 items at most)
+
+STATUS_LABELS = {PROCESSING: "Sedang diproses", IMPORTED: "Selesai diimpor", NEEDS_REVIEW: "Perlu diperiksa",
+                 FAILED: "Gagal"}
+LINE_STATUS_LABELS = {UNMATCHED: "Belum cocok", PROPOSED: "Usulan cocok", MATCHED: "Cocok",
+                      SUPERSEDED: "Diganti baris yang sudah dibukukan"}
+REASON_LABELS = {
+    ReviewReason.STATEMENT_NEEDS_REVIEW: "Berkas mutasi tidak lolos pemeriksaan saldo/total",
+    ReviewReason.DEBIT: "Debet (uang keluar)",
+    ReviewReason.PENDING: "PEND: belum dibukukan bank",
+    ReviewReason.FRACTIONAL_AMOUNT: "Nominal bersen (bunga/pajak)",
+    ReviewReason.SEVERAL_CANDIDATES: "Lebih dari satu pesanan bisa cocok",
+    ReviewReason.SEVERAL_CREDITS: "Beberapa kredit untuk satu pesanan",
+    ReviewReason.LATE_PAYMENT: "Dibayar setelah batas waktu, atau pesanan sudah kedaluwarsa/batal",
+    ReviewReason.BEFORE_BOOKING: "Kredit masuk sebelum pesanan dibuat",
+    ReviewReason.ALREADY_PAID: "Pesanan dengan nominal ini sudah dibayar",
+    ReviewReason.AMOUNT_WITHOUT_CODE: "Nominal tanpa kode unik",
+    ReviewReason.PARTIAL_PAYMENT: "Kurang bayar",
+    ReviewReason.OVER_PAYMENT: "Lebih bayar",
+    ReviewReason.NO_CANDIDATE: "Tidak ada pesanan yang cocok",
+    ReviewReason.UNMATCHED: "Pencocokan dilepas CS",
+}
+CANDIDATE_LABELS = {OrderStatus.OPEN: "Menunggu transfer", OrderStatus.EXPIRED: "Kedaluwarsa",
+                    OrderStatus.CANCELLED: "Dibatalkan", OrderStatus.PAID: "Sudah dibayar"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def actor(caller: Caller) -> claims.Actor:
+    return claims.Actor(caller.staff_id or caller.device_id, caller.staff_name)
+
+
+def _settings(store_id: str) -> staff_model.StoreSettings:
+    return staff_model.StoreSettings.from_dict(get_store(store_id).settings)
+
+
+def _bank_account(settings: staff_model.StoreSettings, account_no: str) -> dict | None:
+    wanted = normalize_account(account_no)
+    for entry in settings.bank_accounts:
+        if isinstance(entry, dict) and normalize_account(entry.get("account_no", "")) == wanted:
+            return entry
+    return None
+
+
+def _require_account(settings: staff_model.StoreSettings, account_no: str) -> dict:
+    entry = _bank_account(settings, account_no)
+    if entry is None:
+        raise ValidationError("Rekening tidak terdaftar di toko ini.", code="unknown_bank_account")
+    return entry
+
+
+# ---- uploads and imports -------------------------------------------------------------------------
+
+def safe_filename(filename: str) -> str:
+    """A key-safe version of the file's name (the import reads content, the name is for people)."""
+    name = _UNSAFE.sub("_", filename.strip().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip("._")
+    return name[-80:] or "mutasi.csv"
+
+
+def create_upload(caller: Caller, filename: str, account_no: str | None) -> dict:
+    """A presigned POST for one statement file: the PWA sends the file straight to S3 and the S3
+    notification starts the import. ``account_no`` picks the account (and its saved column mapping)."""
+    account = None
+    if account_no:
+        account = normalize_account(_require_account(_settings(caller.store_id), account_no)["account_no"])
+    now = get_clock().now_s()
+    key = f"{PREFIX}{caller.store_id}/{new_id()}-{safe_filename(filename)}"
+    UploadRecord(object_key=key, store_id=caller.store_id, filename=filename.strip()[:200],
+                 uploaded_by=caller.staff_id or caller.device_id, uploaded_by_name=caller.staff_name,
+                 account_no=account, created_at=now, purge_at=now + UPLOAD_KEPT_S).save()
+    post = presigned_post(key, max_bytes=MAX_BYTES, expires_in=UPLOAD_EXPIRES_S)
+    return {"key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "max_bytes": MAX_BYTES,
+            "expires_in": UPLOAD_EXPIRES_S}
+
+
+def statement_view(rec: StatementRecord, tz: str) -> dict:
+    total, done = int(rec.rows_total), int(rec.rows_done)
+    finished = rec.status != PROCESSING
+    return {
+        "statement_id": rec.statement_id, "object_key": rec.object_key, "filename": rec.filename,
+        "status": rec.status, "status_label": STATUS_LABELS.get(rec.status, rec.status),
+        "uploaded_by": rec.uploaded_by, "uploaded_by_name": rec.uploaded_by_name,
+        "created_at": int(rec.created_at), "created_label": format_wib(int(rec.created_at), tz),
+        "finished_at": rec.finished_at, "bank": rec.bank, "layout": rec.layout, "account": rec.account,
+        "account_name": rec.account_name, "period": [rec.period_start, rec.period_end] if rec.period_start else None,
+        "progress": {"done": done, "total": total,
+                     "percent": 100 if finished else (int(done * 100 / total) if total else 0)},
+        "counts": {"rows": total, "new": int(rec.rows_new), "duplicates": max(0, total - int(rec.rows_new)) if finished else None,
+                   "auto_matched": int(rec.auto_matched), "proposed": int(rec.proposed), "review": int(rec.review),
+                   "pending_settled": int(rec.pending_settled)},
+        "problems": list(rec.problems or []), "error": rec.error,
+        "retrying": bool(rec.last_error) and not finished,
+    }
+
+
+def list_statements(caller: Caller, limit: int = 30) -> list[dict]:
+    tz = _settings(caller.store_id).timezone
+    found = StatementRecord.by_store.query(caller.store_id, scan_index_forward=False, limit=limit)
+    return [statement_view(rec, tz) for rec in found]
+
+
+def get_statement(caller: Caller, statement_id: str) -> dict:
+    return statement_view(own_statement(caller.store_id, statement_id), _settings(caller.store_id).timezone)
+
+
+# ---- rows and the review list --------------------------------------------------------------------
+
+def file_label(object_key: str) -> str:
+    """The uploaded file's own name from its key (``<ulid>-<name>``)."""
+    name = object_key.rsplit("/", 1)[-1]
+    return name[27:] if len(name) > 27 and name[26] == "-" else name
+
+
+def line_view(rec: StatementLineRecord, suggestions: list[dict] | None = None) -> dict:
+    reason = rec.review_reason
+    return {
+        "line_id": rec.fingerprint, "statement_id": rec.statement_id, "file": file_label(rec.object_key),
+        "object_key": rec.object_key, "line_number": int(rec.line_number), "raw_line": rec.raw_line,
+        "bank": rec.bank, "account": rec.account, "posted_date": rec.posted_date, "posted_time": rec.posted_time,
+        "pending": bool(rec.pending), "date_hint": rec.date_hint, "direction": rec.direction,
+        "amount": int(rec.amount), "amount_sen": int(rec.amount_sen or 0), "amount_label": format_rupiah(int(rec.amount)),
+        "description": rec.description, "payer_name": rec.payer_name, "status": rec.status,
+        "status_label": LINE_STATUS_LABELS.get(rec.status, rec.status), "review_reason": reason,
+        "review_label": REASON_LABELS.get(ReviewReason(reason)) if reason else None,
+        "allocations": list(rec.allocations or []), "match_kind": rec.match_kind, "matched_by": rec.matched_by,
+        "matched_at": rec.matched_at, "superseded_by": rec.superseded_by,
+        "suggestions": suggestions if suggestions is not None else [],
+    }
+
+
+def _suggestion_view(s) -> dict:
+    return {"order_id": s.order_id, "order_no": s.order_no, "status": s.status.value,
+            "status_label": CANDIDATE_LABELS[s.status], "amount_due": s.amount_due,
+            "amount_label": format_rupiah(s.amount_due), "score": s.score, "signals": list(s.signals)}
+
+
+def suggestions_for(store_id: str, merchant_id: str, records: list[StatementLineRecord]) -> dict[str, list[dict]]:
+    """Ranked suggestions from the orders as they are now (not as they were at import), per row.
+
+    The matcher is asked as if the file needed review, so every credit gets suggestions and nothing
+    is decided here. One candidate query per receiving account.
+    """
+    settings = _settings(store_id)
+    by_account: dict[str, list[StatementLineRecord]] = defaultdict(list)
+    for rec in records:
+        if rec.direction == "CR":
+            by_account[rec.account].append(rec)
+    out: dict[str, list[dict]] = {}
+    for account, recs in by_account.items():
+        entry = _bank_account(settings, account)
+        candidates: list[MatchCandidate] = (claims.order_candidates(merchant_id, store_id, entry, account)
+                                            if entry else [])
+        plan = match_lines([r.to_line() for r in recs], candidates, statement_needs_review=True, tz=settings.timezone)
+        for item in plan.review:
+            out[item.line.fingerprint] = [_suggestion_view(s) for s in item.suggestions]
+    return out
+
+
+def review_list(caller: Caller, queue: str = "review", reason: str | None = None, limit: int = 100) -> dict:
+    """Rows waiting for CS: ``review`` (with reasons and ranked suggestions) or ``proposed`` matches."""
+    if queue not in ("review", "proposed"):
+        raise ValidationError("Parameter queue harus review atau proposed.", code="invalid_query")
+    if reason is not None and reason not in {r.value for r in ReviewReason}:
+        raise ValidationError("Alasan tidak dikenal.", code="invalid_query")
+    name = REVIEW_QUEUE if queue == "review" else PROPOSED_QUEUE
+    query = StatementLineRecord.queued.query(
+        queue_key(caller.store_id, name), limit=limit,
+        filter_condition=(StatementLineRecord.review_reason == reason) if reason else None)
+    records = list(query)
+    suggestions = suggestions_for(caller.store_id, caller.merchant_id, records) if queue == "review" else {}
+    lines = [line_view(rec, suggestions.get(rec.fingerprint, [])) for rec in records]
+    if queue == "proposed":
+        _attach_orders(lines)
+    return {"queue": queue, "lines": lines, "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
+
+
+def _attach_orders(lines: list[dict]) -> None:
+    """Show each allocation's order as it is now (status, total), for confirming or unmatching."""
+    ids = {a["order_id"] for line in lines for a in line["allocations"]}
+    orders = {o.order_id: o for o in OrderRecord.batch_get(list(ids))} if ids else {}
+    for line in lines:
+        for a in line["allocations"]:
+            order = orders.get(a["order_id"])
+            if order is not None:
+                a.update(status=order.status, status_label=sales.STATUS_LABELS.get(order.status, order.status),
+                         total=int(order.total), customer_name=(order.customer or {}).get("name", ""))
+
+
+def get_line(caller: Caller, line_id: str) -> dict:
+    rec = own_line(caller.store_id, line_id)
+    suggestions = suggestions_for(caller.store_id, caller.merchant_id, [rec]) if rec.status == UNMATCHED else {}
+    view = line_view(rec, suggestions.get(rec.fingerprint, []))
+    _attach_orders([view])
+    return view
+
+
+# ---- CS actions ---------------------------------------------------------------------------------
+
+def confirm(caller: Caller, line_id: str) -> dict:
+    """CS confirms a proposed match: the order is PAID now (PAID_LATE if it expired meanwhile)."""
+    rec = own_line(caller.store_id, line_id)
+    if not (rec.status == MATCHED and rec.match_kind == claims.AUTO) and rec.status != PROPOSED:
+        raise Conflict(f"Baris {rec.line_number} bukan usulan yang menunggu konfirmasi "
+                       f"({LINE_STATUS_LABELS.get(rec.status, rec.status)}).", code="not_proposed")
+    if rec.status == PROPOSED:
+        claims.confirm(rec, actor(caller))
+    return get_line(caller, line_id)
+
+
+def unmatch(caller: Caller, line_id: str) -> dict:
+    """Undo a match or reject a proposal: the row goes back to review, its orders back to unpaid."""
+    rec = own_line(caller.store_id, line_id)
+    if rec.status == UNMATCHED:
+        return get_line(caller, line_id)  # a repeated tap: already done
+    if rec.status not in (PROPOSED, MATCHED):
+        raise Conflict(f"Baris {rec.line_number} tidak sedang dicocokkan.", code="not_matched")
+    claims.unmatch(rec, actor(caller))
+    return get_line(caller, line_id)
+
+
+def hand_match(caller: Caller, allocations: list[dict]) -> dict:
+    """Match credits to book orders by hand with explicit amounts (one credit to several orders,
+    several credits to one order). Every credit must be used up exactly; no order may receive more
+    than it still owes. An order whose allocations reach its total becomes PAID."""
+    if not allocations:
+        raise ValidationError("Pilih minimal satu alokasi.", code="missing_field")
+    if len(allocations) > MAX_ALLOCATIONS:
+        raise ValidationError(f"Maksimal {MAX_ALLOCATIONS} alokasi sekali cocok.", code="too_many_allocations")
+    pairs = [(a["line_id"], a["order_id"]) for a in allocations]
+    if len(set(pairs)) != len(pairs):
+        raise ValidationError("Satu baris ke satu pesanan cukup satu alokasi.", code="duplicate_allocation")
+    found = lines_by_key(line_key(caller.store_id, a["line_id"]) for a in allocations)
+    rows: dict[str, StatementLineRecord] = {}
+    for line_id, _ in pairs:
+        rec = found.get(line_key(caller.store_id, line_id))
+        if rec is None:
+            raise NotFound("Baris mutasi tidak ditemukan.", code="line_not_found")
+        rows[line_id] = _matchable_row(rec)
+    orders = {oid: _payable_order(caller, oid) for _, oid in pairs}
+    payments = order_payments(list(orders))
+    _check_amounts(rows, orders, payments, allocations)
+    paid = claims.hand_match(caller.store_id, rows, orders, payments, allocations, actor(caller))
+    return {"lines": [get_line(caller, fp) for fp in rows], "orders": [order_payment_view(o) for o in orders],
+            "paid_orders": paid}
+
+
+def _matchable_row(rec: StatementLineRecord) -> StatementLineRecord:
+    where = f"Baris {rec.line_number} ({file_label(rec.object_key)})"
+    if rec.status != UNMATCHED:
+        raise Conflict(f"{where} sudah {LINE_STATUS_LABELS.get(rec.status, rec.status).lower()}; lepas dulu bila "
+                       "ingin mencocokkan ulang.", code="line_already_matched")
+    if rec.direction != "CR":
+        raise ValidationError(f"{where} adalah debet; hanya kredit yang bisa dicocokkan.", code="line_not_credit")
+    if rec.pending:
+        raise Conflict(f"{where} masih PEND (belum dibukukan bank). Cocokkan setelah mutasi berikutnya memuatnya.",
+                       code="line_pending")
+    if rec.amount_sen:
+        raise ValidationError(f"{where} bernominal sen (bunga/pajak), bukan pembayaran pesanan.",
+                              code="line_fractional")
+    return rec
+
+
+def _payable_order(caller: Caller, order_id: str) -> OrderRecord:
+    order = own_order(caller.store_id, order_id)
+    if order.kind != sales.BOOK_ORDER:
+        raise Conflict(f"Pesanan {order.order_no} bukan book order.", code="invalid_transition")
+    if order.status not in (sales.BOOKED, sales.EXPIRED, sales.CANCELLED):
+        raise Conflict(f"Pesanan {order.order_no} berstatus {sales.STATUS_LABELS.get(order.status, order.status)}; "
+                       "tidak bisa menerima pembayaran transfer.", code="order_not_payable",
+                       details={"order_id": order_id, "status": order.status})
+    return order
+
+
+def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict[str, OrderRecord],
+                   payments: dict[str, OrderPaymentRecord], allocations: list[dict]) -> None:
+    per_row: dict[str, int] = defaultdict(int)
+    per_order: dict[str, int] = defaultdict(int)
+    for a in allocations:
+        per_row[a["line_id"]] += a["amount"]
+        per_order[a["order_id"]] += a["amount"]
+    for line_id, total in per_row.items():
+        rec = rows[line_id]
+        amount = int(rec.amount)
+        if total != amount:
+            diff = f"kurang {format_rupiah(amount - total)}" if total < amount else f"lebih {format_rupiah(total - amount)}"
+            raise ValidationError(
+                f"Kredit baris {rec.line_number} sebesar {format_rupiah(amount)} harus habis dialokasikan tepat: "
+                f"teralokasi {format_rupiah(total)} ({diff}).", code="allocation_mismatch",
+                details={"line_id": line_id, "amount": amount, "allocated": total})
+    for order_id, added in per_order.items():
+        order, payment = orders[order_id], payments.get(order_id)
+        remaining = int(order.total) - (int(payment.allocated) if payment else 0)
+        if added > remaining:
+            raise ValidationError(
+                f"Alokasi ke pesanan {order.order_no} {format_rupiah(added)} melebihi sisa tagihan "
+                f"{format_rupiah(remaining)}.", code="allocation_exceeds_order",
+                details={"order_id": order_id, "remaining": remaining, "allocated": added})
+
+
+def order_payment_view(order_id: str) -> dict:
+    order, payment = get_order(order_id), get_order_payment(order_id)
+    allocated = int(payment.allocated) if payment else 0
+    return {"order_id": order_id, "order_no": order.order_no, "status": order.status,
+            "status_label": sales.STATUS_LABELS.get(order.status, order.status), "total": int(order.total),
+            "total_label": format_rupiah(int(order.total)), "allocated": allocated,
+            "confirmed": int(payment.confirmed) if payment else 0, "remaining": int(order.total) - allocated,
+            "allocations": list(payment.allocations) if payment else [],
+            "customer_name": (order.customer or {}).get("name", "")}
+
+
+# ---- paid book orders become sales ---------------------------------------------------------------
+
+def paid_orders(caller: Caller, limit: int = 100) -> list[dict]:
+    """Book orders paid through statements that are not a sale yet ("Jadikan penjualan")."""
+    found = list(OrderPaymentRecord.awaiting_sale.query(caller.store_id, limit=limit))
+    orders = {o.order_id: o for o in OrderRecord.batch_get([p.order_id for p in found])} if found else {}
+    out = []
+    for payment in found:
+        order = orders.get(payment.order_id)
+        if order is not None and order.status in (sales.PAID, sales.PAID_LATE):
+            out.append(order_payment_view(order.order_id))
+    return out
+
+
+def make_sale(caller: Caller, order_id: str) -> dict:
+    """Only a paid book order becomes a sale: its held stock is consumed, the receipt printed and
+    loyalty points credited (``sales.completion.complete``). Anything else is 409."""
+    order = own_order(caller.store_id, order_id)
+    if order.kind != sales.BOOK_ORDER:
+        raise Conflict("Hanya book order yang sudah dibayar yang bisa dijadikan penjualan di sini.",
+                       code="invalid_transition", details={"status": order.status})
+    if order.status == sales.PAID_LATE and caller.role != ADMIN:
+        raise Conflict("Pembayaran ini terlambat: minta admin memeriksa lalu menjadikannya penjualan.",
+                       code="invalid_transition", details={"status": order.status})
+    sales.require_move(order.status, sales.COMPLETED)
+    if not complete(order_id, actor=caller.staff_id or caller.device_id):
+        order.refresh(consistent_read=True)
+        if order.status != sales.COMPLETED:
+            sales.require_move(order.status, sales.COMPLETED)
+    payment = get_order_payment(order_id)
+    if payment is not None and payment.awaiting_store:
+        payment.update(actions=[OrderPaymentRecord.awaiting_store.remove()])
+    with transaction() as tx:
+        claims.audit_op(tx, caller.store_id, "sale", actor(caller), orders=[claims.order_ref(order, int(order.total))])
+    # CS is at the desk: take the goods off the books and print the receipt now; a failure stays
+    # queued for the outbox worker.
+    outbox.process_one(f"stock#{order_id}")
+    printed = outbox.process_one(f"receipt-print#{order_id}")
+    order.refresh(consistent_read=True)
+    return {**order_view(order), "receipt_print": printed}
+
+
+# ---- column mappings for other banks ------------------------------------------------------------
+
+def list_mappings(caller: Caller) -> dict:
+    settings = _settings(caller.store_id)
+    saved = {m.account: m for m in mappings(caller.store_id)}
+    accounts = []
+    for entry in settings.bank_accounts:
+        if not isinstance(entry, dict) or not entry.get("account_no"):
+            continue
+        account = normalize_account(entry["account_no"])
+        rec = saved.get(account)
+        accounts.append({"bank": entry.get("bank", ""), "account_no": entry["account_no"], "account": account,
+                         "holder": entry.get("holder", ""), "mapping": rec.mapping if rec else None})
+    return {"accounts": accounts}
+
+
+def save_mapping(caller: Caller, account_no: str, fields: dict) -> dict:
+    """Save how to read one account's CSV export (any bank without a built-in layout)."""
+    entry = _require_account(_settings(caller.store_id), account_no)
+    account = normalize_account(entry["account_no"])
+    mapping = ColumnMapping.from_dict({"bank": entry.get("bank", ""), **fields, "account": account})
+    now = get_clock().now_s()
+    with transaction() as tx:
+        tx.save(MappingRecord(store_id=caller.store_id, account=account, mapping=mapping.to_dict(),
+                              updated_by=caller.staff_id or caller.device_id, updated_at=now))
+        claims.audit_op(tx, caller.store_id, "mapping_saved", actor(caller), detail={"account": account,
+                                                                                      "mapping": mapping.to_dict()})
+    return {"account": account, "mapping": mapping.to_dict()}
+
+
+# ---- the audit trail ------------------------------------------------------------------------------
+
+def audit_log(caller: Caller, limit: int = 100) -> list[dict]:
+    tz = _settings(caller.store_id).timezone
+    return [{"audit_id": r.audit_id, "at": int(r.at), "at_label": format_wib(int(r.at), tz), "action": r.action,
+             "actor": r.actor, "actor_name": r.actor_name, "statement_id": r.statement_id, "object_key": r.object_key,
+             "file": file_label(r.object_key) if r.object_key else None, "lines": r.lines, "orders": r.orders,
+             "detail": r.detail}
+            for r in AuditRecord.query(caller.store_id, scan_index_forward=False, limit=limit)]
