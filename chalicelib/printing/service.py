@@ -31,6 +31,8 @@ CLAIM_SCAN = 25
 # A claim records that the station is alive at most this often (a bridge polls every few seconds).
 SEEN_EVERY_SECONDS = 60
 TEST_PAGE_TTL_SECONDS = 15 * 60
+# A filtered job list looks at most at this many of the newest jobs (a busy store's month).
+LIST_SCAN = 2000
 
 
 # ---- submitting ----------------------------------------------------------------------------------
@@ -115,7 +117,8 @@ def claim(caller: Caller, roles: Iterable[Any], lease_seconds: Any) -> dict | No
     now = get_clock().now_s()
     stations = _stations(caller.store_id)
     served = {role: profile for role, (station, profile) in _routes(stations).items() if station.station_id == station_id}
-    wanted = [role for role in model.ROLES if role in set(roles) and role in served]
+    requested = set(roles)
+    wanted = [role for role in model.ROLES if role in requested and role in served]
     candidates: list[PrintJobRecord] = []
     for role in wanted:
         candidates += PrintJobRecord.waiting.query(_queue_key(caller.store_id, role), limit=CLAIM_SCAN)
@@ -218,7 +221,7 @@ def list_jobs(store_id: str, *, status: str | None = None, limit: int = 50) -> l
         raise ValidationError(f"Status harus salah satu dari: {', '.join(model.STATUSES)}.", code="invalid_query")
     names = {s.station_id: s.name for s in _stations(store_id)}
     out: list[dict] = []
-    for job in PrintJobRecord.by_store.query(store_id, scan_index_forward=False, page_size=100):
+    for job in PrintJobRecord.by_store.query(store_id, scan_index_forward=False, limit=LIST_SCAN, page_size=100):
         view = job_view(job, names)
         if status is None or view["status"] == status:
             out.append(view)
