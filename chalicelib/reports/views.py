@@ -80,11 +80,19 @@ def _method_amount(figures: dict, method: str) -> int:
     return next((m["amount"] for m in figures["sales"]["by_method"] if m["method"] == method), 0)
 
 
+def _cell(value):
+    """Text that a spreadsheet would run as a formula (a staff name typed as ``=HYPERLINK(...)``)
+    is written with a leading apostrophe; numbers are left as they are."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not value.lstrip("-").isdigit():
+        return "'" + value
+    return value
+
+
 def _write(rows: list[list]) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # a BOM, so spreadsheet programs read the names as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 

@@ -137,6 +137,11 @@ def test_day_csv_is_long_form_with_plain_numbers():
     assert ["QRIS per penerbit", "Nilai", "gopay", "36000"] in rows
     assert ["Per jam", "Transaksi", "14:00", "1"] in rows
     assert ["O2O", "Tingkat pembeli ulang", "", "0.0000"] in rows
+    report["cashiers"] = [{"staff_id": "u_x", "name": "=HYPERLINK(\"http://x\")", "transactions": 1, "linked": 0,
+                           "link_rate": 0.0, "registered": 0, "net": -5, "average_ticket": None}]
+    cashier = [r for r in csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff"))) if r[0] == "Kasir"]
+    assert all(r[2].startswith("'=HYPERLINK") for r in cashier), "a name never runs as a formula"
+    assert ["Kasir", "Penjualan bersih", cashier[0][2], "-5"] in cashier and cashier[-1][3] == ""
 
 
 def test_shift_expected_cash_and_the_approval_threshold():
