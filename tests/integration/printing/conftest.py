@@ -24,11 +24,22 @@ def fetch(url: str) -> bytes:
 @dataclass
 class Shop:
     api: object
+    merchant_id: str
     store_id: str
     admin: str = ""
-    cashier: str = ""
     backoffice: str = ""
+    _cashier: str = ""
     _names: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def cashier(self) -> str:
+        """A cashier's session, made on first use: PIN hashing is the slow part of a shop."""
+        if not self._cashier:
+            from chalicelib.staff import service as staff
+
+            staff.add_staff(self.merchant_id, self.store_id, "Sari Kasir", "cashier", "246810", staff_id="u_sari")
+            self._cashier = self.api.login(self.backoffice, "u_sari", "246810")
+        return self._cashier
 
     def pair_station(self, name: str | None = None) -> str:
         """A print station paired with a code from the admin; returns its Authorization header."""
@@ -71,14 +82,10 @@ def _open_store(api, merchant_id: str, store_id: str, name: str) -> Shop:
     from chalicelib.staff import service as staff
 
     staff.create_merchant(f"Merchant {name}", name, merchant_id=merchant_id, store_id=store_id)
-    staff.add_staff(merchant_id, store_id, "Rina Admin", "admin", "135790", staff_id=f"u_admin_{store_id}")
-    staff.add_staff(merchant_id, store_id, "Sari Kasir", "cashier", "246810", staff_id=f"u_sari_{store_id}")
+    staff.add_staff(merchant_id, store_id, "Rina Admin", "admin", "135790", staff_id="u_admin")
     seed = Caller(merchant_id=merchant_id, store_id=store_id, role="admin", device_id="seed")
     backoffice = staff.pair_device(staff.create_pairing_code(seed, "backoffice")["code"], "Back office")["device_token"]
-    shop = Shop(api, store_id, backoffice=backoffice)
-    shop.admin = api.login(backoffice, f"u_admin_{store_id}", "135790")
-    shop.cashier = api.login(backoffice, f"u_sari_{store_id}", "246810")
-    return shop
+    return Shop(api, merchant_id, store_id, admin=api.login(backoffice, "u_admin", "135790"), backoffice=backoffice)
 
 
 @pytest.fixture

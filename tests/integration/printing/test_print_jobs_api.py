@@ -54,7 +54,7 @@ def test_concurrent_claims_hand_one_job_to_one_claim(shop):
     shop.submit("only-one")
     shop.pair_station()
     device = service._stations(shop.store_id)[0]
-    caller = Caller(merchant_id="m_print", store_id=shop.store_id, role="device", device_id=device.station_id,
+    caller = Caller(merchant_id=shop.merchant_id, store_id=shop.store_id, role="device", device_id=device.station_id,
                     device_kind="print_station")
     results, barrier = [], threading.Barrier(4)
 
