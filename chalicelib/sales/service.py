@@ -275,6 +275,11 @@ def cancel_order(caller: Caller, order_id: str) -> dict:
     order = own_order(caller.store_id, order_id)
     if order.status == model.CANCELLED or order.status in model.PAID_STATES:
         return order_view(order)
+    if order.kind == model.BOOK_ORDER and order.status == model.BOOKED:
+        from .book_orders import cancel as cancel_book_order  # releases its held stock in the same transaction
+
+        cancel_book_order(caller, order_id)
+        return order_view(own_order(caller.store_id, order_id))
     model.require_move(order.status, model.CANCELLED)
     if _settle_previous_attempt(order) == "paid":
         order.refresh(consistent_read=True)
