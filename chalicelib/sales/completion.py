@@ -59,6 +59,8 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[TransactWrite, OrderRecord
             return "unknown_order"
         attempt = get_attempt(p.order_id, p.attempt) if p.attempt else None
         if attempt is not None and attempt.status == "PAID":
+            if order.status == model.PAID:
+                complete(p.order_id, actor="system")  # the first delivery may have died before completing
             return "duplicate"
         target = model.on_payment(order.status)
         is_current = p.attempt is None or order.attempt == p.attempt
@@ -136,7 +138,7 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
     return True
 
 
-def complete(order_id: str, *, actor: str) -> bool:
+def complete(order_id: str, *, actor: str, _attempts: int = 0) -> bool:
     """PAID (or PAID_LATE, by staff) -> COMPLETED with every effect, exactly once."""
     from ..reports import counters as report_counters
     from ..shipping import model as shipping
@@ -179,8 +181,16 @@ def complete(order_id: str, *, actor: str) -> bool:
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False  # completed by someone else first
+        if _conflict(exc) and _attempts < 3:
+            return complete(order_id, actor=actor, _attempts=_attempts + 1)
         raise
     return True
+
+
+def _conflict(exc: TransactWriteError) -> bool:
+    """Another transaction was touching the same items at that instant: safe to try again."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return any(r is not None and r.code == "TransactionConflict" for r in reasons)
 
 
 def _message_view(order: OrderRecord, receipt_token: str, points: int) -> dict:
