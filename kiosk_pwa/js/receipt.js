@@ -53,9 +53,7 @@ function fail(message) {
   replace(main, h("p", { class: "status error", role: "alert" }, message));
 }
 
-async function start() {
-  // Shoppers get the language their phone asks for; Bahasa Indonesia otherwise.
-  await setLanguage(navigator.language && navigator.language.toLowerCase().startsWith("en") ? "en" : "id", { remember: false });
+async function show() {
   const token = decodeURIComponent(window.location.hash.slice(1));
   if (!token) {
     fail(t("receipt.missing"));
@@ -67,6 +65,13 @@ async function start() {
   } catch (err) {
     fail(err instanceof ApiError ? err.message : t("error.server"));
   }
+}
+
+async function start() {
+  // Shoppers get the language their phone asks for; Bahasa Indonesia otherwise.
+  await setLanguage(navigator.language && navigator.language.toLowerCase().startsWith("en") ? "en" : "id", { remember: false });
+  window.addEventListener("hashchange", show); // another receipt link opened in the same tab
+  await show();
 }
 
 start();

@@ -20,13 +20,16 @@ def stack(tmp_path_factory):
     s.stop()
 
 
+def browser_executable() -> str:
+    return shutil.which("chromium") or "/usr/bin/chromium"
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    exe = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=browser_executable(), headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
