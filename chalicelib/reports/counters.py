@@ -1,9 +1,9 @@
 """The functions other areas call inside their own transactions to keep the report counters.
 
-Each adds at most two actions to the caller's ``TransactWrite``: an ADD on the store's day item
-(and, for a sale rung up during a shift, an ADD on that shift; for shipments, an ADD on the store's
-live item). None of them touches the caller's own items, so they never collide with the change
-they describe. Days are the store's timezone, taken from ``at`` (default: now).
+Each adds one to three actions to the caller's ``TransactWrite``: an ADD on the store's day item,
+and where it applies an ADD on the seller's open shift and on the store's live item (shipments
+waiting for an AWB). None of them touches the caller's own items, so they never collide with the
+change they describe. Days are the store's timezone, taken from ``at`` (default: now).
 
 Where they are called:
 
