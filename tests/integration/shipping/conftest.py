@@ -133,7 +133,7 @@ def awb_messages(shipment_id: str | None = None) -> list:
     return [i for i in OutboxItem.scan() if i.kind == "message" and i.effect_id.startswith(prefix)]
 
 
-def wait_until(check, timeout: float = 5.0, step: float = 0.05):
+def wait_until(check, timeout: float = 15.0, step: float = 0.05):
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -144,14 +144,19 @@ def wait_until(check, timeout: float = 5.0, step: float = 0.05):
         time.sleep(step)
 
 
-def label_pdfs(store_id: str) -> list[tuple[dict, bytes]]:
-    """Every label print job of the store, oldest first, with its PDF (from S3, as the bridge gets it)."""
+def label_jobs(store_id: str) -> list:
+    """Every label print job of the store (in no particular order: jobs made at one test-clock instant tie)."""
+    from chalicelib.printing.repo import PrintJobRecord
+
+    return [j for j in PrintJobRecord.by_store.query(store_id) if j.kind == "label"]
+
+
+def job_pdf(job_id: str) -> bytes:
+    """The PDF of one print job, from S3, as the print bridge fetches it."""
     from chalicelib.core import storage
     from chalicelib.printing.repo import PrintJobRecord
 
-    jobs = [j for j in PrintJobRecord.by_store.query(store_id) if j.kind == "label"]
-    return [({"job_id": j.job_id, "reference": j.reference, "role": j.role, "title": j.title},
-             storage.get(j.pdf_key)) for j in jobs]
+    return storage.get(PrintJobRecord.get(job_id).pdf_key)
 
 
 def read_label_pages(pdf: bytes) -> list[dict]:

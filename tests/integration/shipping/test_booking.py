@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
-
 from chalicelib.core import outbox
 from chalicelib.shipping import service
 from chalicelib.shipping.model import request_effect_id
 from chalicelib.shipping.repo import ShipmentRecord
 
-from .conftest import SECRET, awb_messages, paid_book_order, ship, wait_until
+from .conftest import SECRET, awb_messages, paid_book_order, set_shipping, ship, wait_until
 
 
 def _view(api, cs, shipment_id):
@@ -237,9 +235,7 @@ def test_webhook_with_a_bad_secret_is_refused_and_changes_nothing(api, shop, cou
     assert bad_json.status == 400
 
 
-@pytest.mark.parametrize("store_secret", [None])
-def test_a_store_without_a_webhook_secret_accepts_no_callbacks(api, shop, courier, store_secret):
-    from .conftest import set_shipping
+def test_a_store_without_a_webhook_secret_accepts_no_callbacks(api, shop, courier):
     from chalicelib.staff.repo import StoreRecord
 
     courier.sim.configure({"awb_delay_s": 60, "webhook_url": None})

@@ -10,7 +10,7 @@ import urllib.request
 from chalicelib.shipping.model import AWB_ISSUED
 from chalicelib.shipping.repo import ShipmentRecord
 
-from .conftest import completed_sale, idem, label_pdfs, read_label_pages, ship
+from .conftest import completed_sale, idem, job_pdf, label_jobs, read_label_pages, ship
 
 
 def _sales(shop, count: int) -> list[ShipmentRecord]:
@@ -35,9 +35,9 @@ def test_print_unprinted_makes_one_pdf_with_decodable_awbs_and_menunggu_resi(api
     r = api.post("/shipping/labels/print-unprinted", auth=cs, headers=key)
     assert r.status == 201, r
     assert r.json["printed"] == 2 and r.json["remaining"] == 0 and r.json["size"] == "100x150"
-    [(job, pdf)] = label_pdfs(shop["store_id"])
-    assert job["role"] == "label" and job["reference"] == f"labels#{r.json['batch_id']}"
-    pages = read_label_pages(pdf)
+    [job] = label_jobs(shop["store_id"])
+    assert job.job_id == r.json["job_id"] and job.role == "label" and job.reference == f"labels#{r.json['batch_id']}"
+    pages = read_label_pages(job_pdf(job.job_id))
     assert [p["width_mm"] for p in pages] == [100, 100]
     by_order = {next(o for o in (first.order_no, second.order_no) if o in p["text"]): p for p in pages}
     assert by_order[first.order_no]["code128"] == ["JX0012345678"] and "JX0012345678" in by_order[first.order_no]["text"]
@@ -49,7 +49,7 @@ def test_print_unprinted_makes_one_pdf_with_decodable_awbs_and_menunggu_resi(api
     assert again.status == 409 and again.error_code == "no_unprinted_labels"
     printed = api.get("/shipping/shipments?label=printed", auth=cs).json
     assert len(printed["shipments"]) == 2 and printed["unprinted"] == 0
-    assert len(label_pdfs(shop["store_id"])) == 1
+    assert len(label_jobs(shop["store_id"])) == 1
 
     # The AWB arrives after its label was printed: the label is queued again, with the reason.
     _scan(api, cs, second.shipment_id, "SCP000999888")
@@ -57,7 +57,7 @@ def test_print_unprinted_makes_one_pdf_with_decodable_awbs_and_menunggu_resi(api
     assert queued["shipment_id"] == second.shipment_id and queued["label"]["reprint_reason"] == AWB_ISSUED
     r = api.post("/shipping/labels/print-unprinted", auth=cs, headers=idem())
     assert r.json["printed"] == 1
-    [page] = read_label_pages(label_pdfs(shop["store_id"])[-1][1])
+    [page] = read_label_pages(job_pdf(r.json["job_id"]))
     assert page["code128"] == ["SCP000999888"] and "MENUNGGU RESI" not in page["text"]
     rec = ShipmentRecord.get(second.shipment_id)
     assert rec.label_print_count == 2 and rec.reprint_reason is None and rec.label_queue is None
@@ -95,7 +95,7 @@ def test_two_concurrent_clicks_print_each_label_once(api, shop):
     printed = [label["shipment_id"] for status, body in answers if status == 201 for label in body["labels"]]
     assert sorted(printed) == sorted(s.shipment_id for s in sales), answers  # every label, none twice
     assert all(status in (201, 409) for status, _ in answers)
-    assert sum(len(read_label_pages(pdf)) for _, pdf in label_pdfs(shop["store_id"])) == 6
+    assert sum(len(read_label_pages(job_pdf(job.job_id))) for job in label_jobs(shop["store_id"])) == 6
     assert {int(ShipmentRecord.get(s.shipment_id).label_print_count) for s in sales} == {1}
 
 
@@ -105,7 +105,7 @@ def test_any_label_reprints_and_the_size_follows_the_label_printer(api, shop):
     api.post("/shipping/labels/print-unprinted", auth=cs, headers=idem())
     r = api.post(f"/shipping/shipments/{sale.shipment_id}/label/reprint", {"size": "58"}, auth=cs, headers=idem())
     assert r.status == 201 and r.json["shipment"]["label"]["print_count"] == 2, r
-    assert read_label_pages(label_pdfs(shop["store_id"])[-1][1])[0]["width_mm"] == 58
+    assert read_label_pages(job_pdf(r.json["job_id"]))[0]["width_mm"] == 58
     assert api.post(f"/shipping/shipments/{sale.shipment_id}/label/reprint", {"size": "A4"}, auth=cs,
                     headers=idem()).error_code == "invalid_label_size"
 
@@ -122,4 +122,4 @@ def test_any_label_reprints_and_the_size_follows_the_label_printer(api, shop):
     assert assign.status == 200, assign
     r = api.post(f"/shipping/shipments/{sale.shipment_id}/label/reprint", auth=cs, headers=idem())
     assert r.json["size"] == "80"
-    assert read_label_pages(label_pdfs(shop["store_id"])[-1][1])[0]["width_mm"] == 80
+    assert read_label_pages(job_pdf(r.json["job_id"]))[0]["width_mm"] == 80
