@@ -8,6 +8,7 @@ import statistics
 import threading
 import time
 
+from tests.browser.conftest import open_kiosk
 from tests.browser.kiosk import ARTIFACTS, post_json, qris_amount, touch_target_problems
 
 
@@ -246,3 +247,41 @@ def test_coba_lagi_while_the_first_qr_is_being_paid_never_leaves_two_live_qrs(ki
         assert len(retries) == 1, retries  # the double tap sent one request
         k.tap("#new-sale")
         page.wait_for_selector("body[data-screen='shopper']")
+
+
+def test_a_lost_answer_is_retried_with_the_same_idempotency_key(browser, stack, kiosk_device):
+    """The server did the work but its answer never arrived (Odoo's duplicate-order bug): the kiosk
+    retries the same tap with the same Idempotency-Key and gets the first result back."""
+    ctx, k = open_kiosk(browser, stack, kiosk_device, service_workers="block")
+    page = k.page
+    sent = {"sale": [], "retry": []}
+    first_answers = {}
+
+    def lose_first_answer(route):
+        kind = "retry" if route.request.url.endswith("/retry") else "sale"
+        sent[kind].append(route.request.headers.get("idempotency-key"))
+        if kind in first_answers:
+            route.continue_()
+            return
+        first_answers[kind] = route.fetch().json()  # the server carries it out...
+        route.abort("connectionreset")  # ...and the answer is lost on the way back
+
+    try:
+        page.route(re.compile(r".*/api/sales(/[^/]+/retry)?$"), lose_first_answer)
+        k.open()
+        page.wait_for_selector(".staff-button")
+        k.login()
+        qr1 = k.quick_sale_to_qr([product(stack, "TELUR-10")["barcode"]])
+        assert len(sent["sale"]) == 2 and sent["sale"][0] == sent["sale"][1]
+        assert k.order()["order_id"] == first_answers["sale"]["order_id"]  # one order, not two
+
+        k.sim_scan(qr1, "fail")
+        k.check_until("FAILED")
+        k.tap("#retry")
+        page.wait_for_selector("#qris svg")
+        assert len(sent["retry"]) == 2 and sent["retry"][0] == sent["retry"][1]
+        assert page.get_attribute("#qris", "data-qr") == first_answers["retry"]["qr_string"]
+        order_id = k.order()["order_id"]
+        assert len([tx for tx in k.sim_transactions(order_id) if tx["status"] == "pending"]) == 1
+    finally:
+        ctx.close()
