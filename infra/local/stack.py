@@ -89,6 +89,7 @@ class LocalStack:
         from infra.local.gateway import LocalGatewayServer
         from infra.local.print_station import LocalPrintStation
         from infra.local.pump import EventPump
+        from infra.local.s3_events import StatementObjectFeeder
         from infra.local.ttl_emulator import TtlEmulator
 
         from infra.local.courier_sim import CourierSimulator
@@ -97,6 +98,10 @@ class LocalStack:
         create_tables()
         s3().create_bucket(Bucket=get_settings().bucket,
                            CreateBucketConfiguration={"LocationConstraint": get_settings().region})
+        # The PWA uploads bank statements straight to S3 with a presigned POST from the API's origin.
+        s3().put_bucket_cors(Bucket=get_settings().bucket, CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": [self.url], "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
+             "MaxAgeSeconds": 3000}]})
         server_key = "SB-Mid-server-local-" + secrets.token_hex(8)
         gateway_sim = GatewaySimulator(port=self.gateway_port, server_key=server_key,
                                        callback_url=f"{self.url}/api/callbacks/midtrans").start()
@@ -116,6 +121,8 @@ class LocalStack:
         pump = EventPump(app_module.app, time_scale=self.time_scale)
         pump.feed("outbox", 2, outbox.process_due)  # shoppers get their messages within seconds, not a minute
         pump.feed("ttl", 2, ttl.tick)  # moto never deletes expired items: TTL deletes -> REMOVE records -> stream handler
+        # moto's S3 notifications never reach Lambda without Docker: new statement files -> import handler.
+        pump.feed("statements", 1, StatementObjectFeeder(app_module.app).tick)
         pump.start()
         self._parts += [pump, gateway]
         # The bridge calls the API, so it starts after it and stops before it (parts stop in reverse).
