@@ -81,24 +81,30 @@ export function mount(root, app, params) {
     else setMode(mode === "cash" ? "qris" : "cash");
   }
 
+  // "Cek Status Pembayaran" while a poll is already on its way: that answer is reported to the cashier.
+  let cashierAsked = false;
+
   async function check(byHand) {
-    if (checking) return;
-    checking = true;
     if (byHand) {
+      cashierAsked = true;
+      error.textContent = "";
       checkButton.disabled = true;
       checkButton.setAttribute("aria-busy", "true");
       status.textContent = t("payment.checking");
     }
+    if (checking) return;
+    checking = true;
     try {
       const next = await api.checkSaleStatus(order.order_id);
       if (alive && !leaveFor(next)) {
-        if (byHand) status.textContent = t("payment.notYetPaid");
+        if (cashierAsked) status.textContent = t("payment.notYetPaid");
         drawQr();
       }
     } catch (err) {
-      if (byHand && alive) error.textContent = app.errorText(err);
+      if (cashierAsked && alive) error.textContent = app.errorText(err);
     } finally {
       checking = false;
+      cashierAsked = false;
       checkButton.disabled = false;
       checkButton.removeAttribute("aria-busy");
     }
