@@ -8,15 +8,14 @@ sales counted so far, so a sale completing at the same moment makes the close fa
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from ..core import outbox, storage
 from ..core.clock import get_clock, local_day
 from ..core.db import is_condition_failure, transaction
-from ..core.errors import Conflict, Forbidden, Locked, NotFound, ValidationError
+from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.ids import new_id, short_code
 from ..core.observability import logger
-from ..core.settings import get_settings
 from ..core.web import ADMIN, Caller
 from ..staff import service as staff_service
 from . import model, repo
@@ -162,29 +161,13 @@ def cash_movement(caller: Caller, shift_id: str, direction: str, amount: int, re
 
 def verify_approver(store_id: str, staff_id: str, pin: str):
     """An admin's PIN checked like a sign-in (same hashing, same lockout), without a session."""
-    from ..staff import model as staff_model
-    from ..staff.repo import StaffRecord
-    from ..staff.service import _record_failure  # the login's lockout counter, shared on purpose
-
-    if not isinstance(pin, str) or not staff_model.PIN_RE.match(pin):
-        raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
     try:
-        admin = StaffRecord.get(store_id, staff_id, consistent_read=True)
-    except DoesNotExist:
-        admin = None
-    if admin is None or not admin.active or admin.role != ADMIN:
-        raise Forbidden("Persetujuan hanya dengan PIN admin toko ini.", code="approver_not_admin")
-    now = get_clock().now_s()
-    if admin.locked_until > now:
-        minutes = max(1, -(-(admin.locked_until - now) // 60))
-        raise Locked(f"PIN admin terkunci. Coba lagi dalam {minutes} menit.", code="pin_locked",
-                     details={"locked_until": admin.locked_until})
-    if not staff_model.check_pin(pin, admin.pin_hash, get_settings().token_secret):
-        _record_failure(admin, now)
+        admin = staff_service.verify_pin(store_id, staff_id, pin, roles=(ADMIN,))
+    except Forbidden:
+        raise Forbidden("Persetujuan hanya dengan PIN admin toko ini.", code="approver_not_admin") from None
+    if admin is None:
         # 403, not 401: the cashier's own session is fine and must not be signed out.
         raise Forbidden("PIN admin salah.", code="approval_pin_wrong")
-    if admin.failed_pins:
-        admin.update(actions=[StaffRecord.failed_pins.set(0)])
     return admin
 
 

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from ..core.clock import get_clock
 from ..core.db import is_condition_failure, transaction
-from ..core.errors import Gone, Locked, NotFound, Unauthorized, ValidationError
+from ..core.errors import Forbidden, Gone, Locked, NotFound, Unauthorized, ValidationError
 from ..core.ids import new_id, short_code, token
 from ..core.settings import get_settings
 from ..core.web import DEVICE, Caller
@@ -211,26 +211,39 @@ def login(device: Caller, staff_id: str, pin: str) -> dict:
     """PIN sign-in on a paired device. Five wrong PINs lock the person for 15 minutes."""
     if device.role != DEVICE:
         raise Unauthorized("Masuk hanya dari perangkat yang sudah dipasangkan.", code="device_required")
+    staff = verify_pin(device.store_id, staff_id, pin)
+    if staff is None:
+        raise Unauthorized("PIN salah.", code="wrong_pin")
+    return _start_session(device, staff, get_clock().now_s())
+
+
+def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | None = None) -> StaffRecord | None:
+    """Check a person's PIN with the sign-in lockout (sign-in, and approvals such as a shift close).
+
+    Returns the staff record, or None when the PIN is wrong or the person unknown (a wrong PIN is
+    counted). Raises Locked while locked, Forbidden when the person's role is not in ``roles``.
+    """
     if not isinstance(pin, str) or not model.PIN_RE.match(pin):
         raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
     now = get_clock().now_s()
     try:
-        staff = StaffRecord.get(device.store_id, staff_id, consistent_read=True)
+        staff = StaffRecord.get(store_id, staff_id, consistent_read=True)
     except DoesNotExist:
-        staff = None
-    if staff is None or not staff.active:
-        raise Unauthorized("Nama atau PIN salah.", code="wrong_pin")
+        return None
+    if not staff.active:
+        return None
+    if roles is not None and staff.role not in roles:
+        raise Forbidden("Peran orang ini tidak diizinkan untuk tindakan ini.", code="role_not_allowed")
     if staff.locked_until > now:
         minutes = max(1, -(-(staff.locked_until - now) // 60))
         raise Locked(f"Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit.", code="pin_locked",
                      details={"locked_until": staff.locked_until})
-    pepper = get_settings().token_secret
-    if not model.check_pin(pin, staff.pin_hash, pepper):
+    if not model.check_pin(pin, staff.pin_hash, get_settings().token_secret):
         _record_failure(staff, now)
-        raise Unauthorized("PIN salah.", code="wrong_pin")
+        return None
     if staff.failed_pins:
         staff.update(actions=[StaffRecord.failed_pins.set(0)])
-    return _start_session(device, staff, now)
+    return staff
 
 
 def _record_failure(staff: StaffRecord, now: int) -> None:

@@ -83,6 +83,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _static(self, path: str) -> None:
         rel = path.lstrip("/") or "index.html"
         target = (self.static_dir / rel).resolve()
+        if target.is_dir() and (target / "index.html").is_file():
+            if not path.endswith("/"):  # relative links in the page resolve against the folder
+                return self._send(301, {"Location": path + "/"}, b"")
+            target = target / "index.html"
         if not str(target).startswith(str(self.static_dir.resolve())) or not target.is_file():
             # A single-page app: unknown paths (e.g. /aktivasi/...) get the shell.
             if "." in rel.rsplit("/", 1)[-1]:

@@ -2,8 +2,6 @@
 callback route over HTTP) and cash at the counter, on a clock the tests move across midnight."""
 from __future__ import annotations
 
-import sys
-import types
 import uuid
 
 import pytest
@@ -11,21 +9,6 @@ import pytest
 from tests.integration.sales.conftest import payments  # noqa: F401 - the gateway simulator fixture
 
 PRODUCTS = 4  # the demo's first four: KOPI-250 18.000, TEH-350 8.000, AIR-600 4.000, ROTI-COK 15.500
-
-
-@pytest.fixture(autouse=True)
-def jwt_reads_the_test_clock(clock, monkeypatch):
-    """Sessions expire on the injectable clock, but PyJWT checks ``iat``/``exp`` against the wall
-    clock; these tests move days and months, so PyJWT is shown the test clock too."""
-    import jwt.api_jwt
-    from datetime import datetime
-
-    class TestClockDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.fromtimestamp(clock.now(), tz)
-
-    monkeypatch.setattr(jwt.api_jwt, "datetime", TestClockDatetime)
 
 
 @pytest.fixture
@@ -38,19 +21,15 @@ def demo(aws, monkeypatch):
 
 
 @pytest.fixture
-def printer(monkeypatch):
-    """Stands in for ``chalicelib.printing.service`` (another area): records the jobs it is given."""
-    jobs: list[dict] = []
+def printer(aws):
+    """``printer()``: the jobs the real printing service queued, with their PDFs read back from S3."""
+    from chalicelib.core import storage
+    from chalicelib.printing.repo import PrintJobRecord
 
-    def submit_pdf(store_id: str, **job) -> dict:
-        jobs.append({"store_id": store_id, **job})
-        return {"job_id": f"job-{len(jobs)}"}
+    def jobs() -> list[dict]:
+        return [{"role": j.role, "kind": j.kind, "reference": j.reference, "title": j.title, "pdf": storage.get(j.pdf_key)}
+                for j in PrintJobRecord.scan()]
 
-    service = types.SimpleNamespace(submit_pdf=submit_pdf, receipt_width_mm=lambda store_id: 58)
-    package = types.ModuleType("chalicelib.printing")
-    package.service = service
-    monkeypatch.setitem(sys.modules, "chalicelib.printing", package)
-    monkeypatch.setitem(sys.modules, "chalicelib.printing.service", service)
     return jobs
 
 

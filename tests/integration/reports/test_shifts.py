@@ -93,10 +93,11 @@ def test_shift_with_cash_qris_cash_movements_and_an_admin_approved_difference(ap
     assert StaffRecord.get("s_demo", "u_admin").failed_pins == 0
     assert api.get("/shifts/current", auth=sari.auth).json == {"shift": None}
 
-    assert [(j["role"], j["kind"], j["reference"], j["title"]) for j in printer] == [
+    jobs = printer()
+    assert [(j["role"], j["kind"], j["reference"], j["title"]) for j in jobs] == [
         ("receipt", "report", f"shift-report#{shift_id}", f"Tutup kasir {c['shift_code']}")]
-    width_pt = pdfium.PdfDocument(printer[0]["pdf"])[0].get_size()[0]
-    assert round(width_pt / 72 * 25.4) == 58, "printed at the store's receipt width"
+    width_pt = pdfium.PdfDocument(jobs[0]["pdf"])[0].get_size()[0]
+    assert round(width_pt / 72 * 25.4) == 80, "the store's receipt width (80 mm until a station says otherwise)"
     kept = api.get(f"/shifts/{shift_id}/report.pdf", auth=sari.auth, headers={"Accept": "application/pdf"})
     assert kept.status == 200 and kept.headers["Content-Disposition"].startswith("attachment; filename=\"tutup-kasir-")
     text = " ".join(pdfium.PdfDocument(kept.body)[0].get_textpage().get_text_range().split())
@@ -119,7 +120,7 @@ def test_wrong_admin_pins_lock_the_admin_as_sign_in_does(api, demo, till_for, pr
     login = api.post("/auth/login", {"staff_id": "u_admin", "pin": ADMIN_PIN},
                      auth=f"Device {demo['backoffice_device_token']}")
     assert login.status == 423, "the same lockout as the sign-in"
-    assert api.get(f"/shifts/{shift_id}", auth=sari.auth).json["status"] == "OPEN" and printer == []
+    assert api.get(f"/shifts/{shift_id}", auth=sari.auth).json["status"] == "OPEN" and printer() == []
 
 
 def test_a_difference_within_the_allowance_closes_without_a_pin_and_prints_for_real(api, demo, till_for, clock):
