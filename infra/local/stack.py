@@ -160,6 +160,7 @@ def _summary(state: dict) -> str:
         "",
         "Sambung local stack is running",
         f"  Kiosk (PWA) ......... {state['kiosk_url']}",
+        f"  Shipping (CS) ....... {state['kiosk_url']}shipping/index.html  (AWBs, labels)",
         f"  API ................. {state['api_url']}  (health: {state['api_url']}/health)",
         f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
         f"  QRIS gateway sim .... {state['gateway_simulator_url']}/sim/  (pay, fail or expire QRs)",
