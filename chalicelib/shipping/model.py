@@ -498,10 +498,6 @@ class ShipmentChange:
     notify: bool = False
     leaves_label_queue: bool = False
 
-    @property
-    def empty(self) -> bool:
-        return self.status is None and self.awb is None
-
 
 def plan_change(current: ShipmentStatus, current_awb: str | None, *, label_printed: bool,
                 status: ShipmentStatus | None = None, awb: str | None = None) -> ShipmentChange:

@@ -28,7 +28,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from ..catalog.repo import decode_cursor, encode_cursor
 from ..core import outbox
 from ..core.clock import get_clock
-from ..core.db import failed_conditions, is_condition_failure, transaction
+from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, NotFound, SambungError, ValidationError
 from ..core.ids import new_id
 from ..core.observability import logger
@@ -340,7 +340,6 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
         message_id = f"msg-awb#{rec.shipment_id}#{change.awb}" if change.notify else None
         if message_id and _already_queued(message_id):
             message_id = None  # the AWB came back after a change: the customer already has it
-        awb_action = None
         try:
             with transaction() as tx:
                 tx.update(rec, actions=actions, condition=ShipmentRecord.version == rec.version)
@@ -348,9 +347,6 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
                                                    had_awb=bool(rec.awb), status_after=change.status,
                                                    new_awb=change.awb, at=now)
                 if change.awb:
-                    # TransactWriteItems lists deletes, then puts, then updates (PynamoDB's order),
-                    # so this put comes right after the old AWB's delete, if any.
-                    awb_action = 1 if rec.awb else 0
                     tx.save(ShipmentKeyRecord(key=awb_key(rec.store_id, change.awb), shipment_id=rec.shipment_id,
                                               store_id=rec.store_id), condition=ShipmentKeyRecord.key.does_not_exist())
                     if rec.awb:
@@ -367,7 +363,9 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
         except TransactWriteError as exc:
             if not is_condition_failure(exc):
                 raise
-            if awb_action is not None and awb_action in failed_conditions(exc):
+            # Which condition failed is not told reliably by position (other areas add actions to
+            # this transaction), so look: an AWB owned by another shipment will not go away.
+            if change.awb:
                 other = shipment_by_key(awb_key(rec.store_id, change.awb))
                 if other is not None and other.shipment_id != rec.shipment_id:
                     raise Conflict(f"Nomor resi {change.awb} sudah dipakai untuk pesanan {other.order_no}.",

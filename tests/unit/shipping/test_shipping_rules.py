@@ -11,6 +11,7 @@ from chalicelib.core.errors import ValidationError
 from chalicelib.shipping.model import (
     AWB_CHANGED,
     AWB_ISSUED,
+    ShipmentChange,
     ShipmentStatus as S,
     ShippingSettings,
     courier_label,
@@ -82,13 +83,13 @@ def test_an_awb_after_a_printed_label_asks_for_a_reprint():
 
 
 def test_the_same_awb_again_is_no_news():
-    assert plan_change(S.CONFIRMED, "JX1", label_printed=True, awb="JX1").empty
+    assert plan_change(S.CONFIRMED, "JX1", label_printed=True, awb="JX1") == ShipmentChange()
 
 
 def test_after_the_end_an_awb_is_recorded_once_but_never_replaced_and_nobody_is_told():
     late = plan_change(S.DELIVERED, None, label_printed=False, awb="JX1")
     assert late.awb == "JX1" and late.status is None and not late.notify and late.reprint_reason is None
-    assert plan_change(S.CANCELLED, "JX1", label_printed=True, awb="JX2").empty
+    assert plan_change(S.CANCELLED, "JX1", label_printed=True, awb="JX2") == ShipmentChange()
 
 
 def test_an_ended_journey_leaves_the_label_queue():
