@@ -2,7 +2,7 @@
 // network. API answers (/api/...) are never cached: prices, shoppers and payment states must be live.
 // A new version installs in the background and waits; js/pwa.js lets it take over at the PIN screen.
 
-const VERSION = "a1d8cb9efea1"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "2d8a28ca2ec0"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",

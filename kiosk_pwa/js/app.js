@@ -2,7 +2,7 @@
 // mount(root, app, params) and returns a cleanup function. The sale in progress is kept in
 // sessionStorage so a reload (or an idle lock) never loses an order that is being paid.
 import * as api from "./api.js";
-import { LANGUAGES, currentLanguage, hasKey, savedLanguage, setLanguage, t } from "./i18n.js";
+import { LANGUAGES, currentLanguage, hasKey, setLanguage, t } from "./i18n.js";
 import { registerServiceWorker, setSafePoint } from "./pwa.js";
 import * as cart from "./screens/cart.js";
 import * as login from "./screens/login.js";
@@ -202,11 +202,6 @@ function checkIdle() {
 // ---- start ----------------------------------------------------------------------------------------
 
 async function boot() {
-  try {
-    await setLanguage(savedLanguage());
-  } catch {
-    await setLanguage("id").catch(() => {});
-  }
   document.getElementById("lang-button").addEventListener("click", switchLanguage);
   document.getElementById("lock-button").addEventListener("click", () => lock("manual"));
   for (const type of ["pointerdown", "keydown"]) {

@@ -45,3 +45,8 @@ export function t(key, params = {}) {
   }
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
 }
+
+// Every page that imports this module (directly or through api.js: the kiosk, the back-office
+// pages, the receipt page) has the saved language's strings before its own code runs, so even an
+// error message from api.js is never a bare key.
+await setLanguage(savedLanguage(), { remember: false }).catch((err) => console.warn("strings not loaded", err));
