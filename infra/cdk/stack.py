@@ -10,8 +10,10 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_s3_notifications as s3n
 from chalice.cdk import Chalice
 from constructs import Construct
 
@@ -96,6 +98,18 @@ class SambungStack(cdk.Stack):
         for table in tables.values():
             table.grant_read_write_data(role)
         files.grant_read_write(role)
+        # The statement import: a 5k-row file takes seconds; the margin covers a slow day and stays under
+        # importer.LEASE_SECONDS. (Chalice reads per-function settings only from .chalice/config.json.)
+        chalice.get_resource("ImportStatement").add_override("Properties.Timeout", 300)
+        chalice.get_resource("ImportStatement").add_override("Properties.MemorySize", 1024)
+        # New statement files invoke it. Chalice's on_s3_event cannot deploy under CDK, and get_function()
+        # returns an imported function that cannot grant S3 its invoke permission; imported as
+        # same-environment it can, so the notification comes with its Lambda::Permission.
+        importer = lambda_.Function.from_function_attributes(
+            self, "ImportStatementFunction", function_arn=chalice.get_function("ImportStatement").function_arn,
+            same_environment=True)
+        files.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(importer),
+                                     s3.NotificationKeyFilter(prefix="statements/"))
         role.add_to_principal_policy(iam.PolicyStatement(
             actions=["ssm:GetParameter"],
             resources=[cdk.Arn.format(cdk.ArnComponents(service="ssm", resource="parameter",
