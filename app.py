@@ -28,6 +28,7 @@ from chalicelib.staff.routes import bp as staff
 app = web.App(app_name="sambung")
 app.api.binary_types.append("application/pdf")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
+app.register_middleware(web.normalize_chalice_errors, "http")
 web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,

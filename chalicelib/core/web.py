@@ -48,6 +48,28 @@ def set_authenticator(fn: Callable[[str], Caller]) -> None:
     _authenticator = fn
 
 
+# Chalice answers some requests itself before a view runs (wrong Content-Type, a binary answer without
+# a matching Accept), in its own shape {"Code", "Message"}; clients get ours instead.
+_CHALICE_ERRORS = {
+    "UnsupportedMediaType": ("unsupported_media_type", "Kirim body sebagai JSON (Content-Type: application/json)."),
+    "BadRequestError": ("bad_request", "Permintaan tidak valid."),
+    "MethodNotAllowedError": ("method_not_allowed", "Metode HTTP ini tidak didukung untuk alamat ini."),
+    "NotFoundError": ("not_found", "Alamat API tidak dikenal."),
+}
+
+
+def normalize_chalice_errors(event, get_response):
+    """HTTP middleware: rewrite Chalice's own error bodies into ``{"error": {"code", "message"}}``."""
+    response = get_response(event)
+    if response.status_code < 400 or not isinstance(response.body, dict) or "Code" not in response.body:
+        return response
+    code, message = _CHALICE_ERRORS.get(response.body["Code"], ("bad_request", "Permintaan tidak valid."))
+    if response.body["Code"] == "BadRequestError" and "Accept" in str(response.body.get("Message", "")):
+        code, message = "accept_required", "Kirim header Accept yang sesuai (misalnya application/pdf)."
+    return Response(body=json.dumps({"error": {"code": code, "message": message}}), status_code=response.status_code,
+                    headers={"Content-Type": "application/json"})
+
+
 def error_response(exc: SambungError) -> Response:
     headers = {"Content-Type": "application/json"}
     if exc.status == 401:

@@ -224,3 +224,13 @@ def test_another_store_gets_404_and_warehouse_cannot_sell(api, demo, payments):
     assert api.post(f"/sales/{order['order_id']}/cancel", auth=other).status == 404
     warehouse = api.login_as(demo, "warehouse")
     assert _sale(api, warehouse, [{"sku": "KOPI-250", "qty": 1}]).status == 403
+
+
+def test_an_expired_sale_can_be_cancelled(api, demo, payments, clock):
+    cashier = api.login_as(demo, "cashier")
+    order = _sale(api, cashier, [{"sku": "AIR-600", "qty": 1}]).json
+    clock.advance(minutes=16)
+    sweep_payments()
+    assert OrderRecord.get(order["order_id"]).status == "EXPIRED"
+    r = api.post(f"/sales/{order['order_id']}/cancel", auth=cashier)
+    assert r.status == 200 and r.json["status"] == "CANCELLED"
