@@ -11,7 +11,7 @@ from chalicelib.shipping import service
 from chalicelib.shipping.model import request_effect_id
 from chalicelib.shipping.repo import ShipmentRecord
 
-from .conftest import SECRET, awb_messages, paid_book_order, set_shipping, ship, wait_until
+from .conftest import SECRET, awb_messages, completed_sale, paid_book_order, set_shipping, ship, wait_until
 
 
 def _view(api, cs, shipment_id):
@@ -40,7 +40,7 @@ def test_paid_book_order_is_booked_and_gets_its_awb_at_once(api, shop, courier):
     assert len(courier.orders()) == 1 and len(awb_messages(order_id)) == 1
 
 
-def test_pickup_orders_and_store_sales_do_not_ship(api, shop, courier):
+def test_book_orders_collected_at_the_store_do_not_ship(api, shop, courier):
     order_id = paid_book_order(shop, shipping_fee=0, courier=None)
     assert ship(order_id) is None
     assert ShipmentRecord.count() == 0 and courier.orders() == []
@@ -48,7 +48,7 @@ def test_pickup_orders_and_store_sales_do_not_ship(api, shop, courier):
 
 def test_delayed_awb_arrives_by_webhook_and_the_customer_is_told_once(api, shop, courier):
     courier.sim.configure({"awb_delay_s": 0.3})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     cs = api.login_as(shop, "cs")
     first = _view(api, cs, order_id)
@@ -77,7 +77,7 @@ def _poll() -> dict:
 
 def test_poller_fetches_an_awb_whose_webhook_never_came(api, shop, courier, clock):
     courier.sim.configure({"awb_delay_s": 0.2, "webhook_url": None})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     wait_until(lambda: courier.orders()[0]["courier"]["waybill_id"])
     assert _poll() == {"asked": 0, "awb": 0, "failed": 0}  # not due yet
@@ -92,7 +92,7 @@ def test_poller_fetches_an_awb_whose_webhook_never_came(api, shop, courier, cloc
 
 def test_insufficient_balance_is_shown_then_top_up_and_retry_books_once(api, shop, courier, clock):
     courier.sim.configure({"balance": 0})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     assert ship(order_id) == "PENDING"  # the outbox retries later
     cs = api.login_as(shop, "cs")
     view = _view(api, cs, order_id)
@@ -114,7 +114,7 @@ def test_insufficient_balance_is_shown_then_top_up_and_retry_books_once(api, sho
 
 def test_a_parked_booking_is_shown_and_staff_retry_completes_the_effect(api, shop, courier, clock):
     courier.sim.configure({"balance": 0})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     for _ in range(outbox.MAX_ATTEMPTS):
         ship(order_id)
         clock.advance(3600)
@@ -128,7 +128,7 @@ def test_a_parked_booking_is_shown_and_staff_retry_completes_the_effect(api, sho
 
 
 def test_a_missing_postal_code_is_fixed_by_staff_on_retry(api, shop, courier):
-    order_id = paid_book_order(shop, address="Jl. Melati No. 5, Bandung")
+    order_id = completed_sale(shop, address="Jl. Melati No. 5, Bandung")
     ship(order_id)
     cs = api.login_as(shop, "cs")
     assert _view(api, cs, order_id)["error"]["code"] == "recipient_postal_code_missing"
@@ -142,7 +142,7 @@ def test_a_timeout_and_retries_create_one_courier_order(api, shop, courier, monk
     # Every create answer comes after the adapter gave up waiting; the effect happened all the same.
     monkeypatch.setattr(service, "COURIER_TIMEOUT_S", 0.25)
     courier.sim.configure({"slow_ms": 600})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)  # times out, then finds the draft and the order by our reference
     cs = api.login_as(shop, "cs")
     api.post(f"/shipping/shipments/{order_id}/retry", auth=cs)
@@ -155,7 +155,7 @@ def test_a_timeout_and_retries_create_one_courier_order(api, shop, courier, monk
 
 def test_two_bookings_racing_create_one_courier_order(api, shop, courier):
     courier.sim.configure({"slow_ms": 150})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     service.ensure_shipment(order_id)
     results, errors = [], []
 
@@ -176,7 +176,7 @@ def test_two_bookings_racing_create_one_courier_order(api, shop, courier):
 
 
 def test_courier_statuses_run_forward_and_the_end_is_final(api, shop, courier):
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     cs = api.login_as(shop, "cs")
     provider_id = _view(api, cs, order_id)["provider_order_id"]
@@ -203,7 +203,7 @@ def test_courier_statuses_run_forward_and_the_end_is_final(api, shop, courier):
 
 def test_nested_payload_shape_and_reference_lookup(api, shop, courier):
     courier.sim.configure({"awb_delay_s": 60, "webhook_url": None})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     rec = ShipmentRecord.get(order_id)
     body = {"event": "order.waybill_id", "id": rec.provider_order_id, "reference_id": order_id,
@@ -217,7 +217,7 @@ def test_webhook_with_a_bad_secret_is_refused_and_changes_nothing(api, shop, cou
     from chalicelib.shipping.repo import CourierEventRecord
 
     courier.sim.configure({"awb_delay_s": 60, "webhook_url": None})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     rec = ShipmentRecord.get(order_id)
     body = {"event": "order.status", "order_id": rec.provider_order_id, "status": "delivered"}
@@ -239,7 +239,7 @@ def test_a_store_without_a_webhook_secret_accepts_no_callbacks(api, shop, courie
     from chalicelib.staff.repo import StoreRecord
 
     courier.sim.configure({"awb_delay_s": 60, "webhook_url": None})
-    order_id = paid_book_order(shop)
+    order_id = completed_sale(shop)
     ship(order_id)
     settings = dict(StoreRecord.get(shop["store_id"]).settings["shipping"])
     settings.pop("webhook_secret")
