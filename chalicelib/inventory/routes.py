@@ -2,7 +2,7 @@
 them over and scans returns, admins adjust stock (admins may do everything)."""
 from __future__ import annotations
 
-from ..core.web import ALL_STAFF, ADMIN, CS, WAREHOUSE, Api, Created, F, int_param, once, parse_body, query_param
+from ..core.web import ADMIN, ALL_STAFF, CS, WAREHOUSE, Api, F, int_param, once, parse_body, query_param
 from . import drop_orders, model, service
 
 bp = Api(__name__)
