@@ -99,15 +99,19 @@ class ReceiptData:
     store_phone: str | None = None
     footer: str = "Terima kasih atas kunjungan Anda!"
     tz: str = DEFAULT_TZ
+    shipping_fee: int = 0  # a chat order's ongkir
+    unique_code: int = 0  # a chat order's kode unik, part of what the customer transferred
 
     def __post_init__(self) -> None:
         _require(len(self.items) > 0, "a receipt needs at least one item")
-        for name in ("subtotal", "total", "discount"):
+        for name in ("subtotal", "total", "discount", "shipping_fee", "unique_code"):
             _require_rupiah(getattr(self, name), name)
         lines = sum(int(i.line_total or 0) for i in self.items)
         _require(lines == self.subtotal, f"subtotal {self.subtotal} != sum of lines {lines}")
-        _require(self.total == self.subtotal - self.discount,
-                 f"total {self.total} != subtotal {self.subtotal} - discount {self.discount}")
+        expected = self.subtotal - self.discount + self.shipping_fee + self.unique_code
+        _require(self.total == expected,
+                 f"total {self.total} != subtotal {self.subtotal} - discount {self.discount}"
+                 f" + shipping {self.shipping_fee} + kode unik {self.unique_code}")
         if self.cash_received is not None:
             _require(self.payment_method == CASH, "cash_received is only for CASH payments")
             _require_rupiah(self.cash_received, "cash_received")

@@ -45,6 +45,10 @@ def render_receipt(data: ReceiptData, width_mm: ReceiptWidth = 58) -> bytes:
     f.pair(f"Subtotal ({pieces} item)", format_rupiah(data.subtotal))
     if data.discount:
         f.pair("Diskon", format_rupiah(-data.discount))
+    if data.shipping_fee:
+        f.pair("Ongkos kirim", format_rupiah(data.shipping_fee))
+    if data.unique_code:
+        f.pair("Kode unik", format_rupiah(data.unique_code))
     f.pair("TOTAL", format_rupiah(data.total), size=size * 1.4, bold=True)
     f.rule()
     f.pair("Pembayaran", payment_label(data.payment_method, data.payment_issuer))

@@ -24,6 +24,7 @@ def receipt_data(order: OrderRecord):
         paid_at=order.paid_at or order.created_at,
         items=[ReceiptLine(i["name"], i["qty"], i["unit_price"], i["line_total"]) for i in order.items],
         subtotal=int(order.subtotal), total=int(order.total), discount=int(order.discount),
+        shipping_fee=int(order.shipping_fee or 0), unique_code=int(order.unique_code or 0),
         payment_method=order.payment_method or model.QRIS, payment_issuer=order.payment_issuer,
         cash_received=int(order.cash_received) if order.cash_received is not None else None,
         shopper_phone=phone, points_earned=int(order.points_earned) if order.points_earned else None,

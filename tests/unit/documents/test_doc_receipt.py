@@ -90,3 +90,14 @@ def test_receipt_refuses_figures_that_do_not_add_up() -> None:
 def test_receipt_width_is_58_or_80() -> None:
     with pytest.raises(ValueError, match="58 or 80"):
         render_receipt(sample_receipt(), 76)  # type: ignore[arg-type]
+
+
+
+def test_chat_order_receipt_shows_shipping_and_kode_unik() -> None:
+    base = sample_receipt()
+    data = replace(base, shipping_fee=12_000, unique_code=7, total=base.total + 12_007)
+    [page] = pages(render_receipt(data, 80))
+    for text in ("Ongkos kirim", "Rp12.000", "Kode unik", "Rp7", f"Rp{base.total + 12_007:,}".replace(",", ".")):
+        assert text in page.flat_text, text
+    with pytest.raises(ValueError):
+        replace(base, shipping_fee=12_000)  # the total must still add up
