@@ -11,11 +11,11 @@ Idempotent and resumable, so "nothing half-imported" holds without one giant tra
    layout, malformed row, an account the store does not have) becomes FAILED with the reason and
    writes no row. A file whose totals or balance chain do not add up is imported as NEEDS_REVIEW and
    none of its rows is matched automatically.
-3. **Rows**: every row is written with ``attribute_not_exists`` on ``<store>#<fingerprint>``, in
-   transactions of up to 90 rows that also add to the statement's counters, so counters and rows move
-   together and a retry neither duplicates rows nor counts them twice. Rows are classified before
-   they are written (review reason, or "to be claimed"); a row to be claimed stays off every list
-   until its claim commits.
+3. **Rows**: every row is a put with ``attribute_not_exists`` on ``<store>#<fingerprint>``: a retry
+   or an overlapping file never stores a row twice. Rows are classified before they are written
+   (review reason, or "to be claimed"); a row to be claimed stays off every list until its claim
+   commits. The statement's counts are taken from what is stored when it finishes, so a resumed
+   attempt counts each row once.
 4. **Claims**: each auto-match is its own conditional transaction (:mod:`.claims`). A retry plans
    again from what is stored: claimed rows are no longer UNMATCHED and claimed orders no longer
    OPEN, so nothing is claimed twice, and two imports of overlapping files match each credit once.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import unquote_plus
@@ -33,7 +34,7 @@ from botocore.exceptions import ClientError
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from ..core.clock import get_clock, local_day
-from ..core.db import failed_conditions, is_condition_failure, transaction
+from ..core.db import is_condition_failure, transaction
 from ..core.errors import SambungError
 from ..core.observability import logger
 from ..core.settings import get_settings
@@ -52,7 +53,8 @@ PREFIX = "statements/"
 # The import function's timeout is 300 s (infra/cdk); a lease longer than that means a live worker
 # is never taken over, and a dead one is resumed within minutes.
 LEASE_SECONDS = 360
-CHUNK_ROWS = 90  # rows per TransactWriteItems (100 items at most: the statement's counters ride along)
+PROGRESS_EVERY = 250  # rows between progress updates
+WRITERS = 4  # concurrent row puts: each is a network round trip
 MAX_BYTES = 10 * 1024 * 1024
 _CLAIM_ROUNDS = 3
 _KEY = re.compile(r"^statements/(?P<store>[A-Za-z0-9_-]+)/(?P<name>[^/]+)$")
@@ -203,7 +205,7 @@ class _Import:
         self._store_new_rows(rows, superseded, reasons)
         self._classify_stored_rows(rows, reasons)
         self._claim(auto, bank_account, parsed.account, bool(problems))
-        return self._finish(NEEDS_REVIEW if problems else IMPORTED)
+        return self._finish(NEEDS_REVIEW if problems else IMPORTED, rows, superseded)
 
     def _content(self) -> bytes | None:
         try:
@@ -295,12 +297,19 @@ class _Import:
     # ---- writing rows ------------------------------------------------------------------------------
 
     def _store_new_rows(self, rows: list[_Row], superseded: dict[str, str], reasons: dict[str, str]) -> None:
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = [r for r in rows[start:start + CHUNK_ROWS] if r.stored is None]
-            records = [self._record(r.line, superseded, reasons) for r in chunk]
-            self._write_chunk(records, done=min(start + CHUNK_ROWS, len(rows)))
+        """Each new row is its own conditional put: a row another import stored meanwhile is simply
+        not written again. (Rows are independent, so a transaction would add nothing but cost.)"""
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            for start in range(0, len(rows), PROGRESS_EVERY):
+                chunk = [r.line for r in rows[start:start + PROGRESS_EVERY] if r.stored is None]
+                list(pool.map(self._put, (self._record(line, superseded, reasons) for line in chunk)))
+                self.st.update(actions=[StatementRecord.rows_done.set(min(start + PROGRESS_EVERY, len(rows)))])
+        new = {r.line.fingerprint for r in rows if r.stored is None}
         for pend_fp, posted_fp in superseded.items():
-            self._supersede_stored(pend_fp, posted_fp, rows)
+            if pend_fp not in new:
+                self._update_if_unmatched(pend_fp, [
+                    StatementLineRecord.status.set(SUPERSEDED), StatementLineRecord.superseded_by.set(posted_fp),
+                    StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()])
 
     def _record(self, line: StatementLine, superseded: dict[str, str], reasons: dict[str, str]) -> StatementLineRecord:
         rec = new_line_record(self.st.store_id, self.st.statement_id, self.st.object_key, line, self.now)
@@ -312,39 +321,20 @@ class _Import:
             rec.queued_at = queue_position(rec.day_key, line.line_number, line.fingerprint)
         return rec
 
-    def _write_chunk(self, records: list[StatementLineRecord], done: int) -> None:
-        """Store new rows with their counters in one transaction; rows another import stored in the
-        meantime are left out and the rest written again."""
-        while records:
-            try:
-                with transaction() as tx:
-                    for rec in records:
-                        tx.save(rec, condition=StatementLineRecord.line_key.does_not_exist())
-                    tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
-                        StatementRecord.rows_done.set(done), StatementRecord.rows_new.add(len(records)),
-                        StatementRecord.review.add(sum(1 for r in records if r.queue)),
-                        StatementRecord.pending_settled.add(sum(1 for r in records if r.status == SUPERSEDED))])
-                return
-            except TransactWriteError as exc:
-                if not is_condition_failure(exc):
-                    raise
-                taken = set(failed_conditions(exc))
-                records = [rec for i, rec in enumerate(records) if i not in taken]
-        self.st.update(actions=[StatementRecord.rows_done.set(done)])
-
-    def _supersede_stored(self, pend_fp: str, posted_fp: str, rows: list[_Row]) -> None:
-        """A stored PEND row (not one written just now) leaves the review list: its posted row is here."""
-        if any(r.line.fingerprint == pend_fp and r.stored is None for r in rows):
-            return
+    @staticmethod
+    def _put(rec: StatementLineRecord) -> None:
         try:
-            with transaction() as tx:
-                tx.update(StatementLineRecord(line_key=line_key(self.st.store_id, pend_fp)), actions=[
-                    StatementLineRecord.status.set(SUPERSEDED), StatementLineRecord.superseded_by.set(posted_fp),
-                    StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()],
-                    condition=StatementLineRecord.status == UNMATCHED)
-                tx.update(StatementRecord(statement_id=self.st.statement_id),
-                          actions=[StatementRecord.pending_settled.add(1)])
-        except TransactWriteError as exc:
+            rec.save(condition=StatementLineRecord.line_key.does_not_exist())
+        except PutError as exc:
+            if not is_condition_failure(exc):
+                raise
+
+    def _update_if_unmatched(self, fingerprint: str, actions: list, condition=None) -> None:
+        try:
+            StatementLineRecord(line_key=line_key(self.st.store_id, fingerprint)).update(
+                actions=actions, condition=(StatementLineRecord.status == UNMATCHED) & (
+                    condition if condition is not None else StatementLineRecord.line_key.exists()))
+        except UpdateError as exc:
             if not is_condition_failure(exc):
                 raise
 
@@ -359,20 +349,14 @@ class _Import:
             own = rec.statement_id == self.st.statement_id
             if not own and rec.review_reason != ReviewReason.STATEMENT_NEEDS_REVIEW:
                 continue
-            condition = StatementLineRecord.status == UNMATCHED
-            condition &= StatementLineRecord.queue.does_not_exist() if own else (
-                StatementLineRecord.review_reason == ReviewReason.STATEMENT_NEEDS_REVIEW.value)
-            try:
-                with transaction() as tx:
-                    tx.update(StatementLineRecord(line_key=rec.line_key), actions=[
-                        StatementLineRecord.review_reason.set(reason),
-                        StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
-                        StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number, rec.fingerprint))],
-                        condition=condition)
-                    tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[StatementRecord.review.add(1)])
-            except TransactWriteError as exc:
-                if not is_condition_failure(exc):
-                    raise
+            self._update_if_unmatched(rec.fingerprint, self._review_actions(rec, reason), condition=(
+                StatementLineRecord.queue.does_not_exist() if own
+                else StatementLineRecord.review_reason == ReviewReason.STATEMENT_NEEDS_REVIEW.value))
+
+    def _review_actions(self, rec: StatementLineRecord, reason: str) -> list:
+        return [StatementLineRecord.review_reason.set(reason),
+                StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
+                StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number, rec.fingerprint))]
 
     # ---- claiming ----------------------------------------------------------------------------------
 
@@ -403,34 +387,35 @@ class _Import:
         self._to_review({fp: ReviewReason.SEVERAL_CANDIDATES.value for fp in auto})
 
     def _to_review(self, reasons: dict[str, str]) -> None:
-        for fingerprint, reason in reasons.items():
-            rec = StatementLineRecord(line_key=line_key(self.st.store_id, fingerprint))
-            rec.refresh(consistent_read=True)
-            try:
-                rec.update(actions=[StatementLineRecord.review_reason.set(reason),
-                                    StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
-                                    StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number,
-                                                                                     rec.fingerprint))],
-                           condition=StatementLineRecord.status == UNMATCHED)
-            except UpdateError as exc:
-                if not is_condition_failure(exc):
-                    raise
+        stored = lines_by_key(line_key(self.st.store_id, fp) for fp in reasons)
+        for rec in stored.values():
+            self._update_if_unmatched(rec.fingerprint, self._review_actions(rec, reasons[rec.fingerprint]))
 
     # ---- ending ------------------------------------------------------------------------------------
 
-    def _finish(self, status: str) -> str:
+    def _finish(self, status: str, rows: list[_Row], superseded: dict[str, str]) -> str:
+        """Count from what is stored (so a resumed or doubled attempt counts each row once), then close."""
+        keys = [line_key(self.st.store_id, r.line.fingerprint) for r in rows]
+        stored = lines_by_key(keys + [line_key(self.st.store_id, fp) for fp in superseded])
+        file_rows = [stored[k] for k in keys if k in stored]
+        counts = {
+            "rows_new": sum(r.statement_id == self.st.statement_id for r in file_rows),
+            "review": sum(r.status == UNMATCHED and r.queue is not None for r in file_rows),
+            "pending_settled": sum(r.status == SUPERSEDED for r in stored.values() if r.fingerprint in superseded),
+        }
         self.st.refresh(consistent_read=True)
         try:
             with transaction() as tx:
                 tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
                     StatementRecord.status.set(status), StatementRecord.finished_at.set(get_clock().now_s()),
-                    StatementRecord.lease_until.set(0), StatementRecord.stalled_shard.remove(),
-                    StatementRecord.last_error.remove()], condition=StatementRecord.status == PROCESSING)
+                    StatementRecord.rows_done.set(len(rows)), StatementRecord.rows_new.set(counts["rows_new"]),
+                    StatementRecord.review.set(counts["review"]),
+                    StatementRecord.pending_settled.set(counts["pending_settled"]), StatementRecord.lease_until.set(0),
+                    StatementRecord.stalled_shard.remove(), StatementRecord.last_error.remove()],
+                    condition=StatementRecord.status == PROCESSING)
                 claims.audit_op(tx, self.st.store_id, "import", self._uploader(), statement=self.st, detail={
-                    "status": status, "rows": int(self.st.rows_total), "new": int(self.st.rows_new),
-                    "auto_matched": int(self.st.auto_matched), "proposed": int(self.st.proposed),
-                    "review": int(self.st.review), "pending_settled": int(self.st.pending_settled),
-                    "problems": list(self.st.problems or [])})
+                    "status": status, "rows": len(rows), **counts, "auto_matched": int(self.st.auto_matched),
+                    "proposed": int(self.st.proposed), "problems": list(self.st.problems or [])})
         except TransactWriteError as exc:
             if not is_condition_failure(exc):
                 raise
