@@ -45,9 +45,9 @@ from . import claims
 from .model import (PENDING_SETTLES_WITHIN_DAYS, MatchPlan, ParsedStatement, ReviewReason, StatementLine, match_lines,
                     normalize_account, pending_settlements, validate)
 from .parsers import ColumnMapping, StatementFormatError, parse_statement
-from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, REVIEW_QUEUE, SUPERSEDED, UNMATCHED, StatementLineRecord,
-                   StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key, mappings,
-                   new_line_record, queue_key, queue_position)
+from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, REVIEW_QUEUE, ROW_STATE, SUPERSEDED, UNMATCHED,
+                   StatementLineRecord, StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key,
+                   mappings, new_line_record, queue_key, queue_position)
 
 PREFIX = "statements/"
 # The import function's timeout is 300 s (infra/cdk); a lease longer than that means a live worker
@@ -196,7 +196,7 @@ class _Import:
         self.st.update(actions=[attr.set(value) for attr, value in facts if value is not None] + [
             StatementRecord.rows_total.set(len(parsed.lines)), StatementRecord.problems.set(problems)])
 
-        stored = lines_by_key(line_key(self.st.store_id, line.fingerprint) for line in parsed.lines)
+        stored = lines_by_key((line_key(self.st.store_id, line.fingerprint) for line in parsed.lines), ROW_STATE)
         rows = [_Row(line, stored.get(line_key(self.st.store_id, line.fingerprint))) for line in parsed.lines]
         superseded = self._pending_settlements(parsed, rows)
         plan = self._plan(rows, superseded, bank_account, parsed.account, bool(problems))
@@ -396,7 +396,7 @@ class _Import:
     def _finish(self, status: str, rows: list[_Row], superseded: dict[str, str]) -> str:
         """Count from what is stored (so a resumed or doubled attempt counts each row once), then close."""
         keys = [line_key(self.st.store_id, r.line.fingerprint) for r in rows]
-        stored = lines_by_key(keys + [line_key(self.st.store_id, fp) for fp in superseded])
+        stored = lines_by_key(keys + [line_key(self.st.store_id, fp) for fp in superseded], ROW_STATE)
         file_rows = [stored[k] for k in keys if k in stored]
         counts = {
             "rows_new": sum(r.statement_id == self.st.statement_id for r in file_rows),

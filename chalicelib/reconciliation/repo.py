@@ -311,10 +311,19 @@ def own_line(store_id: str, fingerprint: str) -> StatementLineRecord:
     return rec
 
 
-def lines_by_key(keys: Iterable[str]) -> dict[str, StatementLineRecord]:
-    """Rows by ``line_key`` (BatchGetItem, 100 at a time); missing keys are simply absent."""
+# What the importer needs to know about rows it finds stored: who stored them and where they stand.
+ROW_STATE = ("line_key", "store_id", "fingerprint", "statement_id", "status", "queue", "review_reason", "day_key",
+             "line_number")
+
+
+def lines_by_key(keys: Iterable[str], attributes: Iterable[str] | None = None) -> dict[str, StatementLineRecord]:
+    """Rows by ``line_key`` (BatchGetItem, 100 at a time); missing keys are simply absent.
+    ``attributes`` reads only those (the rest of each record is then unset)."""
     unique = list(dict.fromkeys(keys))
-    return {rec.line_key: rec for rec in StatementLineRecord.batch_get(unique)} if unique else {}
+    if not unique:
+        return {}
+    found = StatementLineRecord.batch_get(unique, attributes_to_get=list(attributes) if attributes else None)
+    return {rec.line_key: rec for rec in found}
 
 
 def get_order_payment(order_id: str) -> OrderPaymentRecord | None:
