@@ -4,7 +4,6 @@ from chalice import ConvertToMiddleware
 from chalicelib.catalog.routes import bp as catalog
 from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger
-from chalicelib.inventory import service as _inventory_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.inventory.events import bp as inventory_events
 from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
@@ -14,7 +13,6 @@ from chalicelib.printing.routes import bp as printing
 from chalicelib.reconciliation.events import bp as reconciliation_events
 from chalicelib.reconciliation.routes import bp as reconciliation
 from chalicelib.reports.routes import bp as reports
-from chalicelib.sales import receipts as _receipt_effects  # noqa: F401 - registers outbox handlers
 from chalicelib.sales.book_routes import bp as book_orders
 from chalicelib.sales.events import bp as sales_events
 from chalicelib.sales.routes import bp as sales

@@ -22,6 +22,19 @@ TABLE_MODULES = [
 ]
 
 
+# Outbox kinds and the module whose ``@outbox.handler`` delivers them. The worker imports a module
+# only when an item of its kind is delivered, so the API's cold start loads none of them.
+OUTBOX_HANDLER_MODULES = {
+    "sale.stock": "chalicelib.inventory.service",
+    "print.receipt": "chalicelib.sales.receipts",
+    "print.order_slip": "chalicelib.sales.book_orders",
+    "print.shift_report": "chalicelib.shifts.service",
+    "message": "chalicelib.notify.service",
+    "reconciliation.order_paid": "chalicelib.reconciliation.claims",
+    "shipment.request": "chalicelib.shipping.service",
+}
+
+
 def all_tables():
     from .core.db import TABLES
 

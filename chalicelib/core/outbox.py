@@ -65,6 +65,18 @@ def handler(kind: str):
     return register
 
 
+def handler_for(kind: str) -> Callable[[OutboxItem], dict | None] | None:
+    """The registered handler, importing its module on first use (see ``schema.OUTBOX_HANDLER_MODULES``)."""
+    if kind not in _HANDLERS:
+        import importlib
+
+        from ..schema import OUTBOX_HANDLER_MODULES
+
+        if kind in OUTBOX_HANDLER_MODULES:
+            importlib.import_module(OUTBOX_HANDLER_MODULES[kind])
+    return _HANDLERS.get(kind)
+
+
 def new_item(effect_id: str, kind: str, store_id: str, payload: dict, *, delay_s: int = 0) -> OutboxItem:
     now = get_clock().now_s()
     return OutboxItem(effect_id=effect_id, kind=kind, store_id=store_id, payload=payload, created_at=now,
@@ -104,7 +116,7 @@ def _claim(item: OutboxItem, now: int) -> bool:
 def deliver(item: OutboxItem) -> str:
     """Deliver one claimed item; returns its new status."""
     now = get_clock().now_s()
-    fn = _HANDLERS.get(item.kind)
+    fn = handler_for(item.kind)
     try:
         if fn is None:
             raise RuntimeError(f"no outbox handler for {item.kind}")
