@@ -419,6 +419,7 @@ def audit_log(caller: Caller, limit: int = 100) -> list[dict]:
     tz = _settings(caller.store_id).timezone
     return [{"audit_id": r.audit_id, "at": int(r.at), "at_label": format_wib(int(r.at), tz), "action": r.action,
              "actor": r.actor, "actor_name": r.actor_name, "statement_id": r.statement_id, "object_key": r.object_key,
-             "file": file_label(r.object_key) if r.object_key else None, "lines": r.lines, "orders": r.orders,
+             "file": file_label(r.object_key) if r.object_key else None,
+             "lines": [{**line, "file": file_label(line["object_key"])} for line in r.lines], "orders": r.orders,
              "detail": r.detail}
             for r in AuditRecord.query(caller.store_id, scan_index_forward=False, limit=limit)]

@@ -237,9 +237,10 @@ def test_every_action_is_audited_with_who_when_which_file_and_line(shop, clock):
     for action in ("propose", "confirm", "unmatch", "hand_match"):
         (line,) = by_action[action]["lines"]
         assert line == {"fingerprint": row.fingerprint, "line_number": 7, "amount": order["total"],
-                        "statement_id": st.statement_id, "object_key": st.object_key}, action
+                        "statement_id": st.statement_id, "object_key": st.object_key, "file": "mutasi nov.csv"}, action
         assert by_action[action]["orders"][0]["order_id"] == order["order_id"]
-    assert by_action["propose"]["actor"] == "system" and by_action["import"]["file"] == "mutasi nov.csv"  # a key with a space, sent as "+"
+    # The key has a space (S3 sends it as "+"): the file is named as uploaded.
+    assert by_action["propose"]["actor"] == "system" and by_action["import"]["file"] == "mutasi nov.csv"
     assert all(by_action[a]["actor"] == cs.staff_id for a in ("confirm", "unmatch", "hand_match", "sale"))
     assert [e["at"] for e in entries] == [clock.now_s() - 60 * i for i in range(4)] + [clock.now_s() - 240] * 2
     assert all(e["at_label"].endswith("WIB") for e in entries)
