@@ -125,11 +125,12 @@ def _ledger_entry(tx, store_id: str, sku: str, location: str, delta: int, *, rea
 
 
 def reserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:
-    """Book ``qty`` for a hold: only if that many are available right now (the atomic condition)."""
+    """Book ``qty`` for a hold: only if that many are available right now (the atomic condition).
+    A failure returns the stock item as it was, so the caller sees what was available."""
     tx.update(_stock(store_id, sku, location),
               actions=[StockRecord.reserved.add(qty), StockRecord.available.add(-qty),
                        StockRecord.updated_at.set(get_clock().now_s())],
-              condition=StockRecord.available >= qty)
+              condition=StockRecord.available >= qty, return_values="ALL_OLD")
 
 
 def unreserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:

@@ -10,6 +10,8 @@ A booking that finds too little stock first releases holds of those skus whose d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pynamodb.exceptions import TransactWriteError
 
 from ..catalog import service as catalog
@@ -38,6 +40,37 @@ MAX_SHIPPING_FEE = 10_000_000
 # A failed attempt is retried only after another booking took the code or number it wanted, or
 # after expired holds were released, so this bounds work under contention, not correctness.
 _ATTEMPTS = 20
+
+
+@dataclass
+class _Lost:
+    """Which conditions of a booking transaction failed."""
+
+    stock: dict[str, int] = field(default_factory=dict)  # sku -> available, for reservations that were short
+    stock_item_missing: bool = False  # a sku never stocked at the desk (no item to report)
+    code: bool = False  # the kode unik was taken
+
+
+def _lost(exc: TransactWriteError) -> _Lost:
+    """Read the failed conditions off the transaction's cancellation reasons.
+
+    The reservation updates and the kode unik and number puts ask for the item as it was when their
+    condition failed (``ALL_OLD``), so each failure names its item: a stock item (with what was
+    available), the code's reservation, or the order number. That spares a read per failed attempt,
+    and tells a lost code (read the codes again) from a lost number (draw another) exactly.
+    """
+    lost = _Lost()
+    for reason in exc.cancellation_reasons or []:
+        if reason is None or reason.code != "ConditionalCheckFailed":
+            continue
+        item = reason.raw_item or {}
+        if not item:
+            lost.stock_item_missing = True  # only a reservation can fail on an item that does not exist
+        elif "on_hand" in item:
+            lost.stock[item["sku"]["S"]] = int(item["available"]["N"])
+        elif "free_at" in item and "code" in item:
+            lost.code = True
+    return lost
 
 
 def validate_channel(value: str) -> str:
@@ -133,8 +166,9 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
                               "holder": account.get("holder", "")}}
     order_id = new_id()
     released_expired = False
+    in_use = kode_unik.in_use(account_key, base, now)
     for _ in range(_ATTEMPTS):
-        code = kode_unik.lowest_free(kode_unik.in_use(account_key, base, now))
+        code = kode_unik.lowest_free(in_use)
         order = OrderRecord(
             order_id=order_id, order_no=_new_order_no(settings.timezone, now), kind=model.BOOK_ORDER,
             status=model.BOOKED, merchant_id=caller.merchant_id, store_id=caller.store_id,
@@ -151,12 +185,12 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
             with transaction() as tx:
                 tx.save(order, condition=OrderRecord.order_id.does_not_exist())
                 tx.save(OrderNumberRecord(store_id=caller.store_id, order_no=order.order_no, order_id=order_id),
-                        condition=OrderNumberRecord.order_no.does_not_exist())
+                        condition=OrderNumberRecord.order_no.does_not_exist(), return_values="ALL_OLD")
                 kode_unik.reserve_op(tx, account=account_key, base=base, code=code, order_id=order_id,
                                      store_id=caller.store_id,
                                      until=kode_unik.free_at(deadline, grace, settings.kode_unik_cooldown_hours), now=now)
                 hold = holds.create_ops(tx, hold_id=order_id, store_id=caller.store_id, location=stock.CS_DESK, lines=wanted,
-                                 deadline=deadline, grace_seconds=grace)
+                                        deadline=deadline, grace_seconds=grace)
                 outbox.add(tx, f"slip-print#{order_id}", "print.order_slip", caller.store_id, {"order_id": order_id})
                 report_counters.on_book_order(tx, store_id=caller.store_id, event="created", amount=int(order.total),
                                               tz=settings.timezone, at=now)
@@ -166,9 +200,11 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
         except TransactWriteError as exc:
             if not is_condition_failure(exc):
                 raise
-        # Which condition failed: stock (read it back), or else the code or the number was taken
-        # by a booking that committed first; the next attempt reads the codes again.
-        have = stock_repo.available_at(caller.store_id, stock.CS_DESK, wanted)
+            lost = _lost(exc)
+        if lost.stock_item_missing:
+            have = stock_repo.available_at(caller.store_id, stock.CS_DESK, wanted)
+        else:
+            have = {**{sku: wanted[sku] for sku in wanted}, **lost.stock}
         short = {sku for sku, qty in wanted.items() if have.get(sku, 0) < qty}
         if short:
             if not released_expired and holds.release_expired(caller.store_id, stock.CS_DESK, short):
@@ -178,6 +214,11 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
                 f"{sku} (tersedia {max(0, have.get(sku, 0))}, diminta {wanted[sku]})" for sku in sorted(short))
                 + ". Minta barang ke gudang dengan drop order.", code="insufficient_stock",
                 details={"short": sorted(short)})
+        if lost.code:
+            # A booking that committed first holds it; others may have taken the next ones meanwhile,
+            # and one read of the codes costs less than discovering each of them by a failed write.
+            in_use = kode_unik.in_use(account_key, base, now)
+        # A taken order number needs nothing: every attempt draws a new one.
     else:
         raise Conflict("Banyak pesanan sedang dibuat bersamaan. Coba lagi.", code="busy")
     # The CS is at the printer: print now; a failure stays queued for the outbox worker to retry.

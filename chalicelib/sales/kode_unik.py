@@ -79,4 +79,5 @@ def reserve_op(tx, *, account: str, base: int, code: int, order_id: str, store_i
     """Add the reservation to ``tx``: fails the transaction if another order holds that amount."""
     tx.save(KodeUnikReservation(account=account, amount=base + code, base_amount=base, code=code, order_id=order_id,
                                 store_id=store_id, free_at=until),
-            condition=KodeUnikReservation.amount.does_not_exist() | (KodeUnikReservation.free_at <= now))
+            condition=KodeUnikReservation.amount.does_not_exist() | (KodeUnikReservation.free_at <= now),
+            return_values="ALL_OLD")  # a failure then shows which reservation was in the way

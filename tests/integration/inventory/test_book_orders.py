@@ -92,6 +92,12 @@ def test_too_little_stock_refuses_and_books_nothing(shop, clock):
     assert "tersedia 10, diminta 11" in e.value.message
     assert int(level(shop["store_id"], "KOPI-250").reserved) == 0
     assert OrderRecord.count() == 0 and kode_unik.KodeUnikReservation.count() == 0 and OutboxItem.count() == 0
+    from chalicelib.catalog import model as catalog_model, repo as catalog_repo
+
+    catalog_repo.insert(shop["merchant_id"], catalog_model.new_product({"sku": "BARU-1", "name": "Barang Baru", "price": 5_000}))
+    with pytest.raises(Conflict) as e:  # in the catalog, never stocked at the desk
+        book(shop, [{"sku": "BARU-1", "qty": 1}])
+    assert e.value.code == "insufficient_stock" and "BARU-1 (tersedia 0, diminta 1)" in e.value.message
 
 
 def test_cancel_releases_the_goods_once_and_keeps_the_code_for_its_cool_down(shop, clock):

@@ -79,23 +79,23 @@ def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
 
 def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(shop, clock, monkeypatch):
     """A and B book the same total; B commits code 1 after A read "1 is free". A's reservation of
-    code 1 fails its condition, A reads again and gets code 2. Both orders exist, codes distinct."""
+    code 1 fails its condition, A reads the codes again and takes 2. Both orders exist, codes distinct."""
     original = kode_unik.in_use
-    calls = []
+    reads, b_orders = [], []
 
     def in_use_then_b_books(account, base, now):
         seen = original(account, base, now)
-        calls.append(sorted(seen))
-        if len(calls) == 1:
-            calls.append(book(shop, [{"sku": "KOPI-250", "qty": 1}]))
+        reads.append(sorted(seen))
+        if len(reads) == 1:
+            b_orders.append(book(shop, [{"sku": "KOPI-250", "qty": 1}]))
         return seen
 
     monkeypatch.setattr(kode_unik, "in_use", in_use_then_b_books)
     a = book(shop, [{"sku": "KOPI-250", "qty": 1}])
-    b = calls[2]
-    assert calls[0] == [] and calls[1] == [] and calls[3] == [1]  # A read twice: before B, then after
-    assert (b["unique_code"], a["unique_code"]) == (1, 2)
+    assert reads == [[], [], [1]]  # A and B both saw every code free; A, refused, read again
+    assert (b_orders[0]["unique_code"], a["unique_code"]) == (1, 2)
     assert int(level(shop["store_id"], "KOPI-250").reserved) == 2
+    assert kode_unik.KodeUnikReservation.count() == 2
 
 
 def test_the_stock_conditions_themselves(shop, clock):
