@@ -45,9 +45,9 @@ from . import claims
 from .model import (PENDING_SETTLES_WITHIN_DAYS, MatchPlan, ParsedStatement, ReviewReason, StatementLine, match_lines,
                     normalize_account, pending_settlements, validate)
 from .parsers import ColumnMapping, StatementFormatError, parse_statement
-from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, REVIEW_QUEUE, ROW_STATE, SUPERSEDED, UNMATCHED,
+from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, ROW_STATE, SUPERSEDED, UNMATCHED,
                    StatementLineRecord, StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key,
-                   mappings, new_line_record, queue_key, queue_position)
+                   mappings, new_line_record, queue_position, review_queue_key)
 
 PREFIX = "statements/"
 # The import function's timeout is 300 s (infra/cdk); a lease longer than that means a live worker
@@ -317,7 +317,7 @@ class _Import:
             rec.status, rec.superseded_by = SUPERSEDED, superseded[line.fingerprint]
         elif line.fingerprint in reasons:
             rec.review_reason = reasons[line.fingerprint]
-            rec.queue = queue_key(self.st.store_id, REVIEW_QUEUE)
+            rec.queue = review_queue_key(self.st.store_id, rec.review_reason)
             rec.queued_at = queue_position(rec.day_key, line.line_number, line.fingerprint)
         return rec
 
@@ -355,7 +355,7 @@ class _Import:
 
     def _review_actions(self, rec: StatementLineRecord, reason: str) -> list:
         return [StatementLineRecord.review_reason.set(reason),
-                StatementLineRecord.queue.set(queue_key(self.st.store_id, REVIEW_QUEUE)),
+                StatementLineRecord.queue.set(review_queue_key(self.st.store_id, reason)),
                 StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number, rec.fingerprint))]
 
     # ---- claiming ----------------------------------------------------------------------------------

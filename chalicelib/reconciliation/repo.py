@@ -27,12 +27,18 @@ from .model import StatementLine
 PROCESSING, IMPORTED, NEEDS_REVIEW, FAILED = "PROCESSING", "IMPORTED", "NEEDS_REVIEW", "FAILED"
 # Row states. A row is claimed (PROPOSED or MATCHED) only from UNMATCHED, by a condition.
 UNMATCHED, PROPOSED, MATCHED, SUPERSEDED = "UNMATCHED", "PROPOSED", "MATCHED", "SUPERSEDED"
-# Sparse queues on the rows' ``queue`` index: what CS still has to look at.
-REVIEW_QUEUE, PROPOSED_QUEUE = "REVIEW", "PROPOSED"
+# Sparse queues on the rows' ``queue`` index: what CS still has to look at. Debits (money going out)
+# are kept apart so a month of fees and purchases never buries the credits waiting for a decision.
+REVIEW_QUEUE, DEBIT_QUEUE, PROPOSED_QUEUE = "REVIEW", "DEBIT", "PROPOSED"
 
 
 def queue_key(store_id: str, queue: str) -> str:
     return f"{store_id}#{queue}"
+
+
+def review_queue_key(store_id: str, reason: str) -> str:
+    """The list a row left for a person goes on, by its :class:`~.model.ReviewReason` value."""
+    return queue_key(store_id, DEBIT_QUEUE if reason == "debit" else REVIEW_QUEUE)
 
 
 def line_key(store_id: str, fingerprint: str) -> str:

@@ -69,10 +69,11 @@ def get_statement(caller, statement_id):
 
 @bp.endpoint("/reconciliation/review", ["GET"], roles=[CS])
 def review(caller):
-    """``?queue=review`` (default) or ``proposed``; ``?reason=`` narrows the review list."""
+    """``?queue=review`` (credits, default), ``debit`` or ``proposed``; ``?reason=`` narrows it; ``?next=``
+    continues it."""
     req = bp.current_request
     return service.review_list(caller, query_param(req, "queue", "review"), query_param(req, "reason"),
-                               int_param(req, "limit", 100, maximum=200))
+                               int_param(req, "limit", 100, maximum=200), query_param(req, "next"))
 
 
 @bp.endpoint("/reconciliation/lines/{line_id}", ["GET"], roles=[CS])

@@ -4,6 +4,8 @@ column mappings for other banks' CSV files. Routes call these; writes go through
 """
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections import defaultdict
 
@@ -25,10 +27,10 @@ from . import claims
 from .importer import MAX_BYTES, PREFIX
 from .model import MatchCandidate, OrderStatus, ReviewReason, match_lines, normalize_account
 from .parsers import ColumnMapping
-from .repo import (FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE, REVIEW_QUEUE,
-                   SUPERSEDED, UNMATCHED, AuditRecord, MappingRecord, OrderPaymentRecord, StatementLineRecord,
-                   StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key, mappings, order_payments,
-                   own_line, own_statement, queue_key)
+from .repo import (DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
+                   REVIEW_QUEUE, SUPERSEDED, UNMATCHED, AuditRecord, MappingRecord, OrderPaymentRecord,
+                   StatementLineRecord, StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key,
+                   mappings, order_payments, own_line, own_statement, queue_key)
 
 UPLOAD_EXPIRES_S = 15 * 60
 UPLOAD_KEPT_S = 7 * 86400
@@ -189,22 +191,44 @@ def suggestions_for(store_id: str, merchant_id: str, records: list[StatementLine
     return out
 
 
-def review_list(caller: Caller, queue: str = "review", reason: str | None = None, limit: int = 100) -> dict:
-    """Rows waiting for CS: ``review`` (with reasons and ranked suggestions) or ``proposed`` matches."""
-    if queue not in ("review", "proposed"):
-        raise ValidationError("Parameter queue harus review atau proposed.", code="invalid_query")
+_QUEUES = {"review": REVIEW_QUEUE, "debit": DEBIT_QUEUE, "proposed": PROPOSED_QUEUE}
+
+
+def review_list(caller: Caller, queue: str = "review", reason: str | None = None, limit: int = 100,
+                cursor: str | None = None) -> dict:
+    """Rows waiting for CS, newest booking day first: ``review`` (credits, with reasons and ranked
+    suggestions), ``debit`` (money going out) or ``proposed`` matches. ``next`` continues the list."""
+    if queue not in _QUEUES:
+        raise ValidationError("Parameter queue harus review, debit atau proposed.", code="invalid_query")
     if reason is not None and reason not in {r.value for r in ReviewReason}:
         raise ValidationError("Alasan tidak dikenal.", code="invalid_query")
-    name = REVIEW_QUEUE if queue == "review" else PROPOSED_QUEUE
     query = StatementLineRecord.queued.query(
-        queue_key(caller.store_id, name), limit=limit,
+        queue_key(caller.store_id, _QUEUES[queue]), scan_index_forward=False, limit=limit,
+        last_evaluated_key=_decode_cursor(cursor),
         filter_condition=(StatementLineRecord.review_reason == reason) if reason else None)
     records = list(query)
     suggestions = suggestions_for(caller.store_id, caller.merchant_id, records) if queue == "review" else {}
     lines = [line_view(rec, suggestions.get(rec.fingerprint, [])) for rec in records]
     if queue == "proposed":
         _attach_orders(lines)
-    return {"queue": queue, "lines": lines, "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
+    return {"queue": queue, "lines": lines, "next": _encode_cursor(query.last_evaluated_key),
+            "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
+
+
+def _encode_cursor(key: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def _decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        raise ValidationError("Parameter next tidak valid.", code="invalid_query") from None
+    if not isinstance(key, dict):
+        raise ValidationError("Parameter next tidak valid.", code="invalid_query")
+    return key
 
 
 def _attach_orders(lines: list[dict]) -> None:

@@ -153,48 +153,63 @@ function suggestionRow(s, line, panel, reload) {
       ? h("button", { type: "button", class: "btn btn-primary", onclick: quick }, "Cocokkan") : null);
 }
 
+function reviewCard(line, panel, reload) {
+  const chosen = panel.lines.has(line.line_id);
+  const matchable = line.direction === "CR" && !line.pending && !line.amount_sen;
+  return h("article", { class: `card row-card${chosen ? " selected" : ""}` },
+    rowSummary(line),
+    h("p", { class: "reason" }, line.review_label),
+    line.suggestions.length ? h("div", { class: "suggestions" },
+      line.suggestions.map((s) => suggestionRow(s, line, panel, reload))) : null,
+    matchable ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-secondary",
+      onclick: () => { panel.toggleLine(line); reload(); } }, chosen ? "Batal pilih" : "Pilih untuk dicocokkan")) : null,
+    h("details", {}, h("summary", {}, "Baris asli"), h("p", { class: "raw-line" }, line.raw_line)));
+}
+
 export const reviewPage = {
   mount(page) {
     const list = h("div", { class: "lines", id: "review-lines" });
+    const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, "Muat lagi");
     const reason = h("select", { class: "input input-small", "aria-label": "Alasan" }, h("option", { value: "" }, "Semua alasan"));
-    const showDebits = h("input", { type: "checkbox", id: "show-debits" });
+    const debits = h("input", { type: "checkbox", id: "show-debits" });
+    let labels = null;
+    let next = null;
+    let shown = [];
     let reload = () => {};
     const panel = new MatchPanel(() => reload());
-    let labels = null;
 
-    reload = async () => {
+    async function load(append) {
       try {
-        const query = reason.value ? `&reason=${reason.value}` : "";
-        const data = await api.call("GET", `/reconciliation/review?queue=review${query}`);
+        const params = new URLSearchParams({ queue: debits.checked ? "debit" : "review" });
+        if (reason.value && !debits.checked) params.set("reason", reason.value);
+        if (append && next) params.set("next", next);
+        const data = await api.call("GET", `/reconciliation/review?${params}`);
         if (!labels) {
           labels = data.reasons;
-          for (const [value, label] of Object.entries(labels)) reason.append(h("option", { value }, label));
+          for (const [value, label] of Object.entries(labels)) {
+            if (value !== "debit") reason.append(h("option", { value }, label));
+          }
         }
-        const lines = data.lines.filter((l) => showDebits.checked || reason.value === "debit" || l.direction !== "DB");
-        replace(list, lines.length ? lines.map((line) => {
-          const chosen = panel.lines.has(line.line_id);
-          const matchable = line.direction === "CR" && !line.pending && !line.amount_sen;
-          return h("article", { class: `card row-card${chosen ? " selected" : ""}` },
-            rowSummary(line),
-            h("p", { class: "reason" }, line.review_label),
-            line.suggestions.length ? h("div", { class: "suggestions" },
-              line.suggestions.map((s) => suggestionRow(s, line, panel, reload))) : null,
-            matchable ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-secondary",
-              onclick: () => { panel.toggleLine(line); reload(); } }, chosen ? "Batal pilih" : "Pilih untuk dicocokkan")) : null,
-            h("details", {}, h("summary", {}, "Baris asli"), h("p", { class: "raw-line" }, line.raw_line)));
-        }) : h("p", { class: "empty" }, "Tidak ada baris yang perlu dicek."));
+        shown = append ? shown.concat(data.lines) : data.lines;
+        next = data.next;
+        more.hidden = !next;
+        reason.disabled = debits.checked;
+        replace(list, shown.length ? shown.map((line) => reviewCard(line, panel, reload))
+          : h("p", { class: "empty" }, debits.checked ? "Tidak ada debet." : "Tidak ada kredit yang perlu dicek."));
       } catch (err) {
         toast(errorText(err), "error");
       }
-    };
+    }
+    reload = () => load(false);
+    more.addEventListener("click", () => load(true));
     reason.addEventListener("change", reload);
-    showDebits.addEventListener("change", reload);
+    debits.addEventListener("change", reload);
     replace(page,
       h("section", { class: "panel" },
         h("div", { class: "toolbar" }, h("h2", {}, "Perlu dicek"),
           h("div", { class: "filters" }, reason,
-            h("label", { class: "inline" }, showDebits, "Tampilkan debet"))),
-        list),
+            h("label", { class: "inline" }, debits, "Tampilkan debet (uang keluar)"))),
+        list, more),
       panel.el);
     reload();
     return null;

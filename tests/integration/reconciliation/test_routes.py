@@ -55,10 +55,21 @@ def test_the_review_list_has_reasons_and_ranked_suggestions(shop, clock, api):
     best = forgot_code["suggestions"][0]
     assert best["order_id"] == wulan["order_id"] and {"amount_without_code", "name", "date"} <= set(best["signals"])
     assert best["status_label"] == "Menunggu transfer"
-    assert by_reason["debit"]["suggestions"] == []
-    only_debits = api.get("/reconciliation/review?reason=debit", auth=cs).json["lines"]
-    assert [line["review_reason"] for line in only_debits] == ["debit"]
+    assert set(by_reason) == {"amount_without_code"}  # debits are listed apart
+    debits = api.get("/reconciliation/review?queue=debit", auth=cs).json["lines"]
+    assert [(line["review_reason"], line["suggestions"]) for line in debits] == [("debit", [])]
     assert api.get("/reconciliation/review?queue=other", auth=cs).status == 400
+
+
+def test_the_review_list_is_newest_first_and_continues_with_next(shop, clock, api):
+    cs = api.login_as(shop, "cs")
+    import_file(shop["store_id"], bca_csv([(f"{day}/11/2026", transfer(f"PEMBELI {day}", 10_000 + int(day)),
+                                            10_000 + int(day), "CR") for day in ("20", "21", "22")]))
+    first = api.get("/reconciliation/review?limit=2", auth=cs).json
+    assert [line["posted_date"] for line in first["lines"]] == ["2026-11-22", "2026-11-21"] and first["next"]
+    rest = api.get(f"/reconciliation/review?limit=2&next={first['next']}", auth=cs).json
+    assert [line["posted_date"] for line in rest["lines"]] == ["2026-11-20"] and rest["next"] is None
+    assert api.get("/reconciliation/review?next=bm90LWpzb24", auth=cs).error_code == "invalid_query"
 
 
 def test_hand_match_over_http_is_idempotent_and_sale_is_409_until_paid(shop, clock, api):
