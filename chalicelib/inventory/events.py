@@ -11,13 +11,14 @@ import os
 
 from chalice import Blueprint, Rate
 
+from ..core.lazy import lazy
 from ..core.settings import get_settings
-from . import holds
-from .repo import HoldRecord
+
+holds = lazy(".holds", __package__)
 
 HOLDS_STREAM_ARN = os.environ.get(
     "SAMBUNG_HOLDS_STREAM_ARN",
-    f"arn:aws:dynamodb:{get_settings().region}:000000000000:table/{HoldRecord.Meta.table_name}/stream/local")
+    f"arn:aws:dynamodb:{get_settings().region}:000000000000:table/{get_settings().table_name('holds')}/stream/local")
 
 bp = Blueprint(__name__)
 

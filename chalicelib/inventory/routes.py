@@ -2,8 +2,12 @@
 them over and scans returns, admins adjust stock (admins may do everything)."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.web import ADMIN, ALL_STAFF, CS, WAREHOUSE, Api, F, int_param, once, parse_body, query_param
-from . import drop_orders, model, service
+from . import model
+
+drop_orders = lazy(".drop_orders", __package__)
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 BACK_OFFICE = (CS, WAREHOUSE)

@@ -5,11 +5,13 @@ from chalice import Response
 
 from ..core.clock import get_clock
 from ..core.errors import ValidationError
+from ..core.lazy import lazy
 from ..core.money import require_rupiah
 from ..core.phone import normalize_phone
 from ..core.web import CASHIER, CS, Api, F, once, parse_body, query_param
 from ..staff.model import validate_name
-from . import book_orders
+
+book_orders = lazy(".book_orders", __package__)
 
 bp = Api(__name__)
 
@@ -27,9 +29,9 @@ _CREATE = {
     "items": F(list),
     "customer_name": F(str, check=lambda v: validate_name(v, "Nama pelanggan", 80)),
     "phone": F(str, check=normalize_phone),
-    "address": F(str, check=book_orders.validate_address),
+    "address": F(str, check=lambda v: book_orders.validate_address(v)),
     "shipping_fee": F(int, check=lambda v: require_rupiah(v, "Ongkir", maximum=book_orders.MAX_SHIPPING_FEE)),
-    "channel": F(str, check=book_orders.validate_channel),
+    "channel": F(str, check=lambda v: book_orders.validate_channel(v)),
     "courier": F(str, required=False, nullable=True, check=_short(40, "Kurir")),
     "note": F(str, required=False, nullable=True, check=_short(200, "Catatan")),
     "account_no": F(str, required=False, nullable=True),
