@@ -1,8 +1,9 @@
 """Products: list/search, lookup by sku or barcode, admin create/update."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.web import ADMIN, ALL_STAFF, Api, F, int_param, once, parse_body, query_param
-from . import service
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 

@@ -6,7 +6,6 @@ from chalice import Rate
 from ..core import outbox
 from ..core.observability import logger
 from ..core.web import Api
-from . import service  # noqa: F401 - registers the "message" outbox handler
 
 bp = Api(__name__)
 

@@ -1,8 +1,9 @@
 """Gateway callbacks. Public (the gateway calls them), verified inside before anything changes."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.web import Api
-from . import service
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 

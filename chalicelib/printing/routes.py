@@ -1,8 +1,9 @@
 """Print stations (the store PC's bridge) and print jobs (the back office)."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.web import ADMIN, CASHIER, CS, Api, Created, F, int_param, once, parse_body, query_param
-from . import service
+service = lazy(".service", __package__)
 from .model import PROFILE_FIELDS
 
 bp = Api(__name__)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from chalice import Response
 
+from ..core.lazy import lazy
 from ..core.web import CS, Api, query_param
-from . import service, views
+
+service = lazy(".service", __package__)
+views = lazy(".views", __package__)
 
 bp = Api(__name__)
 READERS = (CS,)  # CS staff read the end-of-day and end-of-month reports; admins always may

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Rate
 
-from . import service
+from ..core.lazy import lazy
+
+service = lazy(".service", __package__)
 
 bp = Blueprint(__name__)
 

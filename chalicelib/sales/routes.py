@@ -1,10 +1,11 @@
 """Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.clock import get_clock, local_day
 from ..core.money import require_rupiah
 from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
-from . import service
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 SELLERS = (CASHIER, CS)

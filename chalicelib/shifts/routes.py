@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from chalice import Response
 
+from ..core.lazy import lazy
 from ..core.money import require_rupiah
 from ..core.web import CASHIER, CS, Api, F, int_param, once, parse_body
-from . import model, service
+from . import model
+
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 HOLDERS = (CASHIER, CS)  # whoever takes money at a device; admins always may

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from ..core.errors import ValidationError
+from ..core.lazy import lazy
 from ..core.web import ADMIN, CS, WAREHOUSE, Api, F, int_param, once, parse_body, query_param, validate_fields
-from . import model, service
+from . import model
+
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 

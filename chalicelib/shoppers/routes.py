@@ -1,8 +1,9 @@
 """Shopper lookup and registration, points, "Lewati", activation links (public) and cashier figures."""
 from __future__ import annotations
 
+from ..core.lazy import lazy
 from ..core.web import ADMIN, CASHIER, CS, Api, F, int_param, once, parse_body, query_param
-from . import service
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 
