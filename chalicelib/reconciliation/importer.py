@@ -261,9 +261,12 @@ class _Import:
         scope = account_scope(self.st.store_id, parsed.bank, parsed.account)
         mine = [r for r in rows if r.stored is None or r.stored.statement_id == self.st.statement_id]
         pend = {r.line.fingerprint: r.line for r in mine if r.line.pending and (r.stored is None or r.stored.status == UNMATCHED)}
-        for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND",
-                                                        filter_condition=StatementLineRecord.status == UNMATCHED):
-            pend.setdefault(rec.fingerprint, rec.to_line())
+        settled_already: set[str] = set()  # posted rows that settled a PEND row before: each settles one
+        for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND"):
+            if rec.status == UNMATCHED:
+                pend.setdefault(rec.fingerprint, rec.to_line())
+            elif rec.superseded_by:
+                settled_already.add(rec.superseded_by)
         posted = {r.line.fingerprint: r.line for r in mine if not r.line.pending}
         hints = [date.fromisoformat(line.date_hint) for line in pend.values() if line.date_hint]
         if hints:
@@ -271,6 +274,7 @@ class _Import:
             last = (max(hints) + timedelta(days=PENDING_SETTLES_WITHIN_DAYS)).isoformat()
             for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key.between(first, last)):
                 posted.setdefault(rec.fingerprint, rec.to_line())
+        posted = {fp: line for fp, line in posted.items() if fp not in settled_already}
         if not pend or not posted:
             return {}
         return {p.fingerprint: q.fingerprint for p, q in pending_settlements(pend.values(), posted.values())}

@@ -186,3 +186,17 @@ def test_a_stalled_import_is_taken_over_when_its_lease_runs_out(shop, clock):
     clock.advance(61)
     assert importer.resume_stalled() == 1
     assert StatementRecord.get(sid).status == "IMPORTED" and StatementLineRecord.count() == 1
+
+
+def test_an_older_export_with_a_pend_row_uploaded_after_its_posted_row_adds_nothing_to_check(shop, clock):
+    text = transfer("WULAN SARI", 45_000)
+    posted = import_file(shop["store_id"], bca_csv([("23/11/2026", text, 45_000, "CR")]))
+    (credit,) = rows_of(posted.statement_id)
+    older = import_file(shop["store_id"], bca_csv([("22/11/2026", "BIAYA ADM", 10_000, "DB")], pending=[(text, 45_000)]))
+    (pend,) = [r for r in rows_of(older.statement_id) if r.pending]
+    assert (pend.status, pend.superseded_by, pend.queue, older.pending_settled) == ("SUPERSEDED", credit.fingerprint, None, 1)
+    # A later PEND of the same amount is another transfer: the posted row already settled one.
+    other = import_file(shop["store_id"], bca_csv([("23/11/2026", "BIAYA ADM", 10_000, "DB")],
+                                                  pending=[(transfer("WULAN SARI", 45_000, ddmm="2211"), 45_000)]))
+    (second,) = [r for r in rows_of(other.statement_id) if r.pending]
+    assert second.status == "UNMATCHED" and second.review_reason == "pending" and other.pending_settled == 0
