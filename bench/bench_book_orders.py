@@ -196,7 +196,7 @@ def report(m: dict) -> str:
         f"for stock, in {r['seconds']:.1f} s with {r['dynamodb_calls']} DynamoDB calls in all ("
         + ", ".join(f"{op} {n}" for op, n in r["by_operation"].items()) + "). Every booking that loses the race for "
         "the lowest free kode unik reads the codes again and retries, so contention costs calls, never a wrong code "
-        "or a unit sold twice; each new thread also builds its own connection (client and table descriptions). "
+        "or a unit sold twice; each of the 50 threads also builds its own botocore client on its first transaction. "
         "The time is the serialised moto server handling about a thousand requests from 50 threads of one "
         "Python process, not a figure for DynamoDB.",
     ]
