@@ -184,7 +184,8 @@ def report(m: dict) -> str:
         *_calls_table(s["calls"]),
         "",
         "The booking itself is one `TransactWriteItems` (order, order number, kode unik, hold, one reservation per "
-        "sku, slip print job, payment message) plus the reads it needs first: products (`BatchGetItem`), the barcode "
+        "sku, slip print job, payment message, the day's report counters) plus the reads it needs first: products "
+        "(`BatchGetItem`), the barcode "
         "line (`GetItem`), the store's settings (`GetItem`) and the codes in use for that amount (`Query`). The inline "
         "print renders the slip and queues it for the CS printer so the paper comes out while CS is still at the desk; "
         "the worker would otherwise deliver it within seconds (stream) or a minute (schedule).",
