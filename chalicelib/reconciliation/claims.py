@@ -148,10 +148,22 @@ def _matched_actions(state: str, kind: str, actor: Actor, allocations: list[dict
     return actions + [StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()]
 
 
+def _claim_untouched_order(tx, order: OrderRecord, allocation: dict, *, confirmed: int, extra: list = ()) -> None:
+    """An auto-match takes an order nothing covers yet: no payment record, or one emptied by an unmatch.
+    The version only ever grows, so a writer holding an older version can never succeed afterwards."""
+    tx.update(OrderPaymentRecord(order_id=order.order_id), actions=[
+        OrderPaymentRecord.store_id.set(order.store_id), OrderPaymentRecord.order_no.set(order.order_no),
+        OrderPaymentRecord.total.set(int(order.total)), OrderPaymentRecord.allocated.set(allocation["amount"]),
+        OrderPaymentRecord.confirmed.set(confirmed), OrderPaymentRecord.allocations.set([allocation]),
+        OrderPaymentRecord.version.add(1), *extra],
+        condition=OrderPaymentRecord.allocated.does_not_exist() | (OrderPaymentRecord.allocated == 0))
+
+
 def _check_still_free(row: StatementLineRecord, order_id: str) -> None:
     """On a retry inside ``apply_payment``: stop if the row or the order was taken meanwhile."""
     fresh = get_line(row.store_id, row.fingerprint)
-    if fresh is None or fresh.status != UNMATCHED or get_order_payment(order_id) is not None:
+    payment = get_order_payment(order_id)
+    if fresh is None or fresh.status != UNMATCHED or (payment is not None and payment.allocations):
         raise Stale
 
 
@@ -177,11 +189,9 @@ def _claim_confirmed(statement: StatementRecord, row: StatementLineRecord, order
         allocations = [{"order_id": order.order_id, "order_no": order.order_no, "amount": amount}]
         tx.update(StatementLineRecord(line_key=row.line_key), actions=_matched_actions(MATCHED, AUTO, SYSTEM, allocations, now),
                   condition=StatementLineRecord.status == UNMATCHED)
-        tx.save(OrderPaymentRecord(order_id=order.order_id, store_id=order.store_id, order_no=order.order_no,
-                                   total=int(order.total), allocated=amount, confirmed=amount,
-                                   allocations=[_allocation(row, amount, CONFIRMED)], version=1, payment_applied=True,
-                                   status_before=order.status, awaiting_store=order.store_id, paid_at=now),
-                condition=OrderPaymentRecord.order_id.does_not_exist())
+        _claim_untouched_order(tx, order, _allocation(row, amount, CONFIRMED), confirmed=amount, extra=[
+            OrderPaymentRecord.payment_applied.set(True), OrderPaymentRecord.status_before.set(order.status),
+            OrderPaymentRecord.awaiting_store.set(order.store_id), OrderPaymentRecord.paid_at.set(now)])
         tx.update(StatementRecord(statement_id=statement.statement_id), actions=[StatementRecord.auto_matched.add(1)])
         audit_op(tx, order.store_id, "auto_match", SYSTEM, statement=statement, lines=[row],
                  orders=[order_ref(order, amount)])
@@ -208,10 +218,7 @@ def _claim_proposed(statement: StatementRecord, row: StatementLineRecord, order_
                           StatementLineRecord.queue.set(queue_key(row.store_id, PROPOSED_QUEUE)),
                           StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))],
                       condition=StatementLineRecord.status == UNMATCHED)
-            tx.save(OrderPaymentRecord(order_id=order.order_id, store_id=order.store_id, order_no=order.order_no,
-                                       total=int(order.total), allocated=amount, confirmed=0,
-                                       allocations=[_allocation(row, amount, PROPOSED)], version=1),
-                    condition=OrderPaymentRecord.order_id.does_not_exist())
+            _claim_untouched_order(tx, order, _allocation(row, amount, PROPOSED), confirmed=0)
             tx.condition_check(OrderRecord, order.order_id, condition=OrderRecord.status == sales.BOOKED)
             tx.update(StatementRecord(statement_id=statement.statement_id),
                       actions=[StatementRecord.auto_matched.add(1), StatementRecord.proposed.add(1)])

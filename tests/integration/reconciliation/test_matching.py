@@ -244,3 +244,18 @@ def test_every_action_is_audited_with_who_when_which_file_and_line(shop, clock):
     assert all(by_action[a]["actor"] == cs.staff_id for a in ("confirm", "unmatch", "hand_match", "sale"))
     assert [e["at"] for e in entries] == [clock.now_s() - 60 * i for i in range(4)] + [clock.now_s() - 240] * 2
     assert all(e["at_label"].endswith("WIB") for e in entries)
+
+
+def test_an_order_freed_by_an_unmatch_can_be_auto_matched_again(shop, clock):
+    set_settings(shop["store_id"], auto_confirm_matches=True)
+    order = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    wrong = import_file(shop["store_id"], bca_csv([("23/11/2026", transfer("ORANG LAIN", order["total"]), order["total"], "CR")]))
+    (row,) = credit_rows(wrong.statement_id)
+    service.unmatch(caller_for(shop, "cs"), row.fingerprint)  # CS: that transfer was someone else's
+    clock.advance(600)
+    right = import_file(shop["store_id"], bca_csv([("23/11/2026", transfer("WULAN SARI", order["total"]), order["total"], "CR")],
+                                                  opening=7_000_000))
+    assert right.auto_matched == 1 and order_status(order) == "PAID"
+    pay = OrderPaymentRecord.get(order["order_id"])
+    assert [a["fingerprint"] for a in pay.allocations] == [credit_rows(right.statement_id)[0].fingerprint]
+    assert pay.version == 3  # created, emptied by the unmatch, taken again: never back to an old version
