@@ -18,6 +18,15 @@ const PAGES = [
   { id: "pesan", label: "Book Order", roles: ["cs", "admin"], module: bookOrders },
 ];
 
+// The other back-office sections are pages of their own; they sign in with the same session.
+const SECTIONS = [
+  { href: "../reconciliation/", label: "Mutasi Bank", roles: ["cs", "admin"] },
+  { href: "../shipping/", label: "Pengiriman", roles: ["cs", "warehouse", "admin"] },
+  { href: "../reports/", label: "Laporan", roles: ["cs", "admin"] },
+  { href: "../reports/shift.html", label: "Tutup Kasir", roles: ["cashier", "cs", "admin"] },
+  { href: "../printing/", label: "Printer", roles: ["cashier", "cs", "admin"] },
+];
+
 const page = document.getElementById("page");
 const tabs = document.getElementById("tabs");
 const logoutButton = document.getElementById("logout");
@@ -100,10 +109,14 @@ function go(id) {
   const choices = allowed();
   const target = choices.find((p) => p.id === id) || choices[0];
   stopPage();
-  replace(tabs, choices.map((p) => h("button", {
-    type: "button", class: "tab", "aria-current": p === target ? "page" : false,
-    onclick: () => { window.location.hash = p.id; },
-  }, p.label)));
+  replace(tabs, [
+    ...choices.map((p) => h("button", {
+      type: "button", class: "tab", "aria-current": p === target ? "page" : false,
+      onclick: () => { window.location.hash = p.id; },
+    }, p.label)),
+    ...SECTIONS.filter((s) => s.roles.includes(session.me.role))
+      .map((s) => h("a", { class: "tab tab-link", href: s.href }, s.label)),
+  ]);
   const stopScans = listenForScans((code) => target.module.onScan?.(code));
   const cleanup = target.module.mount(page, session.me);
   unmount = () => { stopScans(); if (cleanup) cleanup(); };
