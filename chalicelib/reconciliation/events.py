@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Rate
 
-from . import importer
+from ..core.lazy import lazy
+
+importer = lazy(".importer", __package__)
 
 bp = Blueprint(__name__)
 

@@ -3,8 +3,10 @@ confirming and unmatching, and turning paid book orders into sales."""
 from __future__ import annotations
 
 from ..core.errors import ValidationError
+from ..core.lazy import lazy
 from ..core.web import CS, Api, F, int_param, once, parse_body, query_param, validate_fields
-from . import service
+
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 
