@@ -3,7 +3,7 @@ from chalice import ConvertToMiddleware
 
 from chalicelib.catalog.routes import bp as catalog
 from chalicelib.core import health, outbox_stream, web
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import logger, request_metrics
 from chalicelib.inventory.events import bp as inventory_events
 from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
@@ -27,6 +27,7 @@ app = web.App(app_name="sambung")
 app.api.binary_types.append("application/pdf")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
 app.register_middleware(web.normalize_chalice_errors, "http")
+app.register_middleware(request_metrics, "http")
 web.set_authenticator(staff_service.authenticate)
 
 for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,

@@ -20,3 +20,22 @@ SERVICE = "sambung"
 logger = Logger(service=SERVICE, logger_formatter=MaskingFormatter(),
                 level=os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
 metrics = Metrics(namespace="Sambung", service=SERVICE)
+
+
+def request_metrics(event, get_response):
+    """HTTP middleware: one EMF record per request (count, latency, and 4xx/5xx by kind), flushed
+    before the response leaves, so CloudWatch has request rates and error rates without log parsing."""
+    import time
+
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    start = time.perf_counter()
+    response = get_response(event)
+    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=round((time.perf_counter() - start) * 1000, 1))
+    if response.status_code >= 500:
+        metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+    elif response.status_code >= 400:
+        metrics.add_metric(name="ClientErrors", unit=MetricUnit.Count, value=1)
+    metrics.flush_metrics()
+    return response

@@ -6,8 +6,7 @@ from chalice import Response
 from ..core.lazy import lazy
 from ..core.money import require_rupiah
 from ..core.web import CASHIER, CS, Api, F, int_param, once, parse_body
-from . import model
-
+model = lazy(".model", __package__)
 service = lazy(".service", __package__)
 
 bp = Api(__name__)

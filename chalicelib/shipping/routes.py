@@ -4,8 +4,7 @@ from __future__ import annotations
 from ..core.errors import ValidationError
 from ..core.lazy import lazy
 from ..core.web import ADMIN, CS, WAREHOUSE, Api, F, int_param, once, parse_body, query_param, validate_fields
-from . import model
-
+model = lazy(".model", __package__)
 service = lazy(".service", __package__)
 
 bp = Api(__name__)
@@ -36,7 +35,7 @@ _SETTINGS = {
     "origin": F(dict, required=False, check=_origin),
     "courier_company": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Kurir")),
     "courier_type": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Layanan kurir")),
-    "tracking_url": F(str, required=False, check=model.validate_tracking_url),
+    "tracking_url": F(str, required=False, check=lambda v: model.validate_tracking_url(v)),
     "api_key": F(str, required=False), "api_key_param": F(str, required=False),
     "webhook_secret_param": F(str, required=False),
 }
@@ -95,7 +94,7 @@ def get_shipment(caller, shipment_id):
 
 
 _FIXES = {
-    "postal_code": F(str, required=False, check=model.validate_postal_code),
+    "postal_code": F(str, required=False, check=lambda v: model.validate_postal_code(v)),
     "courier_company": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Kurir")),
     "courier_type": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Layanan kurir")),
 }
@@ -113,7 +112,7 @@ def manual(caller, shipment_id):
     return service.switch_to_manual(caller, shipment_id)
 
 
-_SIZE = {"size": F(str, required=False, check=model.validate_label_size)}
+_SIZE = {"size": F(str, required=False, check=lambda v: model.validate_label_size(v))}
 
 
 @bp.endpoint("/shipping/shipments/{shipment_id}/label/reprint", ["POST"], roles=SHIPPING_STAFF)
