@@ -6,7 +6,7 @@ their ledger entries, so a double tap or two warehouse tablets cannot move the g
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from ..core.clock import get_clock
 from ..core.db import is_condition_failure, transaction
@@ -139,16 +139,18 @@ def cancel(caller: Caller, drop_id: str) -> dict:
         return _view(d)
     if d.status != model.DROP_REQUESTED:
         raise Conflict("Barang sudah diserahkan; kembalikan dengan scan retur.", code="invalid_transition")
+    now = get_clock().now_s()
     try:
-        d.update(actions=_status_actions(model.DROP_CANCELLED, d.store_id, caller.staff_id or caller.device_id,
-                                         get_clock().now_s()),
-                 condition=DropOrderRecord.status == model.DROP_REQUESTED)
-    except UpdateError as exc:
+        with transaction() as tx:
+            tx.update(d, actions=_status_actions(model.DROP_CANCELLED, d.store_id, caller.staff_id or caller.device_id, now),
+                      condition=DropOrderRecord.status == model.DROP_REQUESTED)
+            report_counters.on_drop_order(tx, store_id=d.store_id, event="cancelled", at=now)
+    except TransactWriteError as exc:
         if not is_condition_failure(exc):
             raise
-        d.refresh(consistent_read=True)
-        if d.status != model.DROP_CANCELLED:
-            raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition") from None
+    d.refresh(consistent_read=True)
+    if d.status != model.DROP_CANCELLED:
+        raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition")
     return _view(d)
 
 

@@ -113,6 +113,10 @@ def test_a_full_return_cancels_and_a_short_warehouse_refuses_without_moving_anyt
     assert refused.status == 409 and "KOPI-250 (ada 50, diminta 51)" in refused.json["error"]["message"]
     assert int(level(shop["store_id"], "TEH-350", "WAREHOUSE").on_hand) == 50  # nothing moved
     assert api.post(f"/inventory/drop-orders/{big['drop_id']}/cancel", auth=cs).json["status"] == "CANCELLED"
+    assert api.post(f"/inventory/drop-orders/{big['drop_id']}/cancel", auth=cs).json["status"] == "CANCELLED"  # again
+    from chalicelib.core.clock import local_day
+    day = api.get(f"/reports/day?date={local_day(clock.now())}", auth=cs).json
+    assert day["drop_orders"]["cancelled"] == 1, "counted once, in the day's report"
     assert api.post("/inventory/drop-orders", {"items": [{"sku": "KOPI-250", "qty": 1}]}, auth=wh, headers=_key()).status == 403
     assert api.get("/inventory/drop-orders", auth=api.login_as(shop, "cashier")).status == 403
 
