@@ -1,16 +1,16 @@
-// Back office for CS and the warehouse: stock check, drop orders, book orders. It signs in like the
-// kiosk, with the kiosk's own credentials (../js/api.js): the tablet's pairing in localStorage and,
-// in this tab, the PIN session. A tablet that is not paired yet can be paired here with a code
-// from the store admin (a "backoffice" pairing code, e.g. from var/local-stack.json locally).
+// Back office for CS and the warehouse: stock check, drop orders, book orders. It signs in through
+// the shared shell (./shell.js) with the kiosk's own credentials: the tablet's pairing in
+// localStorage and, in this tab, the PIN session. A tablet that is not paired yet can be paired here
+// with a code from the store admin (a "backoffice" pairing code, e.g. from var/local-stack.json locally).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { listenForScans } from "../js/scanner.js";
 import * as bookOrders from "./book.js";
-import { errorText, session, toast } from "./common.js";
+import { errorText, session } from "./common.js";
 import * as drops from "./drops.js";
+import { runShell } from "./shell.js";
 import * as stock from "./stock.js";
 
-const STAFF_ROLES = { cashier: "Kasir", cs: "CS", warehouse: "Gudang", admin: "Admin" };
 // Which pages each role sees (the server checks the same roles on every call).
 const PAGES = [
   { id: "stok", label: "Cek Stok", roles: ["cs", "warehouse", "cashier", "admin"], module: stock },
@@ -27,12 +27,9 @@ const SECTIONS = [
   { href: "../printing/", label: "Printer", roles: ["cashier", "cs", "admin"] },
 ];
 
-const page = document.getElementById("page");
 const tabs = document.getElementById("tabs");
-const logoutButton = document.getElementById("logout");
-let unmount = null; // the current page's cleanup (timers, scanner)
 
-function showPairing(message = "") {
+function showPairing(page, showLogin, message = "") {
   const error = h("p", { class: "form-error", role: "alert" }, message);
   const code = h("input", { class: "input input-code", required: true, maxlength: 16, autocomplete: "off",
     autocapitalize: "characters", spellcheck: "false", id: "pair-code" });
@@ -60,55 +57,9 @@ function showPairing(message = "") {
   code.focus();
 }
 
-async function showLogin(message = "") {
-  stopPage();
-  tabs.hidden = true;
-  logoutButton.hidden = true;
-  document.getElementById("staff-name").textContent = "";
-  if (!api.device.get()) return showPairing(message);
-  const error = h("p", { class: "form-error", role: "alert" }, message);
-  const who = h("select", { class: "input", id: "login-staff", required: true });
-  const pin = h("input", { class: "input", id: "login-pin", type: "password", inputmode: "numeric", autocomplete: "off",
-    maxlength: 6, pattern: "[0-9]{6}", required: true });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Masuk");
-  replace(page, h("form", { class: "panel login", onsubmit: async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    error.textContent = "";
-    try {
-      api.session.set(await api.login(who.value, pin.value));
-      await start();
-    } catch (err) {
-      error.textContent = err.code === "wrong_pin" ? "PIN salah." : errorText(err);
-      pin.value = "";
-      submit.disabled = false;
-    }
-  } },
-  h("h2", {}, "Masuk dengan PIN"),
-  h("label", { class: "field" }, h("span", { class: "field-label" }, "Nama"), who),
-  h("label", { class: "field" }, h("span", { class: "field-label" }, "PIN"), pin),
-  error, submit));
-  try {
-    const { staff } = await api.loginChoices();
-    replace(who, staff.map((s) => h("option", { value: s.staff_id }, `${s.name} (${STAFF_ROLES[s.role] || s.role})`)));
-  } catch (err) {
-    error.textContent = errorText(err);
-  }
-}
-
-function stopPage() {
-  if (unmount) unmount();
-  unmount = null;
-}
-
-function allowed() {
-  return PAGES.filter((p) => p.roles.includes(session.me.role));
-}
-
 function go(id) {
-  const choices = allowed();
+  const choices = PAGES.filter((p) => p.roles.includes(session.me.role));
   const target = choices.find((p) => p.id === id) || choices[0];
-  stopPage();
   replace(tabs, [
     ...choices.map((p) => h("button", {
       type: "button", class: "tab", "aria-current": p === target ? "page" : false,
@@ -117,39 +68,12 @@ function go(id) {
     ...SECTIONS.filter((s) => s.roles.includes(session.me.role))
       .map((s) => h("a", { class: "tab tab-link", href: s.href }, s.label)),
   ]);
+  shell.replaceView(null);  // the previous page's timers and scanner stop before the next mounts
+  const page = document.getElementById("page");
   const stopScans = listenForScans((code) => target.module.onScan?.(code));
   const cleanup = target.module.mount(page, session.me);
-  unmount = () => { stopScans(); if (cleanup) cleanup(); };
+  shell.replaceView(() => { stopScans(); if (cleanup) cleanup(); });
 }
 
-async function start() {
-  session.me = await api.call("GET", "/auth/me");
-  document.getElementById("store-name").textContent = session.me.store.name;
-  document.getElementById("staff-name").textContent = `${session.me.name} · ${STAFF_ROLES[session.me.role] || session.me.role}`;
-  logoutButton.hidden = false;
-  tabs.hidden = false;
-  go(window.location.hash.slice(1));
-}
-
+const shell = runShell({ unpaired: showPairing, signedIn: () => go(window.location.hash.slice(1)) });
 window.addEventListener("hashchange", () => { if (session.me) go(window.location.hash.slice(1)); });
-api.apiEvents.addEventListener("auth-lost", (event) => {
-  session.me = null;
-  showLogin(event.detail.message);
-});
-logoutButton.addEventListener("click", async () => {
-  try {
-    await api.logout();
-  } catch {
-    // signed out locally either way
-  }
-  api.session.clear();
-  session.me = null;
-  toast("Anda sudah keluar.");
-  showLogin();
-});
-
-if (api.session.get()) {
-  start().catch(() => showLogin());
-} else {
-  showLogin();
-}

@@ -1,0 +1,44 @@
+"""The back-office shell shared by the back office and the reconciliation page: pair the tablet,
+sign in with a PIN, reach the other sections by role with the same session, wrong PIN, sign out."""
+
+
+def test_backoffice_pairs_signs_in_and_reaches_reconciliation_with_the_same_session(page, stack, http, admin_auth):
+    status, code, _ = http.post("/api/devices/pairing-codes", {"kind": "backoffice"}, auth=admin_auth)
+    assert status == 201
+    page.goto(stack.url + "/backoffice/")
+    page.fill("#pair-code", code["code"])
+    page.get_by_role("button", name="Pasangkan").click()
+
+    page.select_option("#login-staff", "u_dewi")
+    page.fill("#login-pin", "000000")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_text("PIN salah.").wait_for()
+
+    page.fill("#login-pin", "357913")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("heading", name="Cek stok").wait_for()
+    tabs = [t.inner_text() for t in page.query_selector_all("#tabs .tab")]
+    assert tabs == ["Cek Stok", "Drop Order", "Book Order", "Mutasi Bank", "Pengiriman", "Laporan", "Tutup Kasir", "Printer"]
+
+    page.get_by_role("link", name="Mutasi Bank").click()
+    page.get_by_role("heading", name="Unggah mutasi rekening").wait_for()
+    assert page.inner_text("#staff-name").startswith("Dewi CS")
+
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("heading", name="Masuk dengan PIN").wait_for()
+    page.wait_for_selector("#login-staff option", state="attached")
+    names = [o.inner_text() for o in page.query_selector_all("#login-staff option")]
+    assert names and all("(CS)" in n or "(Admin)" in n for n in names), "reconciliation lists CS and admins only"
+
+
+def test_a_warehouse_person_sees_only_warehouse_sections(page, stack, http, admin_auth):
+    status, code, _ = http.post("/api/devices/pairing-codes", {"kind": "backoffice"}, auth=admin_auth)
+    page.goto(stack.url + "/backoffice/")
+    page.fill("#pair-code", code["code"])
+    page.get_by_role("button", name="Pasangkan").click()
+    page.select_option("#login-staff", "u_agus")
+    page.fill("#login-pin", "468024")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("heading", name="Cek stok").wait_for()
+    tabs = [t.inner_text() for t in page.query_selector_all("#tabs .tab")]
+    assert tabs == ["Cek Stok", "Drop Order", "Pengiriman"]
