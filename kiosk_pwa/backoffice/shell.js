@@ -14,7 +14,7 @@ export const STAFF_ROLES = { cashier: "Kasir", cs: "CS", warehouse: "Gudang", ad
  */
 export function runShell({ roles = null, unpaired, signedIn, notAllowed = "" }) {
   const page = document.getElementById("page");
-  const tabs = document.getElementById("tabs");
+  const tabs = document.getElementById("tabs") || { hidden: true };  // single-view pages have no tabs
   const logoutButton = document.getElementById("logout");
   const staffName = document.getElementById("staff-name");
   let cleanup = null;

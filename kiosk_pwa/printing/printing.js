@@ -4,7 +4,8 @@
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatWib } from "../js/format.js";
-import { savedLanguage, setLanguage } from "../js/i18n.js";
+import { errorText, toast } from "../backoffice/common.js";
+import { runShell } from "../backoffice/shell.js";
 
 const ROLES = ["receipt", "label"];
 const ROLE_NAMES = { receipt: "Struk", label: "Label" };
@@ -12,12 +13,9 @@ const STATUS_NAMES = {
   QUEUED: "Menunggu", LEASED: "Sedang dicetak", PRINTED: "Tercetak", FAILED: "Gagal", EXPIRED: "Kedaluwarsa",
 };
 const FINISHED = new Set(["PRINTED", "FAILED", "EXPIRED"]);
-const STAFF_ROLES = { cashier: "Kasir", cs: "CS", warehouse: "Gudang", admin: "Admin" };
 const REFRESH_MS = 5000;
 
 const page = document.getElementById("page");
-const toastEl = document.getElementById("toast");
-const logoutButton = document.getElementById("logout");
 
 let me = null; // /auth/me: who is signed in, and the store (its timezone)
 let statusFilter = "";
@@ -27,82 +25,31 @@ const testPages = new Map(); // role -> api.Intent
 
 // ---- small helpers ------------------------------------------------------------------------------
 
-let toastTimer = null;
-function toast(message, kind = "info") {
-  toastEl.textContent = message;
-  toastEl.dataset.kind = kind;
-  toastEl.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastEl.hidden = true; }, 4000);
-}
-
-function errorText(err) {
-  return err instanceof api.ApiError ? err.message : "Terjadi kesalahan. Coba lagi.";
-}
-
 const when = (epoch) => (epoch ? formatWib(epoch, me.store.timezone) : "-");
 const intentFor = (map, key) => map.get(key) || map.set(key, new api.Intent()).get(key);
 
-// ---- sign-in ------------------------------------------------------------------------------------
+// ---- sign-in (the back office's shell) ----------------------------------------------------------
 
-function showUnpaired() {
-  replace(page, h("section", { class: "panel login" },
+function unpaired(root) {
+  replace(root, h("section", { class: "panel login" },
     h("h2", {}, "Perangkat belum dipasangkan"),
     h("p", { class: "lead" }, "Pasangkan tablet ini dulu di aplikasi kasir, lalu buka halaman ini lagi."),
     h("a", { class: "btn btn-primary btn-lg", href: "../" }, "Buka Sambung Kasir")));
 }
 
-async function showLogin(message = "") {
-  stopRefresh();
-  logoutButton.hidden = true;
-  document.getElementById("staff-name").textContent = "";
-  const error = h("p", { class: "form-error", role: "alert" }, message);
-  const who = h("select", { class: "input", id: "login-staff", required: true });
-  const pin = h("input", {
-    class: "input", id: "login-pin", type: "password", inputmode: "numeric", autocomplete: "off",
-    maxlength: 6, pattern: "[0-9]{6}", required: true,
-  });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Masuk");
-  replace(page, h("form", { class: "panel login", onsubmit: onSubmit },
-    h("h2", {}, "Masuk dengan PIN"),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Nama"), who),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "PIN"), pin),
-    error, submit));
-  try {
-    const { staff } = await api.loginChoices();
-    replace(who, staff.map((s) => h("option", { value: s.staff_id }, `${s.name} (${STAFF_ROLES[s.role] || s.role})`)));
-  } catch (err) {
-    error.textContent = errorText(err);
-  }
-
-  async function onSubmit(event) {
-    event.preventDefault();
-    submit.disabled = true;
-    error.textContent = "";
-    try {
-      api.session.set(await api.login(who.value, pin.value));
-      await start();
-    } catch (err) {
-      error.textContent = err.code === "wrong_pin" ? "PIN salah." : errorText(err);
-      pin.value = "";
-      submit.disabled = false;
-    }
-  }
-}
-
 // ---- the page -----------------------------------------------------------------------------------
 
-async function start() {
-  me = await api.call("GET", "/auth/me");
-  document.getElementById("store-name").textContent = me.store.name;
-  document.getElementById("staff-name").textContent = me.name;
-  logoutButton.hidden = false;
+function signedIn(person) {
+  me = person;
   const stations = h("section", { class: "panel", id: "stations" });
   const jobs = h("section", { class: "panel", id: "jobs" });
   replace(page, me.role === "admin" ? stations : null, jobs);
-  if (me.role === "admin") await renderStations(stations);
-  await renderJobs(jobs);
-  startRefresh(jobs);
+  (async () => {
+    if (me.role === "admin") await renderStations(stations);
+    await renderJobs(jobs);
+    startRefresh(jobs);
+  })().catch((err) => toast(errorText(err), "error"));
+  return stopRefresh;
 }
 
 async function renderStations(root) {
@@ -304,31 +251,4 @@ function stopRefresh() {
   refreshTimer = null;
 }
 
-logoutButton.addEventListener("click", async () => {
-  try {
-    await api.logout();
-  } catch {
-    // Signing out locally is what matters; the session ends on the server at its expiry anyway.
-  }
-  api.session.clear();
-  showLogin();
-});
-
-api.apiEvents.addEventListener("auth-lost", (event) => {
-  if (event.detail.reason === "device") showUnpaired();
-  else showLogin(event.detail.message);
-});
-
-async function main() {
-  // api.js words its network errors through the kiosk's language files.
-  await setLanguage(savedLanguage()).catch(() => {});
-  if (!api.device.get()) return showUnpaired();
-  if (!api.session.get()) return showLogin();
-  try {
-    await start();
-  } catch (err) {
-    if (!(err instanceof api.ApiError && err.status === 401)) showLogin(errorText(err));
-  }
-}
-
-main();
+runShell({ unpaired, signedIn });

@@ -42,3 +42,18 @@ def test_a_warehouse_person_sees_only_warehouse_sections(page, stack, http, admi
     page.get_by_role("heading", name="Cek stok").wait_for()
     tabs = [t.inner_text() for t in page.query_selector_all("#tabs .tab")]
     assert tabs == ["Cek Stok", "Drop Order", "Pengiriman"]
+
+
+def test_the_printing_page_signs_in_through_the_same_shell(page, stack, http, admin_auth):
+    status, code, _ = http.post("/api/devices/pairing-codes", {"kind": "backoffice"}, auth=admin_auth)
+    page.goto(stack.url + "/backoffice/")
+    page.fill("#pair-code", code["code"])
+    page.get_by_role("button", name="Pasangkan").click()
+    page.select_option("#login-staff", "u_admin")
+    page.fill("#login-pin", "135790")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Printer").click()
+    page.get_by_role("heading", name="Stasiun cetak").wait_for()  # admins see the stations
+    page.get_by_role("heading", name="Pekerjaan cetak").wait_for()
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("heading", name="Masuk dengan PIN").wait_for()
