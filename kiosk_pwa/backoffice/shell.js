@@ -72,7 +72,9 @@ export function runShell({ roles = null, unpaired, signedIn, notAllowed = "" }) 
       return;
     }
     tabs.hidden = false;
-    cleanup = signedIn(session.me) || null;
+    // A page mounts itself (and may register its cleanup through replaceView) or returns its cleanup.
+    const result = await signedIn(session.me);
+    if (typeof result === "function") cleanup = result;
   }
 
   /** The page switches its own views; the shell stops the previous one first. */

@@ -1,29 +1,14 @@
-// What the report page and the shift page share: signing in with the kiosk's own credentials
-// (../js/api.js keeps the tablet's pairing in localStorage and the PIN session in this tab's
-// sessionStorage), messages, downloads that need the session, rupiah typed by people, bar charts.
+// What the report page and the shift page share: signing in through the back office's shell
+// (the tablet's pairing in localStorage, the PIN session in this tab), messages, downloads that
+// need the session, rupiah typed by people, bar charts.
+import { errorText, toast } from "../backoffice/common.js";
+import { runShell } from "../backoffice/shell.js";
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
-import { savedLanguage, setLanguage } from "../js/i18n.js";
 
-const STAFF_ROLES = { cashier: "Kasir", cs: "CS", warehouse: "Gudang", admin: "Admin" };
-
+export { errorText, toast };
 export const page = document.getElementById("page");
-const toastEl = document.getElementById("toast");
-const logoutButton = document.getElementById("logout");
-
-let toastTimer = null;
-export function toast(message, kind = "info") {
-  toastEl.textContent = message;
-  toastEl.dataset.kind = kind;
-  toastEl.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastEl.hidden = true; }, 4000);
-}
-
-export function errorText(err) {
-  return err instanceof api.ApiError ? err.message : "Terjadi kesalahan. Coba lagi.";
-}
 
 /** "150.000", "Rp 150.000" or "150000" -> 150000; null when it is not a whole amount of rupiah. */
 export function parseRupiah(text) {
@@ -103,73 +88,15 @@ export function barChart(title, labels, values, { format = formatRupiah, labelEv
 
 // ---- sign-in ------------------------------------------------------------------------------------
 
-function showUnpaired() {
-  replace(page, h("section", { class: "panel login" },
+function showUnpaired(root) {
+  replace(root, h("section", { class: "panel login" },
     h("h2", {}, "Perangkat belum dipasangkan"),
     h("p", { class: "lead" }, "Pasangkan tablet ini dulu di aplikasi kasir, lalu buka halaman ini lagi."),
     h("a", { class: "btn btn-primary btn-lg", href: "../" }, "Buka Sambung Kasir")));
 }
 
-function showLogin(start, message) {
-  logoutButton.hidden = true;
-  document.getElementById("staff-name").textContent = "";
-  const error = h("p", { class: "form-error", role: "alert" }, message || "");
-  const who = h("select", { class: "input", id: "login-staff", required: true });
-  const pin = h("input", {
-    class: "input", id: "login-pin", type: "password", inputmode: "numeric", autocomplete: "off",
-    maxlength: 6, pattern: "[0-9]{6}", required: true,
-  });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Masuk");
-  replace(page, h("form", { class: "panel login", onsubmit: onSubmit },
-    h("h2", {}, "Masuk dengan PIN"),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Nama"), who),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "PIN"), pin),
-    error, submit));
-  api.loginChoices()
-    .then(({ staff }) => replace(who, staff.map((s) => h("option", { value: s.staff_id }, `${s.name} (${STAFF_ROLES[s.role] || s.role})`))))
-    .catch((err) => { error.textContent = errorText(err); });
-
-  async function onSubmit(event) {
-    event.preventDefault();
-    submit.disabled = true;
-    error.textContent = "";
-    try {
-      api.session.set(await api.login(who.value, pin.value));
-      await begin(start);
-    } catch (err) {
-      error.textContent = err.code === "wrong_pin" ? "PIN salah." : errorText(err);
-      pin.value = "";
-      submit.disabled = false;
-    }
-  }
-}
-
-async function begin(start) {
-  const me = await api.call("GET", "/auth/me");
-  document.getElementById("store-name").textContent = me.store.name;
-  document.getElementById("staff-name").textContent = me.name;
-  logoutButton.hidden = false;
-  await start(me);
-}
-
 /** Runs `start(me)` once someone is signed in on this paired tablet, showing the PIN form first
  *  when needed (and again when the session ends). */
-export async function boot(start) {
-  await setLanguage(savedLanguage(), { remember: false }).catch(() => {});
-  api.apiEvents.addEventListener("auth-lost", (event) => {
-    if (event.detail.reason === "device") showUnpaired();
-    else showLogin(start, event.detail.message);
-  });
-  logoutButton.addEventListener("click", async () => {
-    await api.logout().catch(() => {});
-    api.session.clear();
-    showLogin(start);
-  });
-  if (!api.device.get()) return showUnpaired();
-  if (!api.session.get()) return showLogin(start);
-  try {
-    await begin(start);
-  } catch (err) {
-    if (!(err instanceof api.ApiError && err.status === 401)) replace(page, h("p", { class: "form-error" }, errorText(err)));
-  }
+export function boot(start) {
+  runShell({ unpaired: showUnpaired, signedIn: start });
 }

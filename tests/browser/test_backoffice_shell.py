@@ -57,3 +57,20 @@ def test_the_printing_page_signs_in_through_the_same_shell(page, stack, http, ad
     page.get_by_role("heading", name="Pekerjaan cetak").wait_for()
     page.get_by_role("button", name="Keluar").click()
     page.get_by_role("heading", name="Masuk dengan PIN").wait_for()
+
+
+def test_reports_and_shift_pages_sign_in_through_the_same_shell(page, stack, http, admin_auth):
+    status, code, _ = http.post("/api/devices/pairing-codes", {"kind": "backoffice"}, auth=admin_auth)
+    page.goto(stack.url + "/backoffice/")
+    page.fill("#pair-code", code["code"])
+    page.get_by_role("button", name="Pasangkan").click()
+    page.select_option("#login-staff", "u_dewi")
+    page.fill("#login-pin", "357913")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Laporan").click()
+    page.get_by_role("heading", name="Penjualan bersih per jam").wait_for()
+    assert page.inner_text("#staff-name").startswith("Dewi CS")
+    page.goto(stack.url + "/reports/shift.html")
+    page.get_by_role("heading", name="Buka kasir").wait_for()
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("heading", name="Masuk dengan PIN").wait_for()
