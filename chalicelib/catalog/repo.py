@@ -8,7 +8,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from ..core.clock import get_clock
-from ..core.db import Table, is_condition_failure, table_meta, transaction
+from ..core.db import Table, find, is_condition_failure, table_meta, transaction
 from ..core.errors import Conflict, ValidationError
 from .model import Product, search_key
 
@@ -64,10 +64,7 @@ def insert(merchant_id: str, product: Product) -> None:
 
 
 def get(merchant_id: str, sku: str) -> ProductRecord | None:
-    try:
-        return ProductRecord.get(merchant_id, sku)
-    except DoesNotExist:
-        return None
+    return find(ProductRecord, merchant_id, sku)
 
 
 def get_many(merchant_id: str, skus: list[str]) -> dict[str, Product]:

@@ -70,6 +70,14 @@ class JSONAttribute(UnicodeAttribute):
 _local = threading.local()
 
 
+def find(model: type[Model], *keys, **kwargs):
+    """``model.get(*keys, **kwargs)``, or None when the item does not exist."""
+    try:
+        return model.get(*keys, **kwargs)
+    except model.DoesNotExist:
+        return None
+
+
 def connection() -> Connection:
     """One PynamoDB connection per thread: building a botocore client costs tens of milliseconds,
     and the connection caches table descriptions that transactions need."""

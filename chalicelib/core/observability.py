@@ -28,7 +28,12 @@ def request_metrics(event, get_response):
     import time
 
     from aws_lambda_powertools.metrics import MetricUnit
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
+    if is_metrics_disabled():
+        # Disabled (the local stack, tests): Powertools would keep the values and never flush them,
+        # and its one Metrics object is not meant for the local server's many threads.
+        return get_response(event)
     start = time.perf_counter()
     response = get_response(event)
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)

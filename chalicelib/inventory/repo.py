@@ -12,7 +12,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.clock import get_clock
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 from .model import StockLevel, stock_key
 
 
@@ -215,17 +215,11 @@ class HoldSettlementRecord(Table):
 
 
 def get_hold(hold_id: str) -> HoldRecord | None:
-    try:
-        return HoldRecord.get(hold_id, consistent_read=True)
-    except HoldRecord.DoesNotExist:
-        return None
+    return find(HoldRecord, hold_id, consistent_read=True)
 
 
 def get_settlement(hold_id: str) -> HoldSettlementRecord | None:
-    try:
-        return HoldSettlementRecord.get(hold_id, consistent_read=True)
-    except HoldSettlementRecord.DoesNotExist:
-        return None
+    return find(HoldSettlementRecord, hold_id, consistent_read=True)
 
 
 def settle(tx, hold_id: str, outcome: str, settled_by: str) -> None:
@@ -274,7 +268,4 @@ class DropOrderRecord(Table):
 
 
 def get_drop_order(drop_id: str) -> DropOrderRecord | None:
-    try:
-        return DropOrderRecord.get(drop_id, consistent_read=True)
-    except DropOrderRecord.DoesNotExist:
-        return None
+    return find(DropOrderRecord, drop_id, consistent_read=True)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import PutError
 
 from ..core.clock import get_clock
-from ..core.db import Table, is_condition_failure, table_meta
+from ..core.db import Table, find, is_condition_failure, table_meta
 
 KEEP_SECONDS = 180 * 86400
 
@@ -27,10 +27,7 @@ class SentMessageRecord(Table):
 
 
 def get_sent(effect_id: str) -> SentMessageRecord | None:
-    try:
-        return SentMessageRecord.get(effect_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(SentMessageRecord, effect_id, consistent_read=True)
 
 
 def record_sent(effect_id: str, *, provider: str, provider_message_id: str, template: str, store_id: str) -> SentMessageRecord:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from ..core import storage
 from ..core.clock import get_clock, iso_utc
-from ..core.db import is_condition_failure
+from ..core.db import find, is_condition_failure
 from ..core.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.web import DEVICE, Caller
@@ -385,10 +385,7 @@ def _find(stations: list[model.Station], station_id: str, for_admin: bool = Fals
 
 
 def _station_record(store_id: str, station_id: str) -> PrintStationRecord | None:
-    try:
-        return PrintStationRecord.get(store_id, station_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(PrintStationRecord, store_id, station_id, consistent_read=True)
 
 
 def _seen(store_id: str, station: model.Station, now: int) -> None:
@@ -407,10 +404,7 @@ def _seen(store_id: str, station: model.Station, now: int) -> None:
 
 
 def _get_job(job_id: str) -> PrintJobRecord | None:
-    try:
-        return PrintJobRecord.get(job_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(PrintJobRecord, job_id, consistent_read=True)
 
 
 def _own_job(store_id: str, job_id: str) -> PrintJobRecord:

@@ -34,7 +34,7 @@ from botocore.exceptions import ClientError
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from ..core.clock import get_clock, local_day
-from ..core.db import is_condition_failure, transaction
+from ..core.db import find, is_condition_failure, transaction
 from ..core.errors import SambungError
 from ..core.observability import logger
 from ..core.settings import get_settings
@@ -116,10 +116,7 @@ def resume_stalled(limit: int = 10) -> int:
 
 
 def _store(store_id: str) -> StoreRecord | None:
-    try:
-        return StoreRecord.get(store_id)
-    except StoreRecord.DoesNotExist:
-        return None
+    return find(StoreRecord, store_id)
 
 
 def _begin(store: StoreRecord, key: str, etag: str, size: int) -> StatementRecord | None:

@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
 from .model import StatementLine
 
@@ -290,10 +289,7 @@ class AuditRecord(Table):
 # ---- reads ------------------------------------------------------------------------------------
 
 def get_statement(statement_id: str) -> StatementRecord | None:
-    try:
-        return StatementRecord.get(statement_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(StatementRecord, statement_id, consistent_read=True)
 
 
 def own_statement(store_id: str, statement_id: str) -> StatementRecord:
@@ -304,10 +300,7 @@ def own_statement(store_id: str, statement_id: str) -> StatementRecord:
 
 
 def get_line(store_id: str, fingerprint: str) -> StatementLineRecord | None:
-    try:
-        return StatementLineRecord.get(line_key(store_id, fingerprint), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(StatementLineRecord, line_key(store_id, fingerprint), consistent_read=True)
 
 
 def own_line(store_id: str, fingerprint: str) -> StatementLineRecord:
@@ -333,10 +326,7 @@ def lines_by_key(keys: Iterable[str], attributes: Iterable[str] | None = None) -
 
 
 def get_order_payment(order_id: str) -> OrderPaymentRecord | None:
-    try:
-        return OrderPaymentRecord.get(order_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(OrderPaymentRecord, order_id, consistent_read=True)
 
 
 def order_payments(order_ids: Iterable[str]) -> dict[str, OrderPaymentRecord]:
@@ -345,10 +335,7 @@ def order_payments(order_ids: Iterable[str]) -> dict[str, OrderPaymentRecord]:
 
 
 def get_upload(object_key: str) -> UploadRecord | None:
-    try:
-        return UploadRecord.get(object_key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(UploadRecord, object_key, consistent_read=True)
 
 
 def mappings(store_id: str) -> list[MappingRecord]:

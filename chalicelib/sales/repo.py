@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
 
 
@@ -145,10 +144,7 @@ class ReceiptLinkRecord(Table):
 
 
 def get_order(order_id: str) -> OrderRecord | None:
-    try:
-        return OrderRecord.get(order_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(OrderRecord, order_id, consistent_read=True)
 
 
 def own_order(store_id: str, order_id: str) -> OrderRecord:
@@ -160,7 +156,4 @@ def own_order(store_id: str, order_id: str) -> OrderRecord:
 
 
 def get_attempt(order_id: str, attempt: int) -> PaymentAttemptRecord | None:
-    try:
-        return PaymentAttemptRecord.get(order_id, attempt, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(PaymentAttemptRecord, order_id, attempt, consistent_read=True)

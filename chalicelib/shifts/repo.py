@@ -10,9 +10,8 @@ cashier.
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 from ..reports.repo import counter_actions, counters_of, raw_item
 from . import model
 
@@ -75,10 +74,7 @@ def get_shift(store_id: str, shift_id: str) -> tuple[ShiftRecord, dict[str, int]
 
 
 def open_pointer(store_id: str, holder: str) -> OpenShiftRecord | None:
-    try:
-        return OpenShiftRecord.get(store_id, holder, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(OpenShiftRecord, store_id, holder, consistent_read=True)
 
 
 def add_sale_ops(tx, store_id: str, shift_id: str, method: str, issuer: str | None, total: int) -> None:

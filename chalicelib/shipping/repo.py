@@ -12,7 +12,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
 
 EVENT_KEEP_SECONDS = 90 * 86400
@@ -132,10 +132,7 @@ def provider_key(provider: str, provider_order_id: str) -> str:
 
 
 def get_shipment(shipment_id: str) -> ShipmentRecord | None:
-    try:
-        return ShipmentRecord.get(shipment_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(ShipmentRecord, shipment_id, consistent_read=True)
 
 
 def own_shipment(store_id: str, shipment_id: str) -> ShipmentRecord:

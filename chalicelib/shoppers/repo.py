@@ -5,7 +5,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import Table, table_meta
+from ..core.db import Table, find, table_meta
 
 
 class ShopperRecord(Table):
@@ -103,10 +103,7 @@ def earn_key(order_id: str) -> str:
 
 
 def get_shopper(merchant_id: str, shopper_id: str, *, consistent: bool = False) -> ShopperRecord | None:
-    try:
-        return ShopperRecord.get(merchant_id, shopper_id, consistent_read=consistent)
-    except DoesNotExist:
-        return None
+    return find(ShopperRecord, merchant_id, shopper_id, consistent_read=consistent)
 
 
 def shopper_id_for_phone(merchant_id: str, phone: str, *, consistent: bool = False) -> str | None:
@@ -117,17 +114,11 @@ def shopper_id_for_phone(merchant_id: str, phone: str, *, consistent: bool = Fal
 
 
 def get_token(token_id: str) -> ActivationTokenRecord | None:
-    try:
-        return ActivationTokenRecord.get(token_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(ActivationTokenRecord, token_id, consistent_read=True)
 
 
 def get_entry(merchant_id: str, shopper_id: str, entry_key: str) -> PointsEntryRecord | None:
-    try:
-        return PointsEntryRecord.get(account_key(merchant_id, shopper_id), entry_key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(PointsEntryRecord, account_key(merchant_id, shopper_id), entry_key, consistent_read=True)
 
 
 def ledger_page(merchant_id: str, shopper_id: str, *, limit: int,
@@ -148,7 +139,4 @@ def cashier_days(store_id: str, day: str) -> list[CashierDayRecord]:
 
 
 def cashier_day(store_id: str, day: str, staff_id: str) -> CashierDayRecord | None:
-    try:
-        return CashierDayRecord.get(store_id, cashier_day_key(day, staff_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return find(CashierDayRecord, store_id, cashier_day_key(day, staff_id), consistent_read=True)
