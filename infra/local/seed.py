@@ -64,7 +64,7 @@ SHIPPING_ORIGIN = {"contact_name": "Toko Demo", "contact_phone": "+6281311112222
                    "address": "Jl. Kemang Raya No. 8, Jakarta Selatan", "postal_code": "12730"}
 
 
-def seed(*, gateway: dict | None = None, shipping: dict | None = None, pairing_kinds=("kiosk", "print_station")) -> dict:
+def seed(*, gateway: dict | None = None, shipping: dict | None = None, pairing_kinds=("kiosk", "backoffice", "print_station")) -> dict:
     """Create the demo merchant. Returns what people and tests need: ids, PINs, pairing codes, a back-office token."""
     staff_service.create_merchant(
         "Sambung Demo", "Toko Demo", timezone="Asia/Jakarta", merchant_id=MERCHANT_ID, store_id=STORE_ID,

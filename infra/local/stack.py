@@ -155,12 +155,13 @@ class LocalStack:
                 self._moto.kill()
 
 
-def _summary(state: dict) -> str:
+def _summary(state: dict, state_file: Path) -> str:
     lines = [
         "",
         "Sambung local stack is running",
         f"  Kiosk (PWA) ......... {state['kiosk_url']}",
-        f"  Shipping (CS) ....... {state['kiosk_url']}shipping/index.html  (AWBs, labels)",
+        f"  Back office ......... {state['kiosk_url']}backoffice/  (stock, Drop/Book Orders; links to Mutasi Bank,",
+        "                        Pengiriman, Laporan, Tutup Kasir, Printer)",
         f"  API ................. {state['api_url']}  (health: {state['api_url']}/health)",
         f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
         f"  QRIS gateway sim .... {state['gateway_simulator_url']}/sim/  (pay, fail or expire QRs)",
@@ -172,7 +173,7 @@ def _summary(state: dict) -> str:
     lines += [f"  Pairing code ({kind}) {code}" for kind, code in state["pairing_codes"].items()]
     lines += [f"  Print bridge ........ paired, receipts and labels to the fake printer 127.0.0.1:{state['fake_printer_port']}",
               f"                        prints: {state['prints_dir']}/  log: {state['print_bridge_log']}"]
-    lines += [f"  Started in {state['started_in_s']} s. State: var/local-stack.json. Ctrl-C stops everything.", ""]
+    lines += [f"  Started in {state['started_in_s']} s. State: {state_file}. Ctrl-C stops everything.", ""]
     return "\n".join(lines)
 
 
@@ -188,7 +189,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         state = stack.start()
-        print(_summary(state), flush=True)
+        print(_summary(state, args.state_file), flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
