@@ -7,6 +7,7 @@ import importlib
 TABLE_MODULES = [
     "chalicelib.core.idempotency",
     "chalicelib.core.outbox",
+    "chalicelib.core.inbox",
     "chalicelib.staff.repo",
     "chalicelib.catalog.repo",
     "chalicelib.inventory.repo",
@@ -32,6 +33,16 @@ OUTBOX_HANDLER_MODULES = {
     "message": "chalicelib.notify.service",
     "reconciliation.order_paid": "chalicelib.reconciliation.claims",
     "shipment.request": "chalicelib.shipping.service",
+}
+
+
+# Fact kinds (``uow.fact(...)``) and the modules whose ``@uow.fact_handler`` add their writes to the
+# same transaction. Loaded when a fact of that kind is first committed.
+FACT_HANDLER_MODULES = {
+    "sale.completed": ("chalicelib.reports.counters", "chalicelib.shifts.facts"),
+    "book_order.moved": ("chalicelib.reports.counters",),
+    "drop_order.moved": ("chalicelib.reports.counters",),
+    "shipment.changed": ("chalicelib.reports.counters",),
 }
 
 

@@ -1,13 +1,11 @@
 """Products per merchant, with a uniqueness item per barcode written in the same transaction."""
 from __future__ import annotations
 
-import base64
-import json
-
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from ..core.clock import get_clock
+from ..core.paging import decode_cursor, encode_cursor
 from ..core.db import Table, find, is_condition_failure, table_meta, transaction
 from ..core.errors import Conflict, ValidationError
 from .model import Product, search_key
@@ -101,21 +99,6 @@ def replace(merchant_id: str, rec: ProductRecord, updated: Product) -> None:
             raise Conflict("Barcode sudah dipakai produk lain, atau produk baru saja diubah orang lain. Muat ulang lalu coba lagi.",
                            code="update_conflict") from None
         raise
-
-
-def encode_cursor(key: dict | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-def decode_cursor(cursor: str | None) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        assert isinstance(key, dict)
-        return key
-    except Exception:
-        raise ValidationError("Parameter cursor tidak valid.", code="invalid_cursor") from None
 
 
 def page(merchant_id: str, *, query: str | None, include_inactive: bool, limit: int,

@@ -18,12 +18,10 @@ from datetime import date
 from typing import Iterable, Mapping
 
 from ..core.errors import ValidationError
+from ..core.tender import (BANK_TRANSFER, CASH, METHOD_LABELS, METHODS, QRIS, UNKNOWN_ISSUER,  # noqa: F401
+                           issuer_count_key, issuer_key, method_count_key, method_key, normalize_issuer)
 
-CASH, QRIS, BANK_TRANSFER = "CASH", "QRIS", "BANK_TRANSFER"
-METHODS = (CASH, QRIS, BANK_TRANSFER)
-METHOD_LABELS = {CASH: "Tunai", QRIS: "QRIS", BANK_TRANSFER: "Transfer bank"}
 STORE_SALE, BOOK_ORDER = "STORE_SALE", "BOOK_ORDER"
-UNKNOWN_ISSUER = "lainnya"  # a QRIS payment whose gateway did not say which app paid
 
 # ---- counter names ---------------------------------------------------------------------------
 
@@ -42,22 +40,6 @@ BOOK_EVENTS = ("created", "paid", "cancelled", "expired", "late")
 DROP_EVENTS = ("created", "handed", "returned", "cancelled")
 SHIPMENT_EVENTS = ("requested", "awb", "shipped", "cancelled")
 WAITING_AWB = "waiting_awb"  # a live counter (not per day): shipments requested, no AWB yet
-
-
-def method_key(method: str) -> str:
-    return f"by_method#{method}"
-
-
-def method_count_key(method: str) -> str:
-    return f"by_method_count#{method}"
-
-
-def issuer_key(issuer: str) -> str:
-    return f"by_issuer#{issuer}"
-
-
-def issuer_count_key(issuer: str) -> str:
-    return f"by_issuer_count#{issuer}"
 
 
 def hour_key(hour: int) -> str:
@@ -94,12 +76,6 @@ def drop_qty_key(event: str) -> str:
 
 def shipment_key(event: str) -> str:
     return f"ship_{event}"
-
-
-def normalize_issuer(issuer: str | None) -> str:
-    """Gateways spell issuers in their own case (``gopay``, ``GoPay``); one counter per app."""
-    cleaned = re.sub(r"[^a-z0-9_]+", "", (issuer or "").strip().lower())
-    return cleaned or UNKNOWN_ISSUER
 
 
 # ---- what an event adds ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..core.errors import ValidationError
-from ..reports import model as counters
+from ..core import tender as counters
 
 OPEN, CLOSED = "OPEN", "CLOSED"
 IN, OUT = "in", "out"
@@ -52,12 +52,7 @@ def validate_direction(value) -> str:
 
 def sale_increments(method: str, issuer: str | None, total: int) -> dict[str, int]:
     """What one completed sale adds to its shift: amount and count per method, and per QRIS issuer."""
-    inc = {counters.method_key(method): total, counters.method_count_key(method): 1}
-    if method == counters.QRIS:
-        name = counters.normalize_issuer(issuer)
-        inc[counters.issuer_key(name)] = total
-        inc[counters.issuer_count_key(name)] = 1
-    return inc
+    return counters.tender_increments(method, issuer, total)
 
 
 @dataclass(frozen=True)

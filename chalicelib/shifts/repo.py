@@ -2,7 +2,7 @@
 
 A shift item holds its fixed facts (who, where, float, cash movements, the closing) and its sales
 counters as ``c#...`` attributes added by the order-completion transaction (see
-:mod:`chalicelib.reports.repo`). Two pointer items, ``staff#<id>`` and ``device#<id>``, say which
+:mod:`chalicelib.core.counters`). Two pointer items, ``staff#<id>`` and ``device#<id>``, say which
 shift is open for a person and for a drawer: both are created when the shift opens and deleted
 when it closes, in the same transactions, so a cashier has one open shift and a drawer has one
 cashier.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from ..core.db import JSONAttribute, Table, find, table_meta
-from ..reports.repo import counter_actions, counters_of, raw_item
+from ..core.counters import counter_actions, counters_of, raw_item
 from . import model
 
 

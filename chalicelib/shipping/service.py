@@ -25,7 +25,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
-from ..catalog.repo import decode_cursor, encode_cursor
+from ..core.paging import decode_cursor, encode_cursor
 from ..core import outbox
 from ..core.clock import get_clock
 from ..core.db import is_condition_failure, transaction

@@ -19,7 +19,7 @@ from typing import Mapping
 
 from pynamodb.exceptions import TransactWriteError
 
-from ..catalog.repo import decode_cursor, encode_cursor
+from ..core.paging import decode_cursor, encode_cursor
 from ..core.clock import format_wib, get_clock, local_day
 from ..core.db import is_condition_failure, transaction
 from ..core.errors import Gone, NotFound, ValidationError
