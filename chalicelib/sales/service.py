@@ -20,10 +20,23 @@ from ..payments.providers import CancelNotSupported, GatewayNotFound
 from ..staff.service import store_settings
 from . import model
 from .completion import Payment, apply_payment, complete, record_unpaid_end
-from .repo import (OrderNumberRecord, OrderRecord, PaymentAttemptRecord, get_attempt, get_order, own_order)
+from .repo import OrderNumberRecord, OrderRecord, PaymentAttemptRecord, get_attempt
+from .repo import get_order as _repo_get_order, own_order as _repo_own_order
 
 STATUS_CHECK_SECONDS = 3  # at most one gateway status call per order this often
 LOST_CALLBACK_SECONDS = 120  # the scheduler asks the gateway about orders pending this long
+
+
+# ---- published reads (other areas reach orders through these, never through the repo) -----------
+
+def get_order(order_id: str) -> OrderRecord | None:
+    """The order as stored now (consistent read), or None."""
+    return _repo_get_order(order_id)
+
+
+def own_order(store_id: str, order_id: str) -> OrderRecord:
+    """The order if it belongs to this store; otherwise "not found", never "forbidden"."""
+    return _repo_own_order(store_id, order_id)
 
 
 # ---- views -----------------------------------------------------------------------------------
