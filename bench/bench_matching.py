@@ -26,12 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chalicelib.reconciliation.model import (  # noqa: E402  (path set up above)
-    MatchCandidate,
-    StatementLine,
-    assign_fingerprints,
-    match_lines,
-)
+from chalicelib.reconciliation.fingerprints import assign_fingerprints  # noqa: E402  (path set up above)
+from chalicelib.reconciliation.matching import MatchCandidate, match_lines  # noqa: E402
+from chalicelib.reconciliation.statement import StatementLine  # noqa: E402
 
 ACCOUNTS = ("0123456789", "1370012345678", "034101000123456")
 DAY = 86_400

@@ -39,8 +39,7 @@ from ..sales import kode_unik
 from ..sales import model as sales
 from ..sales.completion import Payment, apply_payment
 from ..sales.repo import OrderRecord, get_order
-from .model import MatchCandidate, OrderStatus
-from .model import ReviewReason
+from .matching import MatchCandidate, OrderStatus, ReviewReason
 from .repo import (MATCHED, PROPOSED, PROPOSED_QUEUE, REVIEW_QUEUE, UNMATCHED, AuditRecord, OrderPaymentRecord,
                    StatementLineRecord, StatementRecord, get_line, get_order_payment, order_payments, queue_key,
                    queue_position)

@@ -42,8 +42,10 @@ from ..core.storage import s3
 from ..staff import model as staff_model
 from ..staff.repo import StoreRecord
 from . import claims
-from .model import (PENDING_SETTLES_WITHIN_DAYS, MatchPlan, ParsedStatement, ReviewReason, StatementLine, match_lines,
-                    normalize_account, pending_settlements, validate)
+from .fingerprints import PENDING_SETTLES_WITHIN_DAYS, pending_settlements
+from .matching import MatchPlan, ReviewReason, match_lines
+from .statement import ParsedStatement, StatementLine, normalize_account
+from .validation import validate
 from .parsers import ColumnMapping, StatementFormatError, parse_statement
 from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, ROW_STATE, SUPERSEDED, UNMATCHED,
                    StatementLineRecord, StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key,

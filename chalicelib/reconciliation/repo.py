@@ -20,7 +20,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
-from .model import StatementLine
+from .statement import StatementLine
 
 # Statement states. PROCESSING is leased: a crashed attempt's lease runs out and a retry resumes it.
 PROCESSING, IMPORTED, NEEDS_REVIEW, FAILED = "PROCESSING", "IMPORTED", "NEEDS_REVIEW", "FAILED"
@@ -36,7 +36,7 @@ def queue_key(store_id: str, queue: str) -> str:
 
 
 def review_queue_key(store_id: str, reason: str) -> str:
-    """The list a row left for a person goes on, by its :class:`~.model.ReviewReason` value."""
+    """The list a row left for a person goes on, by its :class:`~.matching.ReviewReason` value."""
     return queue_key(store_id, DEBIT_QUEUE if reason == "debit" else REVIEW_QUEUE)
 
 
@@ -174,7 +174,7 @@ class StatementLineRecord(Table):
     raw_line = UnicodeAttribute()
     created_at = NumberAttribute()
     status = UnicodeAttribute(default=UNMATCHED)
-    review_reason = UnicodeAttribute(null=True)  # a model.ReviewReason; suggestions are computed when read
+    review_reason = UnicodeAttribute(null=True)  # a matching.ReviewReason; suggestions are computed when read
     queue = UnicodeAttribute(null=True)
     queued_at = UnicodeAttribute(null=True)
     allocations = JSONAttribute(default=list)  # [{"order_id", "order_no", "amount"}]

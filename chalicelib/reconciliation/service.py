@@ -25,7 +25,8 @@ from ..staff import model as staff_model
 from ..staff.service import get_store
 from . import claims
 from .importer import MAX_BYTES, PREFIX
-from .model import MatchCandidate, OrderStatus, ReviewReason, match_lines, normalize_account
+from .matching import MatchCandidate, OrderStatus, ReviewReason, match_lines
+from .statement import normalize_account
 from .parsers import ColumnMapping
 from .repo import (DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
                    REVIEW_QUEUE, SUPERSEDED, UNMATCHED, AuditRecord, MappingRecord, OrderPaymentRecord,

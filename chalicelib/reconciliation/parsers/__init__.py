@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import ParsedStatement
+from ..statement import ParsedStatement
 from .base import StatementFormatError, StatementParser, decode
 from .bca_bisnis import BcaBisnisParser
 from .bca_individual import BcaIndividualParser

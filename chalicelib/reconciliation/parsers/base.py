@@ -17,7 +17,8 @@ from typing import ClassVar
 
 from ...core.clock import get_clock, local_day
 from ...core.errors import ValidationError
-from ..model import CREDIT, DEBIT, ParsedStatement, StatementLine, assign_fingerprints, split_sen
+from ..fingerprints import assign_fingerprints
+from ..statement import CREDIT, DEBIT, ParsedStatement, StatementLine, split_sen
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_LINES = 60

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import ParsedStatement, normalize_account
+from ..statement import ParsedStatement, normalize_account
 from . import bca_text
 from .base import (
     Record,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..model import CREDIT, DEBIT, ParsedStatement, format_sen
+from ..statement import CREDIT, DEBIT, ParsedStatement, format_sen
 from .base import (
     Record,
     StatementFormatError,

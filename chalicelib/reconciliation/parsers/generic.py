@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...core.errors import ValidationError
-from ..model import CREDIT, DEBIT, ParsedStatement, normalize_account
+from ..statement import CREDIT, DEBIT, ParsedStatement, normalize_account
 from .base import (
     NumberStyle,
     Record,

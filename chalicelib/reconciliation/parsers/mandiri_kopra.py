@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..model import CREDIT, DEBIT, ParsedStatement
+from ..statement import CREDIT, DEBIT, ParsedStatement
 from .base import (
     MONTHS,
     Record,

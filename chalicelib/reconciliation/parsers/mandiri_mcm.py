@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..model import CREDIT, DEBIT, ParsedStatement
+from ..statement import CREDIT, DEBIT, ParsedStatement
 from .base import (
     Record,
     StatementFormatError,

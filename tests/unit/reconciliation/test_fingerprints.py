@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chalicelib.reconciliation.model import assign_fingerprints, dedupe_key, pending_settlements
+from chalicelib.reconciliation.fingerprints import assign_fingerprints, dedupe_key, pending_settlements
 from chalicelib.reconciliation.parsers import parse_statement
 
 from .samples import RECEIVED_ON, parse_fixture, read_fixture

@@ -7,15 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.reconciliation.model import (
-    MatchCandidate,
-    OrderIndex,
-    OrderStatus,
-    ReviewReason,
-    StatementLine,
-    assign_fingerprints,
-    match_lines,
-)
+from chalicelib.reconciliation.fingerprints import assign_fingerprints
+from chalicelib.reconciliation.matching import MatchCandidate, OrderIndex, OrderStatus, ReviewReason, match_lines
+from chalicelib.reconciliation.statement import StatementLine
 
 from .samples import parse_fixture
 

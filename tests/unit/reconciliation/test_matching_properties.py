@@ -6,13 +6,9 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.reconciliation.model import (
-    MatchCandidate,
-    MatchPlan,
-    StatementLine,
-    assign_fingerprints,
-    match_lines,
-)
+from chalicelib.reconciliation.fingerprints import assign_fingerprints
+from chalicelib.reconciliation.matching import MatchCandidate, MatchPlan, match_lines
+from chalicelib.reconciliation.statement import StatementLine
 from chalicelib.reconciliation.parsers import parse_statement
 
 from .samples import read_fixture

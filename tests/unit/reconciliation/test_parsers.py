@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.reconciliation.model import validate
+from chalicelib.reconciliation.validation import validate
 from chalicelib.reconciliation.parsers import (
     KNOWN_PARSERS,
     ColumnMapping,

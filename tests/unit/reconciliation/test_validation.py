@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chalicelib.reconciliation.model import validate
+from chalicelib.reconciliation.validation import validate
 from chalicelib.reconciliation.parsers import ColumnMapping, parse_statement
 
 from .samples import RECEIVED_ON, read_fixture
