@@ -106,12 +106,6 @@ def is_condition_failure(exc: Exception) -> bool:
     return False
 
 
-def failed_conditions(exc: TransactWriteError) -> list[int]:
-    """Indexes of the transaction's actions whose condition failed."""
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return [i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"]
-
-
 def table_spec(model: type[Table]) -> dict:
     """The CreateTable shape of a model (keys, GSIs, billing, stream) plus its TTL attribute."""
     schema = model._get_schema()  # PynamoDB's own description of keys, attributes and indexes

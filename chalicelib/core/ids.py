@@ -26,10 +26,6 @@ def short_code(length: int = 6) -> str:
     return "".join(secrets.choice(_SHORT) for _ in range(length))
 
 
-def numeric_code(length: int = 6) -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(length))
-
-
 def token(nbytes: int = 24) -> str:
     """An unguessable URL-safe token (links, device secrets)."""
     return secrets.token_urlsafe(nbytes)
