@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
+from ..core import uow as units
 from ..core.clock import get_clock
+from ..core.db import Table, find, table_meta
+from ..core.errors import Conflict
 from ..core.paging import decode_cursor, encode_cursor
-from ..core.db import Table, find, is_condition_failure, table_meta, transaction
-from ..core.errors import Conflict, ValidationError
 from .model import Product, search_key
 
 
@@ -40,25 +41,28 @@ class BarcodeRecord(Table):
     sku = UnicodeAttribute()
 
 
-def _duplicate(exc: TransactWriteError, product: Product) -> Conflict:
-    return Conflict(f"SKU {product.sku} atau barcode {product.barcode} sudah dipakai produk lain.", code="duplicate_product")
-
-
-def insert(merchant_id: str, product: Product) -> None:
+def add_product(uow: units.UnitOfWork, merchant_id: str, product: Product) -> ProductRecord:
+    """A new product and its barcode item: a sku or barcode already taken loses the whole unit."""
     now = get_clock().now_s()
     rec = ProductRecord(merchant_id=merchant_id, sku=product.sku, name=product.name, name_search=search_key(product.name),
                         barcode=product.barcode, price=product.price, weight_g=product.weight_g, active=product.active,
                         category=product.category, created_at=now, updated_at=now)
-    try:
-        with transaction() as tx:
-            tx.save(rec, condition=ProductRecord.sku.does_not_exist())
-            if product.barcode:
-                tx.save(BarcodeRecord(merchant_id=merchant_id, barcode=product.barcode, sku=product.sku),
-                        condition=BarcodeRecord.barcode.does_not_exist())
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise _duplicate(exc, product) from None
-        raise
+    taken = Conflict(f"SKU {product.sku} atau barcode {product.barcode} sudah dipakai produk lain.",
+                     code="duplicate_product")
+    uow.save(rec, condition=ProductRecord.sku.does_not_exist(), lost=taken)
+    if product.barcode:
+        _claim_barcode(uow, merchant_id, product.barcode, product.sku, lost=taken)
+    return rec
+
+
+def insert(merchant_id: str, product: Product) -> None:
+    """:func:`add_product` committed on its own (the seed and tests stock a catalog with it)."""
+    units.commit(lambda uow: add_product(uow, merchant_id, product))
+
+
+def _claim_barcode(uow: units.UnitOfWork, merchant_id: str, barcode: str, sku: str, *, lost: Exception) -> None:
+    uow.save(BarcodeRecord(merchant_id=merchant_id, barcode=barcode, sku=sku),
+             condition=BarcodeRecord.barcode.does_not_exist(), lost=lost)
 
 
 def get(merchant_id: str, sku: str) -> ProductRecord | None:
@@ -77,28 +81,22 @@ def sku_for_barcode(merchant_id: str, barcode: str) -> str | None:
         return None
 
 
-def replace(merchant_id: str, rec: ProductRecord, updated: Product) -> None:
-    """Write ``updated`` over ``rec`` (optimistic version check); move the barcode item when it changed."""
-    now = get_clock().now_s()
+def change_product(uow: units.UnitOfWork, merchant_id: str, rec: ProductRecord, updated: Product) -> None:
+    """Write ``updated`` over ``rec`` if nobody changed it since it was read (its version); move the
+    barcode item when the barcode changed. Either loses the unit as ``update_conflict``."""
+    changed = Conflict("Barcode sudah dipakai produk lain, atau produk baru saja diubah orang lain. "
+                       "Muat ulang lalu coba lagi.", code="update_conflict")
     old_barcode = rec.barcode
     rec.name, rec.name_search, rec.price = updated.name, search_key(updated.name), updated.price
     rec.weight_g, rec.active, rec.category, rec.barcode = updated.weight_g, updated.active, updated.category, updated.barcode
-    rec.updated_at = now
-    try:
-        with transaction() as tx:
-            tx.save(rec)  # VersionAttribute adds the version condition
-            if old_barcode != updated.barcode:
-                if old_barcode:
-                    tx.delete(BarcodeRecord(merchant_id=merchant_id, barcode=old_barcode),
-                              condition=BarcodeRecord.sku == rec.sku)
-                if updated.barcode:
-                    tx.save(BarcodeRecord(merchant_id=merchant_id, barcode=updated.barcode, sku=rec.sku),
-                            condition=BarcodeRecord.barcode.does_not_exist())
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("Barcode sudah dipakai produk lain, atau produk baru saja diubah orang lain. Muat ulang lalu coba lagi.",
-                           code="update_conflict") from None
-        raise
+    rec.updated_at = get_clock().now_s()
+    uow.save(rec, lost=changed)  # VersionAttribute adds the version condition
+    if old_barcode != updated.barcode:
+        if old_barcode:
+            uow.delete(BarcodeRecord(merchant_id=merchant_id, barcode=old_barcode), condition=BarcodeRecord.sku == rec.sku,
+                       lost=changed)
+        if updated.barcode:
+            _claim_barcode(uow, merchant_id, updated.barcode, rec.sku, lost=changed)
 
 
 def page(merchant_id: str, *, query: str | None, include_inactive: bool, limit: int,

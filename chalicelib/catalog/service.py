@@ -1,6 +1,7 @@
 """Catalog use cases: scoped to the caller's merchant."""
 from __future__ import annotations
 
+from ..core import uow as units
 from ..core.errors import NotFound, ValidationError
 from ..core.web import Caller
 from . import model, repo
@@ -8,17 +9,20 @@ from . import model, repo
 
 def create_product(caller: Caller, data: dict) -> dict:
     product = model.new_product(data)
-    repo.insert(caller.merchant_id, product)
+    units.commit(lambda uow: repo.add_product(uow, caller.merchant_id, product))
     return product.to_dict()
 
 
 def update_product(caller: Caller, sku: str, changes: dict) -> dict:
-    rec = repo.get(caller.merchant_id, sku.upper())
-    if rec is None:
-        raise NotFound(f"Produk {sku} tidak ditemukan.")
-    updated = model.changed_product(rec.to_product(), changes)
-    repo.replace(caller.merchant_id, rec, updated)
-    return updated.to_dict()
+    def work(uow: units.UnitOfWork) -> model.Product:
+        rec = repo.get(caller.merchant_id, sku.upper())
+        if rec is None:
+            raise NotFound(f"Produk {sku} tidak ditemukan.")
+        updated = model.changed_product(rec.to_product(), changes)
+        repo.change_product(uow, caller.merchant_id, rec, updated)
+        return updated
+
+    return units.run(work).to_dict()
 
 
 def get_product(caller: Caller, sku: str) -> dict:
@@ -37,6 +41,25 @@ def find_by_barcode(caller: Caller, barcode: str) -> dict:
     if rec is None:
         raise NotFound(f"Barcode {code} belum terdaftar.", code="barcode_unknown")
     return rec.to_product().to_dict()
+
+
+def find_product(merchant_id: str, *, sku: str | None = None, barcode: str | None = None) -> model.Product | None:
+    """The merchant's product (active or not) with this sku, or this exact barcode; None when unknown."""
+    if sku is None and barcode is not None:
+        sku = repo.sku_for_barcode(merchant_id, barcode.strip())
+    rec = repo.get(merchant_id, sku.strip().upper()) if sku else None
+    return rec.to_product() if rec is not None else None
+
+
+def search_products(merchant_id: str, query: str, limit: int) -> list[model.Product]:
+    """Active products whose name words, sku prefix or exact barcode match ``query`` (first page)."""
+    products, _ = repo.page(merchant_id, query=query, include_inactive=False, limit=limit, cursor=None)
+    return products
+
+
+def products_by_sku(merchant_id: str, skus: list[str]) -> dict[str, model.Product]:
+    """``{sku: product}`` for the skus that exist (active or not), in one batch read."""
+    return repo.get_many(merchant_id, skus)
 
 
 def list_products(caller: Caller, *, query: str | None, include_inactive: bool, limit: int, cursor: str | None) -> dict:

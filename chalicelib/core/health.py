@@ -22,12 +22,12 @@ def _check(fn) -> dict:
 
 @bp.endpoint("/health", ["GET"], public=True)
 def health(_):
-    from ..staff.repo import StoreRecord
+    from .idempotency import IdempotencyRecord  # a core table: core answers for DynamoDB without any area
     from .storage import s3
 
     s = get_settings()
     deps = {
-        "dynamodb": _check(lambda: StoreRecord.describe_table()),
+        "dynamodb": _check(lambda: IdempotencyRecord.describe_table()),
         "s3": _check(lambda: s3().head_bucket(Bucket=s.bucket)),
     }
     ok = all(d["ok"] for d in deps.values())

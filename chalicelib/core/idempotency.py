@@ -12,10 +12,10 @@ import json
 from typing import Callable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
+from . import uow as units
 from .clock import get_clock
-from .db import JSONAttribute, Table, is_condition_failure, table_meta
+from .db import JSONAttribute, Table, table_meta
 from .errors import Conflict, SambungError, Unprocessable
 
 KEEP_SECONDS = 24 * 3600
@@ -37,6 +37,24 @@ def _hash(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+# ---- the record's writes (its repo functions: the condition and update expressions) ------------
+
+def claim_key(uow: units.UnitOfWork, rec: IdempotencyRecord, now: int) -> None:
+    """Take the key: new, or left IN_PROGRESS by a call whose lock ran out (it died mid-way)."""
+    uow.save(rec, condition=IdempotencyRecord.key.does_not_exist()
+             | ((IdempotencyRecord.state == "IN_PROGRESS") & (IdempotencyRecord.locked_until < now)))
+
+
+def store_answer(uow: units.UnitOfWork, rec: IdempotencyRecord, status: int, body) -> None:
+    uow.update(rec, [IdempotencyRecord.state.set("DONE"), IdempotencyRecord.status_code.set(status),
+                     IdempotencyRecord.response.set(body)])
+
+
+def release_key(uow: units.UnitOfWork, rec: IdempotencyRecord) -> None:
+    """Forget the claim so a retry runs again (the work failed on our side)."""
+    uow.delete(rec)
+
+
 def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, object]]) -> tuple[int, object]:
     """Run ``fn`` at most once per ``(scope, client_key)``; ``fn`` returns ``(status, body)``.
 
@@ -45,12 +63,8 @@ def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, o
     now = get_clock().now_s()
     rec = IdempotencyRecord(key=f"{scope}#{client_key}", state="IN_PROGRESS", request_hash=_hash(payload),
                             locked_until=now + LOCK_SECONDS, expires_at=now + KEEP_SECONDS)
-    try:
-        rec.save(condition=IdempotencyRecord.key.does_not_exist()
-                 | ((IdempotencyRecord.state == "IN_PROGRESS") & (IdempotencyRecord.locked_until < now)))
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
+    claimed, _ = units.attempt(lambda uow: claim_key(uow, rec, now))
+    if not claimed:
         existing = IdempotencyRecord.get(rec.key, consistent_read=True)
         if existing.request_hash != rec.request_hash:
             raise Unprocessable("Idempotency-Key ini sudah dipakai untuk permintaan lain.", code="idempotency_key_reused")
@@ -61,12 +75,11 @@ def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, o
         status, body = fn()
     except SambungError as exc:
         if exc.status >= 500:
-            rec.delete()
+            units.commit(lambda uow: release_key(uow, rec))
             raise
         status, body = exc.status, exc.to_body()
     except Exception:
-        rec.delete()
+        units.commit(lambda uow: release_key(uow, rec))
         raise
-    rec.update(actions=[IdempotencyRecord.state.set("DONE"), IdempotencyRecord.status_code.set(status),
-                        IdempotencyRecord.response.set(body)])
+    units.commit(lambda uow: store_answer(uow, rec, status, body))
     return status, body

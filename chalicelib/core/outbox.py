@@ -11,11 +11,11 @@ import traceback
 from typing import Callable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
+from . import uow as units
 from .clock import get_clock
-from .db import JSONAttribute, Table, is_condition_failure, table_meta
+from .db import JSONAttribute, Table, table_meta
 from .errors import SambungError
 from .observability import logger
 
@@ -84,33 +84,53 @@ def new_item(effect_id: str, kind: str, store_id: str, payload: dict, *, delay_s
 
 
 def add(tx, effect_id: str, kind: str, store_id: str, payload: dict, *, delay_s: int = 0) -> None:
-    """Write an effect in the caller's transaction; the same effect id twice fails the transaction."""
+    """Write an effect in ``tx``: a unit of work (its commit calls this for ``uow.outbox(...)``) or,
+    until every caller uses one, a ``TransactWrite``. The same effect id twice fails it as a lost condition."""
     tx.save(new_item(effect_id, kind, store_id, payload, delay_s=delay_s), condition=OutboxItem.effect_id.does_not_exist())
 
 
 def put(effect_id: str, kind: str, store_id: str, payload: dict, *, delay_s: int = 0) -> bool:
     """Write an effect on its own; False when it already existed."""
-    from pynamodb.exceptions import PutError
+    done, _ = units.attempt(lambda uow: uow.outbox(effect_id, kind, store_id, payload, delay_s=delay_s))
+    return done
 
-    try:
-        new_item(effect_id, kind, store_id, payload, delay_s=delay_s).save(condition=OutboxItem.effect_id.does_not_exist())
-        return True
-    except PutError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
 
+# ---- the item's transitions (its repo functions: the condition and update expressions) ----------
+
+def claim(uow: units.UnitOfWork, item: OutboxItem, now: int) -> None:
+    """Lease a due, pending item so two workers never deliver it at the same moment."""
+    uow.update(item, [OutboxItem.due_at.set(now + LEASE_SECONDS), OutboxItem.attempts.add(1)],
+               condition=(OutboxItem.status == "PENDING") & (OutboxItem.due_at <= now), label="outbox-claim")
+
+
+def mark_done(uow: units.UnitOfWork, item: OutboxItem, result: dict | None, now: int) -> None:
+    uow.update(item, [OutboxItem.status.set("DONE"), OutboxItem.done_at.set(now), OutboxItem.result.set(result),
+                      OutboxItem.pending_shard.remove(), OutboxItem.purge_at.set(now + 90 * 86400)])
+
+
+def retry_later(uow: units.UnitOfWork, item: OutboxItem, due_at: int, error: str) -> None:
+    uow.update(item, [OutboxItem.due_at.set(due_at), OutboxItem.last_error.set(error[:500])])
+
+
+def park_failed(uow: units.UnitOfWork, item: OutboxItem, error: str) -> None:
+    """Out of attempts: FAILED, off the pending index, for staff to see and retry."""
+    uow.update(item, [OutboxItem.status.set("FAILED"), OutboxItem.last_error.set(error[:500]),
+                      OutboxItem.pending_shard.remove()])
+
+
+def requeue_failed(uow: units.UnitOfWork, effect_id: str, store_id: str, now: int) -> None:
+    """A FAILED effect of this store back in the queue, due now, with its attempts reset."""
+    uow.update(OutboxItem(effect_id=effect_id),
+               [OutboxItem.status.set("PENDING"), OutboxItem.attempts.set(0), OutboxItem.pending_shard.set("P"),
+                OutboxItem.due_at.set(now)],
+               condition=(OutboxItem.status == "FAILED") & (OutboxItem.store_id == store_id), label="outbox-requeue")
+
+
+# ---- delivery -----------------------------------------------------------------------------------
 
 def _claim(item: OutboxItem, now: int) -> bool:
-    """Lease the item so two workers never deliver it at the same moment."""
-    try:
-        item.update(actions=[OutboxItem.due_at.set(now + LEASE_SECONDS), OutboxItem.attempts.add(1)],
-                    condition=(OutboxItem.status == "PENDING") & (OutboxItem.due_at <= now))
-        return True
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
+    """True when this worker holds the lease; False when another one claimed it or it is not due."""
+    return units.attempt(lambda uow: claim(uow, item, now))[0]
 
 
 def deliver(item: OutboxItem) -> str:
@@ -126,14 +146,12 @@ def deliver(item: OutboxItem) -> str:
         if not isinstance(exc, SambungError):
             logger.warning("outbox delivery failed", extra={"effect_id": item.effect_id, "trace": traceback.format_exc(limit=3)})
         if item.attempts >= MAX_ATTEMPTS:
-            item.update(actions=[OutboxItem.status.set("FAILED"), OutboxItem.last_error.set(message[:500]),
-                                 OutboxItem.pending_shard.remove()])
+            units.commit(lambda uow: park_failed(uow, item, message))
             return "FAILED"
         backoff = min(3600, 15 * 2 ** (item.attempts - 1))
-        item.update(actions=[OutboxItem.due_at.set(now + backoff), OutboxItem.last_error.set(message[:500])])
+        units.commit(lambda uow: retry_later(uow, item, now + backoff, message))
         return "PENDING"
-    item.update(actions=[OutboxItem.status.set("DONE"), OutboxItem.done_at.set(now), OutboxItem.result.set(result),
-                         OutboxItem.pending_shard.remove(), OutboxItem.purge_at.set(now + 90 * 86400)])
+    units.commit(lambda uow: mark_done(uow, item, result, now))
     return "DONE"
 
 
@@ -160,14 +178,5 @@ def process_one(effect_id: str) -> str | None:
 
 
 def retry_failed(effect_id: str, store_id: str) -> bool:
-    """Staff put a FAILED effect back in the queue."""
-    try:
-        OutboxItem(effect_id=effect_id).update(
-            actions=[OutboxItem.status.set("PENDING"), OutboxItem.attempts.set(0), OutboxItem.pending_shard.set("P"),
-                     OutboxItem.due_at.set(get_clock().now_s())],
-            condition=(OutboxItem.status == "FAILED") & (OutboxItem.store_id == store_id))
-        return True
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
+    """Staff put a FAILED effect back in the queue; False when it is not a FAILED effect of this store."""
+    return units.attempt(lambda uow: requeue_failed(uow, effect_id, store_id, get_clock().now_s()))[0]

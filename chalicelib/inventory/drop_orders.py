@@ -1,20 +1,19 @@
 """Drop orders: CS asks the warehouse for goods, the warehouse hands them over (WAREHOUSE -> CS),
 and goods that come back are scanned in (CS -> WAREHOUSE), which closes or cancels the drop.
 
-Each step is one transaction of the drop order's conditional status change, the stock moves and
-their ledger entries, so a double tap or two warehouse tablets cannot move the goods twice.
+Each step is one unit of work of the drop order's conditional status change, the stock moves and
+their ledger entries (and a fact for the day's report), so a double tap or two warehouse tablets
+cannot move the goods twice.
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError
-
+from ..core import uow as units
 from ..core.clock import get_clock
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id, short_code
 from ..core.web import Caller
-from ..reports import counters as report_counters
 from . import model, repo
+from .facts import DropOrderMoved
 from .repo import DropOrderRecord
 from .service import resolve_product
 
@@ -59,10 +58,13 @@ def request(caller: Caller, items: list, note: str | None) -> dict:
                         lines=[{"sku": p.sku, "name": p.name, "barcode": p.barcode, "qty": q} for p, q in wanted.values()],
                         note=(note or "").strip()[:200] or None, requested_by=caller.staff_id or caller.device_id,
                         requested_at=now)
-    with transaction() as tx:
-        tx.save(d, condition=DropOrderRecord.drop_id.does_not_exist())
-        report_counters.on_drop_order(tx, store_id=d.store_id, event="created", qty=sum(q for _, q in wanted.values()),
-                                      at=now)
+    moved = DropOrderMoved(store_id=d.store_id, event="created", qty=sum(q for _, q in wanted.values()), at=now)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.add_drop_order(uow, d)
+        uow.fact(moved)
+
+    units.commit(writes)
     return _view(d)
 
 
@@ -70,20 +72,12 @@ def list_by_status(caller: Caller, status: str, limit: int) -> list[dict]:
     model.validate_drop_status(status)
     # The queue is served oldest first: the warehouse works through requests in order.
     newest_first = status != model.DROP_REQUESTED
-    found = DropOrderRecord.by_store_status.query(f"{caller.store_id}#{status}", scan_index_forward=not newest_first,
-                                                  limit=limit)
+    found = repo.drop_orders(caller.store_id, status, oldest_first=not newest_first, limit=limit)
     return [_view(d) for d in found]
 
 
 def get(caller: Caller, drop_id: str) -> dict:
     return _view(_own(caller, drop_id))
-
-
-def _status_actions(status: str, store_id: str, actor: str, now: int, *, handed: bool = False) -> list:
-    actions = [DropOrderRecord.status.set(status), DropOrderRecord.store_status.set(f"{store_id}#{status}")]
-    if handed:
-        return actions + [DropOrderRecord.handed_by.set(actor), DropOrderRecord.handed_at.set(now)]
-    return actions + [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now)]
 
 
 def hand_over(caller: Caller, drop_id: str) -> dict:
@@ -97,31 +91,30 @@ def hand_over(caller: Caller, drop_id: str) -> dict:
                        code="invalid_transition")
     actor = caller.staff_id or caller.device_id
     now = get_clock().now_s()
-    try:
-        with transaction() as tx:
-            tx.update(d, actions=_status_actions(model.DROP_HANDED_OVER, d.store_id, actor, now, handed=True),
-                      condition=DropOrderRecord.status == model.DROP_REQUESTED)
-            for line in d.lines:
-                _move(tx, d, line["sku"], int(line["qty"]), model.WAREHOUSE, model.CS_DESK, "drop_order", actor)
-            report_counters.on_drop_order(tx, store_id=d.store_id, event="handed",
-                                          qty=sum(int(x["qty"]) for x in d.lines), at=now)
-    except TransactWriteError as exc:
-        if not is_condition_failure(exc):
-            raise
-        d.refresh(consistent_read=True)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.hand_over_drop(uow, d, actor=actor, now=now)
+        for line in d.lines:
+            _move(uow, d, line["sku"], int(line["qty"]), model.WAREHOUSE, model.CS_DESK, "drop_order", actor)
+        uow.fact(DropOrderMoved(store_id=d.store_id, event="handed", qty=sum(int(x["qty"]) for x in d.lines), at=now))
+
+    done, _ = units.attempt(writes)
+    d.refresh(consistent_read=True)  # a transaction does not update the local copy
+    if not done:
+        # Someone moved the drop order first, or a warehouse line is short: its status tells which.
         if d.status == model.DROP_HANDED_OVER:
             return _view(d)
         if d.status != model.DROP_REQUESTED:
-            raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition") from None
+            raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition")
         raise Conflict("Stok gudang tidak cukup untuk drop order ini: " + _shortages(d, model.WAREHOUSE) + ".",
-                       code="insufficient_stock") from None
-    d.refresh(consistent_read=True)  # a transaction does not update the local copy
+                       code="insufficient_stock")
     return _view(d)
 
 
-def _move(tx, d: DropOrderRecord, sku: str, qty: int, src: str, dst: str, reason: str, actor: str) -> None:
+def _move(uow: units.UnitOfWork, d: DropOrderRecord, sku: str, qty: int, src: str, dst: str, reason: str,
+          actor: str) -> None:
     for location, delta in ((src, -qty), (dst, qty)):
-        repo.move_on_hand(tx, d.store_id, sku, location, delta, reason=reason, reference=d.drop_id, actor=actor,
+        repo.move_on_hand(uow, d.store_id, sku, location, delta, reason=reason, reference=d.drop_id, actor=actor,
                           entry_id=f"{reason}#{d.drop_id}#{sku}#{location}")
 
 
@@ -140,14 +133,12 @@ def cancel(caller: Caller, drop_id: str) -> dict:
     if d.status != model.DROP_REQUESTED:
         raise Conflict("Barang sudah diserahkan; kembalikan dengan scan retur.", code="invalid_transition")
     now = get_clock().now_s()
-    try:
-        with transaction() as tx:
-            tx.update(d, actions=_status_actions(model.DROP_CANCELLED, d.store_id, caller.staff_id or caller.device_id, now),
-                      condition=DropOrderRecord.status == model.DROP_REQUESTED)
-            report_counters.on_drop_order(tx, store_id=d.store_id, event="cancelled", at=now)
-    except TransactWriteError as exc:
-        if not is_condition_failure(exc):
-            raise
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.cancel_drop(uow, d, actor=caller.staff_id or caller.device_id, now=now)
+        uow.fact(DropOrderMoved(store_id=d.store_id, event="cancelled", at=now))
+
+    units.attempt(writes)  # lost: someone moved it first; the status read below says what it is now
     d.refresh(consistent_read=True)
     if d.status != model.DROP_CANCELLED:
         raise Conflict(f"Drop order berstatus {model.DROP_LABELS[d.status]}.", code="invalid_transition")
@@ -167,22 +158,21 @@ def return_goods(caller: Caller, drop_id: str, items: list) -> dict:
     outcome = model.return_outcome({line["sku"]: int(line["qty"]) for line in d.lines}, returned)
     actor = caller.staff_id or caller.device_id
     now = get_clock().now_s()
-    try:
-        with transaction() as tx:
-            tx.update(d, actions=_status_actions(outcome, d.store_id, actor, now) + [DropOrderRecord.returned.set(returned)],
-                      condition=DropOrderRecord.status == model.DROP_HANDED_OVER)
-            for sku, qty in returned.items():
-                _move(tx, d, sku, qty, model.CS_DESK, model.WAREHOUSE, "drop_return", actor)
-            report_counters.on_drop_order(tx, store_id=d.store_id, event="returned", qty=sum(returned.values()), at=now)
-    except TransactWriteError as exc:
-        if not is_condition_failure(exc):
-            raise
-        d.refresh(consistent_read=True)
-        if d.status != model.DROP_HANDED_OVER:
-            raise Conflict(f"Drop order sudah {model.DROP_LABELS[d.status].lower()}.", code="invalid_transition") from None
-        raise Conflict("Sebagian barang di Meja CS sedang dipesan pelanggan, jadi tidak bisa dikembalikan: "
-                       + _shortages_for(d, returned) + ".", code="insufficient_stock") from None
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.close_drop_with_return(uow, d, outcome, returned, actor=actor, now=now)
+        for sku, qty in returned.items():
+            _move(uow, d, sku, qty, model.CS_DESK, model.WAREHOUSE, "drop_return", actor)
+        uow.fact(DropOrderMoved(store_id=d.store_id, event="returned", qty=sum(returned.values()), at=now))
+
+    done, _ = units.attempt(writes)
     d.refresh(consistent_read=True)
+    if not done:
+        # Someone closed the drop order first, or booked goods cannot leave the CS desk.
+        if d.status != model.DROP_HANDED_OVER:
+            raise Conflict(f"Drop order sudah {model.DROP_LABELS[d.status].lower()}.", code="invalid_transition")
+        raise Conflict("Sebagian barang di Meja CS sedang dipesan pelanggan, jadi tidak bisa dikembalikan: "
+                       + _shortages_for(d, returned) + ".", code="insufficient_stock")
     return _view(d)
 
 

@@ -13,7 +13,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.clock import get_clock
 from ..core.db import JSONAttribute, Table, find, table_meta
-from .model import StockLevel, stock_key
+from .model import DROP_CANCELLED, DROP_HANDED_OVER, DROP_REQUESTED, HOLD_PAYING, StockLevel, stock_key
 
 
 class StockRecord(Table):
@@ -94,13 +94,14 @@ def _stock(store_id: str, sku: str, location: str) -> StockRecord:
 
 def move_on_hand(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str,
                  actor: str, entry_id: str, allow_negative: bool = False, note: str | None = None,
-                 expect_on_hand: int | None = None) -> None:
+                 expect_on_hand: int | None = None, lost: Exception | None = None) -> None:
     """Change on_hand by ``delta`` and append the ledger entry, in ``tx``.
 
     Taking stock out requires what stays to cover the reservations (``available >= qty``: never
     oversold), unless ``allow_negative`` (a sale at the counter of goods physically in the
     shopper's hand). ``expect_on_hand`` commits only if on_hand is still the value the change was
-    computed from (a stock count).
+    computed from (a stock count). ``lost``: the caller's error when a condition does not hold
+    (``tx`` is a unit of work then).
     """
     now = get_clock().now_s()
     condition = StockRecord.available >= -delta if delta < 0 and not allow_negative else None
@@ -109,19 +110,25 @@ def move_on_hand(tx, store_id: str, sku: str, location: str, delta: int, *, reas
         if expect_on_hand == 0:
             same = same | StockRecord.on_hand.does_not_exist()
         condition = same if condition is None else condition & same
+    lost_as = {"lost": lost} if lost is not None else {}
     tx.update(_stock(store_id, sku, location),
               actions=[StockRecord.on_hand.add(delta), StockRecord.available.add(delta), StockRecord.sku.set(sku),
-                       StockRecord.location.set(location), StockRecord.updated_at.set(now)], condition=condition)
+                       StockRecord.location.set(location), StockRecord.updated_at.set(now)], condition=condition,
+              **lost_as)
     _ledger_entry(tx, store_id, sku, location, delta, reason=reason, reference=reference, actor=actor,
-                  entry_id=entry_id, note=note, at=now)
+                  entry_id=entry_id, note=note, at=now, **lost_as)
 
 
 def _ledger_entry(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str, actor: str,
-                  entry_id: str, note: str | None, at: int) -> None:
+                  entry_id: str, note: str | None, at: int, **lost_as) -> None:
     tx.save(StockLedgerEntry(store_id=store_id, entry_id=entry_id, store_sku=f"{store_id}#{sku}", sku=sku,
                              location=location, delta=delta, reason=reason, reference=reference, actor=actor, at=at,
                              note=note),
-            condition=StockLedgerEntry.entry_id.does_not_exist())
+            condition=StockLedgerEntry.entry_id.does_not_exist(), **lost_as)
+
+
+def get_ledger_entry(store_id: str, entry_id: str) -> StockLedgerEntry | None:
+    return find(StockLedgerEntry, store_id, entry_id, consistent_read=True)
 
 
 def reserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:
@@ -269,3 +276,69 @@ class DropOrderRecord(Table):
 
 def get_drop_order(drop_id: str) -> DropOrderRecord | None:
     return find(DropOrderRecord, drop_id, consistent_read=True)
+
+
+def drop_orders(store_id: str, status: str, *, oldest_first: bool, limit: int) -> list[DropOrderRecord]:
+    return list(DropOrderRecord.by_store_status.query(f"{store_id}#{status}", scan_index_forward=oldest_first,
+                                                      limit=limit))
+
+
+def add_drop_order(uow, d: DropOrderRecord) -> None:
+    uow.save(d, condition=DropOrderRecord.drop_id.does_not_exist())
+
+
+def _drop_status(status: str, store_id: str) -> list:
+    return [DropOrderRecord.status.set(status), DropOrderRecord.store_status.set(f"{store_id}#{status}")]
+
+
+def hand_over_drop(uow, d: DropOrderRecord, *, actor: str, now: int) -> None:
+    """REQUESTED -> HANDED_OVER, by ``actor``: only from REQUESTED."""
+    uow.update(d, actions=_drop_status(DROP_HANDED_OVER, d.store_id)
+               + [DropOrderRecord.handed_by.set(actor), DropOrderRecord.handed_at.set(now)],
+               condition=DropOrderRecord.status == DROP_REQUESTED, label="drop_status")
+
+
+def cancel_drop(uow, d: DropOrderRecord, *, actor: str, now: int) -> None:
+    """REQUESTED -> CANCELLED: only from REQUESTED (no goods have moved)."""
+    uow.update(d, actions=_drop_status(DROP_CANCELLED, d.store_id)
+               + [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now)],
+               condition=DropOrderRecord.status == DROP_REQUESTED, label="drop_status")
+
+
+def close_drop_with_return(uow, d: DropOrderRecord, outcome: str, returned: dict[str, int], *, actor: str,
+                           now: int) -> None:
+    """HANDED_OVER -> ``outcome`` (CANCELLED or CLOSED) with what was scanned back: only from HANDED_OVER."""
+    uow.update(d, actions=_drop_status(outcome, d.store_id)
+               + [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now),
+                  DropOrderRecord.returned.set(returned)],
+               condition=DropOrderRecord.status == DROP_HANDED_OVER, label="drop_status")
+
+
+# ---- hold writes (see holds.py) ----------------------------------------------------------------
+
+def add_hold(uow, hold: HoldRecord) -> None:
+    uow.save(hold, condition=HoldRecord.hold_id.does_not_exist())
+
+
+def close_hold(uow, hold: HoldRecord, status: str, settled_by: str, now: int, *, expired_by: int | None = None) -> None:
+    """Settle the hold item; removing the index keys takes it out of the sweeper's and the CS
+    list's sparse indexes. Only from the status read (and, with ``expired_by``, once expired)."""
+    condition = HoldRecord.status == hold.status
+    if expired_by is not None:
+        condition &= HoldRecord.expires_at <= expired_by
+    uow.update(HoldRecord(hold_id=hold.hold_id),
+               actions=[HoldRecord.status.set(status), HoldRecord.settled_at.set(now), HoldRecord.settled_by.set(settled_by),
+                        HoldRecord.sweep_shard.remove(), HoldRecord.open_store.remove()],
+               condition=condition)
+
+
+def extend_hold(uow, hold: HoldRecord, until: int, purge_at: int) -> None:
+    uow.update(hold, actions=[HoldRecord.expires_at.set(until), HoldRecord.purge_at.set(purge_at)],
+               condition=(HoldRecord.status == hold.status) & (HoldRecord.expires_at == hold.expires_at))
+
+
+def hold_paying(uow, hold: HoldRecord, until: int, purge_at: int, now: int, *, lost=None) -> None:
+    uow.update(hold, actions=[HoldRecord.status.set(HOLD_PAYING), HoldRecord.expires_at.set(until),
+                              HoldRecord.purge_at.set(purge_at)],
+               condition=(HoldRecord.status == hold.status) & (HoldRecord.expires_at > now), lost=lost)
+

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pynamodb.exceptions import TransactWriteError
-
-from ..catalog import repo as catalog_repo
+from ..catalog import service as catalog
 from ..catalog.model import Product
 from ..core import outbox
-from ..core.db import is_condition_failure, transaction
+from ..core import uow as units
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.web import Caller
@@ -18,35 +16,51 @@ from . import holds, model, repo
 _CHUNK = 40  # 2 writes per line; DynamoDB allows 100 per transaction
 
 
-@outbox.handler("sale.stock")
-def apply_sale_stock(item) -> dict:
-    """Take a completed store sale's goods off the shop floor, once per order and sku.
+# ---- goods that leave with a sale ------------------------------------------------------------
+
+def take_sold_goods(*, store_id: str, order_id: str, actor: str, lines: list[tuple[str, int]],
+                    location: str = model.SHOP_FLOOR, reason: str = "sale") -> dict:
+    """Take a completed sale's goods off ``location`` (the shop floor for a store sale), once per
+    order and sku: the ledger entry is keyed by them, so a redelivery changes nothing.
 
     Goods sold at the counter are physically in the shopper's hand, so the sale is never refused
     for stock; a negative shop-floor level shows up in the stock check for staff to correct.
     """
-    from ..sales import model as sales_model
-    from ..sales.repo import get_order
-
-    order = get_order(item.payload["order_id"])
-    if order.kind != sales_model.STORE_SALE:
-        return holds.consume_for_sale(order)
-    lines = order.items
     applied = 0
     for start in range(0, len(lines), _CHUNK):
         chunk = lines[start:start + _CHUNK]
-        try:
-            with transaction() as tx:
-                for line in chunk:
-                    repo.move_on_hand(tx, order.store_id, line["sku"], model.SHOP_FLOOR, -int(line["qty"]),
-                                      reason="sale", reference=order.order_id, actor=order.created_by,
-                                      entry_id=f"sale#{order.order_id}#{line['sku']}#{model.SHOP_FLOOR}",
-                                      allow_negative=True)
-            applied += len(chunk)
-        except TransactWriteError as exc:
-            if not is_condition_failure(exc):
-                raise  # a redelivery finds the ledger entries and skips the chunk
+
+        def writes(uow: units.UnitOfWork, chunk=chunk) -> None:
+            for sku, qty in chunk:
+                repo.move_on_hand(uow, store_id, sku, location, -int(qty), reason=reason, reference=order_id,
+                                  actor=actor, entry_id=f"{reason}#{order_id}#{sku}#{location}", allow_negative=True)
+
+        done, _ = units.attempt(writes)  # lost: a redelivery finds the ledger entries and skips the chunk
+        applied += len(chunk) if done else 0
     return {"lines": applied}
+
+
+def take_for_late_sale(store_id: str, location: str, lines: dict[str, int], *, reference: str, actor: str,
+                       entry_prefix: str, reason: str) -> bool | None:
+    """A sale whose reserved goods were given back before the money came takes them from what is
+    available at ``location``, never below zero, all lines or none (ledger ids
+    ``<entry_prefix>#<sku>#<location>``). True when taken now, None when a delivery before this one
+    took them, False when not enough is available."""
+    def writes(uow: units.UnitOfWork) -> None:
+        for sku, qty in lines.items():
+            repo.move_on_hand(uow, store_id, sku, location, -qty, reason=reason, reference=reference, actor=actor,
+                              entry_id=f"{entry_prefix}#{sku}#{location}")
+
+    done, _ = units.attempt(writes)
+    if done:
+        return True
+    first = next(iter(lines))
+    return None if repo.get_ledger_entry(store_id, f"{entry_prefix}#{first}#{location}") is not None else False
+
+
+def available_at(store_id: str, location: str, skus) -> dict[str, int]:
+    """What is available (on hand less reserved) of ``skus`` at one location."""
+    return repo.available_at(store_id, location, skus)
 
 
 # ---- finding products ----------------------------------------------------------------------
@@ -57,29 +71,26 @@ def find_products(merchant_id: str, q: str, limit: int = 20) -> list[Product]:
     if not q:
         raise ValidationError("Isi SKU, barcode atau nama barang.", code="missing_query")
     if q.isdigit():
-        sku = catalog_repo.sku_for_barcode(merchant_id, q)
-        rec = catalog_repo.get(merchant_id, sku) if sku else None
-        if rec is not None:
-            return [rec.to_product()]
-    rec = catalog_repo.get(merchant_id, q.upper())
-    if rec is not None:
-        return [rec.to_product()]
-    products, _ = catalog_repo.page(merchant_id, query=q, include_inactive=False, limit=limit, cursor=None)
-    return products
+        product = catalog.find_product(merchant_id, barcode=q)
+        if product is not None:
+            return [product]
+    product = catalog.find_product(merchant_id, sku=q)
+    if product is not None:
+        return [product]
+    return catalog.search_products(merchant_id, q, limit)
 
 
 def resolve_product(merchant_id: str, line: dict, where: str) -> Product:
     """One ``{"sku"|"barcode"}`` line of a request -> its catalog product (active or not)."""
     if line.get("sku"):
-        rec = catalog_repo.get(merchant_id, str(line["sku"]).strip().upper())
+        product = catalog.find_product(merchant_id, sku=str(line["sku"]))
     elif line.get("barcode"):
-        sku = catalog_repo.sku_for_barcode(merchant_id, str(line["barcode"]).strip())
-        rec = catalog_repo.get(merchant_id, sku) if sku else None
+        product = catalog.find_product(merchant_id, barcode=str(line["barcode"]))
     else:
         raise ValidationError(f"{where}: isi sku atau barcode.", code="invalid_item")
-    if rec is None:
+    if product is None:
         raise NotFound(f"{where}: barang {line.get('sku') or line.get('barcode')} tidak ditemukan.", code="product_unknown")
-    return rec.to_product()
+    return product
 
 
 # ---- the stock check ------------------------------------------------------------------------
@@ -150,17 +161,16 @@ def adjust(caller: Caller, *, location: str, reason: str, items: list, note: str
         changes[product.sku] = (delta, on_hand)
     moved = {sku: c for sku, c in changes.items() if c[0] != 0}
     if moved:
-        try:
-            with transaction() as tx:
-                for sku, (delta, on_hand) in moved.items():
-                    repo.move_on_hand(tx, caller.store_id, sku, location, delta, reason=reason, reference=reference,
-                                      actor=actor, entry_id=f"{reference}#{sku}#{location}", note=note,
-                                      expect_on_hand=on_hand if reason == "count" else None)
-        except TransactWriteError as exc:
-            if is_condition_failure(exc):
-                raise Conflict("Stok berubah atau sebagian sudah dipesan pelanggan, jadi tidak bisa dikurangi "
-                               "sebanyak itu. Muat ulang lalu coba lagi.", code="stock_changed") from None
-            raise
+        changed = Conflict("Stok berubah atau sebagian sudah dipesan pelanggan, jadi tidak bisa dikurangi "
+                           "sebanyak itu. Muat ulang lalu coba lagi.", code="stock_changed")
+
+        def writes(uow: units.UnitOfWork) -> None:
+            for sku, (delta, on_hand) in moved.items():
+                repo.move_on_hand(uow, caller.store_id, sku, location, delta, reason=reason, reference=reference,
+                                  actor=actor, entry_id=f"{reference}#{sku}#{location}", note=note,
+                                  expect_on_hand=on_hand if reason == "count" else None, lost=changed)
+
+        units.commit(writes)
     return {"reference": reference, "location": location, "reason": reason,
             "changes": [{"sku": sku, "delta": d} for sku, (d, _) in changes.items()],
             "levels": [_location_view(lv) for sku in changes for lv in repo.levels(caller.store_id, sku)
