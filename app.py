@@ -4,16 +4,15 @@ from chalice import ConvertToMiddleware
 from chalicelib.catalog.routes import bp as catalog
 from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger, request_metrics
-from chalicelib.inventory.events import bp as inventory_events
 from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
-from chalicelib.payments.routes import bp as payment_callbacks
 from chalicelib.printing.routes import bp as printing
 from chalicelib.reconciliation.events import bp as reconciliation_events
 from chalicelib.reconciliation.routes import bp as reconciliation
 from chalicelib.reports.routes import bp as reports
-from chalicelib.sales.book_routes import bp as book_orders
+from chalicelib.book_orders.events import bp as book_order_events
+from chalicelib.book_orders.routes import bp as book_orders
 from chalicelib.sales.events import bp as sales_events
 from chalicelib.sales.routes import bp as sales
 from chalicelib.shifts.routes import bp as shifts
@@ -30,8 +29,8 @@ app.register_middleware(web.normalize_chalice_errors, "http")
 app.register_middleware(request_metrics, "http")
 web.set_authenticator(staff_service.authenticate)
 
-for blueprint in (health.bp, staff, catalog, sales, payment_callbacks, sales_events, shoppers, notify_events, outbox_stream.bp,
-                  inventory, inventory_events, book_orders,
+for blueprint in (health.bp, staff, catalog, sales, sales_events, shoppers, notify_events, outbox_stream.bp,
+                  inventory, book_orders, book_order_events,
                   reports, shifts, printing, shipping, shipping_events, reconciliation, reconciliation_events,
                   *dev_blueprints()):
     app.register_blueprint(blueprint)

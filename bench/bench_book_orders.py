@@ -48,7 +48,7 @@ def _measure(runs: int) -> dict:
     from chalicelib.core.storage import s3
     from chalicelib.core.web import Caller
     from chalicelib.inventory import repo as stock_repo
-    from chalicelib.sales import book_orders
+    from chalicelib.book_orders import service as book_orders
     from infra.local import seed
 
     create_tables()

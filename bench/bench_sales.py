@@ -40,7 +40,7 @@ def _measure(runs: int) -> dict:
     from chalicelib.core.settings import get_settings
     from chalicelib.core.storage import s3
     from chalicelib.core.web import Caller
-    from chalicelib.payments import service as callbacks
+    from chalicelib.sales import callbacks
     from chalicelib.sales import receipts, service
     from chalicelib.sales.repo import get_order
     from chalicelib.staff.repo import StoreRecord

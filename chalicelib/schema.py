@@ -12,7 +12,7 @@ TABLE_MODULES = [
     "chalicelib.catalog.repo",
     "chalicelib.inventory.repo",
     "chalicelib.sales.repo",
-    "chalicelib.sales.kode_unik",
+    "chalicelib.book_orders.unique_codes",
     "chalicelib.shoppers.repo",
     "chalicelib.notify.repo",
     "chalicelib.reports.repo",
@@ -26,9 +26,9 @@ TABLE_MODULES = [
 # Outbox kinds and the module whose ``@outbox.handler`` delivers them. The worker imports a module
 # only when an item of its kind is delivered, so the API's cold start loads none of them.
 OUTBOX_HANDLER_MODULES = {
-    "sale.stock": "chalicelib.inventory.service",
+    "sale.stock": "chalicelib.sales.stock",
     "print.receipt": "chalicelib.sales.receipts",
-    "print.order_slip": "chalicelib.sales.book_orders",
+    "print.order_slip": "chalicelib.book_orders.service",
     "print.shift_report": "chalicelib.shifts.service",
     "message": "chalicelib.notify.service",
     "reconciliation.order_paid": "chalicelib.reconciliation.claims",
@@ -39,10 +39,18 @@ OUTBOX_HANDLER_MODULES = {
 # Fact kinds (``uow.fact(...)``) and the modules whose ``@uow.fact_handler`` add their writes to the
 # same transaction. Loaded when a fact of that kind is first committed.
 FACT_HANDLER_MODULES = {
-    "sale.completed": ("chalicelib.reports.counters", "chalicelib.shifts.facts"),
+    "sale.completed": ("chalicelib.reports.counters", "chalicelib.shifts.facts", "chalicelib.book_orders.shipping"),
+    "shipment.requested": ("chalicelib.reports.counters",),
     "book_order.moved": ("chalicelib.reports.counters",),
     "drop_order.moved": ("chalicelib.reports.counters",),
     "shipment.changed": ("chalicelib.reports.counters",),
+}
+
+
+# Order kinds owned by an area above sales, and the module that registers their handlers
+# (``sales.service.kind_handler``): sales asks the owner without importing it.
+ORDER_KIND_MODULES = {
+    "BOOK_ORDER": "chalicelib.book_orders.service",
 }
 
 

@@ -15,3 +15,14 @@ class BookOrderMoved:
     amount: int = 0  # the order's total, for created
     at: float | None = None
     tz: str | None = None
+
+
+@dataclass(frozen=True)
+class ShipmentRequested:
+    """A sold book order's shipment was requested from the courier (queued with its completion)."""
+
+    KIND: ClassVar[str] = "shipment.requested"
+    store_id: str
+    order_id: str
+    at: float
+    tz: str

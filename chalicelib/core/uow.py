@@ -49,6 +49,7 @@ T = TypeVar("T")
 
 MAX_ACTIONS = 100  # DynamoDB's limit for one TransactWriteItems
 _CONFLICT_CODES = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+_SEND_ORDER = {"check": 0, "delete": 1, "save": 2, "update": 3}
 _SINGLE_RETRYABLE = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
                      "TransactionConflictException"}
 
@@ -137,6 +138,8 @@ class UnitOfWork:
         self.effects: list[OutboxEffect] = []
         self.facts: list[Any] = []
         self._after: list[Callable[[], None]] = []
+        self._shared: dict[str, Any] = {}
+        self._flushers: list[Callable[["UnitOfWork"], None]] = []
         self._token = client_request_token
         self.committed = False
 
@@ -171,6 +174,15 @@ class UnitOfWork:
         """Something that happened, for whoever listens (reports): a dataclass with a ``KIND``."""
         self.facts.append(fact)
 
+    def shared(self, key: str, factory: Callable[[], T], flush: Callable[["UnitOfWork", T], None]) -> T:
+        """One object per unit for ``key``, written by ``flush(uow, obj)`` once every fact is handled:
+        for writers that must merge into one write per item (a transaction may touch an item once),
+        such as counters several facts add to."""
+        if key not in self._shared:
+            obj = self._shared[key] = factory()
+            self._flushers.append(lambda uow: flush(uow, obj))
+        return self._shared[key]
+
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` once the unit has committed (never when it failed)."""
         self._after.append(fn)
@@ -182,10 +194,13 @@ class UnitOfWork:
     def commit(self) -> None:
         if self.committed:
             raise RuntimeError("unit of work committed twice")
-        for fact in self.facts:
+        while self.facts:  # a handler may record a fact of its own
+            fact = self.facts.pop(0)
             for fn in handlers_for_fact(fact.KIND):
                 fn(self, fact)
-        self.facts = []
+        for flush in self._flushers:
+            flush(self)
+        self._flushers = []
         if self.effects:
             from . import outbox
 
@@ -239,7 +254,9 @@ class UnitOfWork:
             reasons = list(getattr(exc, "cancellation_reasons", None) or [])
             codes = {r.code for r in reasons if r is not None} - {"None"}
             failed = []
-            for w, reason in zip(self.writes, reasons):
+            # PynamoDB sends condition checks, deletes, puts, then updates; the reasons follow that order.
+            sent = sorted(self.writes, key=lambda w: _SEND_ORDER[w.op])
+            for w, reason in zip(sent, reasons):
                 if reason is not None and reason.code == "ConditionalCheckFailed":
                     w.old_item = (reason.raw_item or {}) if w.return_values == "ALL_OLD" else None
                     failed.append(w)

@@ -63,17 +63,9 @@ HOLD_ACTIVE, HOLD_PAYING = "ACTIVE", "PAYING"
 HOLD_RELEASED, HOLD_EXPIRED, HOLD_CONSUMED = "RELEASED", "EXPIRED", "CONSUMED"
 HOLD_OPEN = frozenset({HOLD_ACTIVE, HOLD_PAYING})
 
-# What the sweeper or the TTL stream does with an open hold whose expiry has passed.
-RELEASE, EXTEND, WAIT = "release", "extend", "wait"
-
 # TTL deletes a hold this long after deadline + grace: the sweeper (every minute) has released it
 # long before, so TTL is garbage collection and the stream handler only a backstop.
 HOLD_TTL_MARGIN_SECONDS = 3600
-# A hold being paid at the kiosk lives at least this long after the QR's own expiry, so the
-# payments sweeper settles the QR (paid, or expired and cancelled at the gateway) first.
-PAYING_BUFFER_SECONDS = 5 * 60
-# A hold whose order is paid waits for the sale to consume it; look again this much later.
-PAID_RECHECK_SECONDS = 10 * 60
 
 
 def hold_counts(status: str, expires_at: int, now: int) -> bool:
@@ -88,27 +80,6 @@ def hold_counts(status: str, expires_at: int, now: int) -> bool:
 def purge_time(expires_at: int, grace_seconds: int) -> int:
     """The hold's TTL attribute (epoch seconds)."""
     return expires_at + grace_seconds + HOLD_TTL_MARGIN_SECONDS
-
-
-def paying_until(deadline: int, qr_expires_at: int) -> int:
-    """A hold paid at the kiosk keeps the goods until the later of the booking deadline and the QR."""
-    return max(deadline, qr_expires_at + PAYING_BUFFER_SECONDS)
-
-
-def expiry_decision(order_status: str | None) -> str:
-    """What to do with an open hold past its expiry, given its order's status.
-
-    - the order is paid (or being completed): WAIT, the sale consumes the hold;
-    - a QR is live at the kiosk: EXTEND, the payment decides;
-    - otherwise (still booked, or the kiosk payment ended unpaid, or the order is gone): RELEASE.
-    """
-    from ..sales import model as sales
-
-    if order_status in sales.PAID_STATES:
-        return WAIT
-    if order_status == sales.AWAITING_PAYMENT:
-        return EXTEND
-    return RELEASE
 
 
 def total_lines(lines) -> dict[str, int]:

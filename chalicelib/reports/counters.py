@@ -9,7 +9,8 @@ describe, and the counters can never disagree with the records. Days are the sto
 taken from the fact's ``at`` (default: now).
 
 - ``sale.completed`` - a store sale or a book order made a sale (a book order counts as paid, or
-  paid late, here; a shipment its completion queued counts as requested);
+  paid late, here);
+- ``shipment.requested`` - a sold book order's courier request was queued with its completion;
 - ``book_order.moved`` - book order created / cancelled / expired;
 - ``drop_order.moved`` - drop order created / handed to CS / returned / cancelled;
 - ``shipment.changed`` - courier news applied (first AWB, picked up, cancelled).
@@ -24,8 +25,39 @@ from . import model, repo
 
 
 def add_ops(uow: UnitOfWork, *, store_id: str, at: float, tz: str, increments: Mapping[str, int]) -> None:
-    """Add ``increments`` to the counters of the store-local day of ``at`` (one action)."""
-    repo.add_day_ops(uow, store_id, local_day(at, tz), increments)
+    """Add ``increments`` to the counters of the store-local day of ``at``. Several facts of one unit
+    (a sale and the shipment it requests) merge into one action per day item."""
+    _pending(uow).add(store_id, local_day(at, tz), increments)
+
+
+def _move_waiting_awb(uow: UnitOfWork, store_id: str, delta: int, at: float) -> None:
+    _pending(uow).add(store_id, repo.LIVE, {model.WAITING_AWB: delta}, at=at)
+
+
+class _Pending:
+    def __init__(self):
+        self.items: dict[tuple[str, str], dict[str, int]] = {}
+        self.at: dict[tuple[str, str], float] = {}
+
+    def add(self, store_id: str, day: str, increments: Mapping[str, int], at: float | None = None) -> None:
+        merged = self.items.setdefault((store_id, day), {})
+        for name, value in increments.items():
+            merged[name] = merged.get(name, 0) + int(value)
+        if at is not None:
+            self.at[(store_id, day)] = at
+
+
+def _flush(uow: UnitOfWork, pending: _Pending) -> None:
+    for (store_id, day), increments in pending.items.items():
+        if day == repo.LIVE:
+            if increments.get(model.WAITING_AWB):
+                    repo.move_waiting_awb(uow, store_id, increments[model.WAITING_AWB], pending.at[(store_id, day)])
+        else:
+            repo.add_day_ops(uow, store_id, day, increments)
+
+
+def _pending(uow: UnitOfWork) -> _Pending:
+    return uow.shared("reports.counters", _Pending, _flush)
 
 
 def _store_tz(store_id: str, tz: str | None) -> str:
@@ -46,11 +78,14 @@ def count_sale(uow: UnitOfWork, sale) -> None:
         kind=sale.kind, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, method=sale.method,
         issuer=sale.issuer, hour=local_datetime(sale.at, sale.tz).hour, seller_id=sale.seller_id,
         linked=sale.linked, repeat=sale.repeat, late=sale.late)
-    increments = model.sale_increments(counted)
-    if sale.shipping_requested:
-        increments.update(model.shipment_increments(["requested"]))
-        repo.move_waiting_awb(uow, sale.store_id, 1, sale.at)
-    add_ops(uow, store_id=sale.store_id, at=sale.at, tz=sale.tz, increments=increments)
+    add_ops(uow, store_id=sale.store_id, at=sale.at, tz=sale.tz, increments=model.sale_increments(counted))
+
+
+@fact_handler("shipment.requested")
+def count_shipment_request(uow: UnitOfWork, fact) -> None:
+    """A sold book order's shipment was requested: counted for the day, and it now waits for an AWB."""
+    add_ops(uow, store_id=fact.store_id, at=fact.at, tz=fact.tz, increments=model.shipment_increments(["requested"]))
+    _move_waiting_awb(uow, fact.store_id, 1, fact.at)
 
 
 @fact_handler("book_order.moved")
@@ -80,7 +115,7 @@ def count_shipment_change(uow: UnitOfWork, fact) -> None:
             increments=model.shipment_increments(events))
     delta = model.waiting_awb_delta(events, has_awb=fact.had_awb or bool(fact.new_awb))
     if delta:
-        repo.move_waiting_awb(uow, fact.store_id, delta, now)
+        _move_waiting_awb(uow, fact.store_id, delta, now)
 
 
 # ---- transitional: callers not yet on the unit of work (removed once every area records facts) --
@@ -101,23 +136,3 @@ def on_shipment_change(tx, **kw) -> None:
     from ..shipping.facts import ShipmentChanged
 
     count_shipment_change(tx, ShipmentChanged(**kw))
-
-
-def on_sale_completed(tx, order, tz: str) -> None:
-    from ..sales import model as sales
-    from ..sales.facts import SaleCompleted
-    from ..shifts.facts import on_sale_completed as count_for_shift
-    from ..shipping import model as shipping
-    from ..shoppers.repo import get_shopper
-
-    linked = bool(order.shopper_id)
-    shopper = get_shopper(order.merchant_id, order.shopper_id, consistent=True) if linked else None
-    sale = SaleCompleted(
-        store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
-        discount=int(order.discount or 0), total=int(order.total), method=order.payment_method or sales.QRIS,
-        issuer=order.payment_issuer, seller_id=order.created_by, device_id=order.device_id, linked=linked,
-        repeat=bool(shopper and int(shopper.visit_count or 0) >= 1), late=order.status == sales.PAID_LATE,
-        shipping_requested=order.kind == sales.BOOK_ORDER and shipping.needs_shipping(order),
-        at=get_clock().now_s(), tz=tz)
-    count_sale(tx, sale)
-    count_for_shift(tx, sale)

@@ -14,16 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
-from ..core import outbox
+from ..core import uow as units
 from ..core.clock import get_clock, local_day
-from ..core.db import is_condition_failure, transaction
 from ..core.ids import token
 from ..core.observability import logger
-from . import model
-from .repo import OrderRecord, PaymentAttemptRecord, ReceiptLinkRecord, get_attempt, get_order
+from . import model, repo
+from .facts import SaleCompleted
+from .repo import OrderRecord, get_attempt, get_order
 
 _RETRIES = 6
 
@@ -43,74 +40,60 @@ class Payment:
     source: str = "callback"  # callback | status_check | scheduler | cash | statement
 
 
-def apply_payment(p: Payment, *, extra_ops: Callable[[TransactWrite, OrderRecord, str | None], None] | None = None,
+def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRecord, str | None], None] | None = None,
                   complete_sale: bool = True) -> str:
     """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``duplicate`` or ``double_payment``.
 
-    ``extra_ops(tx, order, target)`` adds the caller's own writes to the same transaction (a bank
+    ``extra_ops(uow, order, target)`` adds the caller's own writes to the same unit of work (a bank
     statement row claimed together with the order); it sees the order as read and the status it is
     about to get, and may raise to abort without writing. ``complete_sale=False`` leaves a PAID order
     for staff to turn into a sale (a bank transfer found on a statement) instead of completing it now.
     """
     now = get_clock().now_s()
-    for _ in range(_RETRIES):
+
+    def work(uow: units.UnitOfWork) -> str:
         order = get_order(p.order_id)
         if order is None:
             return "unknown_order"
         attempt = get_attempt(p.order_id, p.attempt) if p.attempt else None
         if attempt is not None and attempt.status == "PAID":
-            if order.status == model.PAID:
-                complete(p.order_id, actor="system")  # the first delivery may have died before completing
             return "duplicate"
         target = model.on_payment(order.status)
         is_current = p.attempt is None or order.attempt == p.attempt
         if target == model.PAID and not is_current:
             target = model.PAID_LATE if order.status in model.UNPAID_ENDS else None
-        try:
-            with transaction() as tx:
-                if attempt is not None:
-                    tx.update(attempt, actions=[PaymentAttemptRecord.status.set("PAID"),
-                                                PaymentAttemptRecord.issuer.set(p.issuer),
-                                                PaymentAttemptRecord.paid_at.set(p.paid_at or now)],
-                              condition=PaymentAttemptRecord.status != "PAID")
-                actions = []
-                flags = list(order.flags or [])
-                if p.amount != order.total:
-                    flags.append("amount_mismatch")
-                if target is None:
-                    # Already paid by another means or attempt: money arrived twice; staff must refund.
-                    flags.append("double_payment")
-                else:
-                    actions += [OrderRecord.status.set(target), OrderRecord.paid_at.set(p.paid_at or now),
-                                OrderRecord.paid_amount.set(p.amount), OrderRecord.payment_method.set(p.method),
-                                OrderRecord.payment_issuer.set(p.issuer), OrderRecord.payment_provider.set(p.provider),
-                                OrderRecord.failure_reason.remove()]
-                    if p.cash_received is not None:
-                        actions.append(OrderRecord.cash_received.set(p.cash_received))
-                    if target == model.PAID_LATE:
-                        flags.append("late_payment")
-                    if target == model.PAID and complete_sale:
-                        # The scheduler completes it if we die before step 2.
-                        actions += [OrderRecord.open_shard.set("PAY"), OrderRecord.due_at.set(now + 30)]
-                    else:
-                        actions += [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
-                if flags != list(order.flags or []):
-                    actions.append(OrderRecord.flags.set(flags))
-                tx.update(order, actions=actions or [OrderRecord.flags.set(flags)],
-                          condition=(OrderRecord.status == order.status) & (OrderRecord.attempt == order.attempt))
-                if extra_ops is not None:
-                    extra_ops(tx, order, target)
-        except TransactWriteError as exc:
-            if is_condition_failure(exc):
-                continue  # someone moved first: read again and decide again
-            raise
+        if attempt is not None:
+            repo.attempt_paid(uow, attempt, issuer=p.issuer, paid_at=p.paid_at or now)
+        flags = list(order.flags or [])
+        if p.amount != order.total:
+            flags.append("amount_mismatch")
+        if target is None:
+            flags.append("double_payment")  # already paid by another means or attempt: staff must refund
+        elif target == model.PAID_LATE:
+            flags.append("late_payment")
+        # A PAID order stays in the scheduler's index: it completes it if we die before step 2.
+        repo.payment_recorded(uow, order, target=target, flags=flags, paid_at=p.paid_at or now, amount=p.amount,
+                              method=p.method, issuer=p.issuer, provider=p.provider, cash_received=p.cash_received,
+                              complete_due_at=now + 30 if target == model.PAID and complete_sale else None)
+        if extra_ops is not None:
+            extra_ops(uow, order, target)
         if target == model.PAID:
-            if complete_sale:
-                complete(p.order_id, actor="system")
             return "paid"
         return "late" if target == model.PAID_LATE else "double_payment"
-    logger.warning("apply_payment gave up after retries", extra={"order_id": p.order_id})
-    return "contended"
+
+    try:
+        # Someone moved first (a lost condition): read again and decide again.
+        outcome = units.run(work, lost_retries=_RETRIES - 1)
+    except (units.ConditionLost, units.Contended):
+        logger.warning("apply_payment gave up after retries", extra={"order_id": p.order_id})
+        return "contended"
+    if outcome == "duplicate":
+        order = get_order(p.order_id)
+        if order is not None and order.status == model.PAID:
+            complete(p.order_id, actor="system")  # the first delivery may have died before completing
+    elif outcome == "paid" and complete_sale:
+        complete(p.order_id, actor="system")
+    return outcome
 
 
 def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) -> bool:
@@ -121,27 +104,20 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
         return False
     attempt_status = {"failed": "FAILED", "expired": "EXPIRED", "cancelled": "CANCELLED"}[status]
     order = get_order(order_id)
-    try:
-        with transaction() as tx:
-            tx.update(attempt, actions=[PaymentAttemptRecord.status.set(attempt_status), PaymentAttemptRecord.reason.set(reason)],
-                      condition=PaymentAttemptRecord.status.is_in("CREATING", "PENDING"))
-            if order is not None and order.status == model.AWAITING_PAYMENT and order.attempt == attempt_no \
-                    and status in ("failed", "expired"):
-                target = model.FAILED if status == "failed" else model.EXPIRED
-                tx.update(order, actions=[OrderRecord.status.set(target), OrderRecord.failure_reason.set(reason),
-                                          OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
-                          condition=(OrderRecord.status == model.AWAITING_PAYMENT) & (OrderRecord.attempt == attempt_no))
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
-    return True
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.attempt_ended(uow, attempt, attempt_status, reason)
+        if order is not None and order.status == model.AWAITING_PAYMENT and order.attempt == attempt_no \
+                and status in ("failed", "expired"):
+            repo.ended_unpaid(uow, order, model.FAILED if status == "failed" else model.EXPIRED, reason,
+                              attempt_no=attempt_no)
+
+    done, _ = units.attempt(writes)
+    return done
 
 
-def complete(order_id: str, *, actor: str, _attempts: int = 0) -> bool:
+def complete(order_id: str, *, actor: str) -> bool:
     """PAID (or PAID_LATE, by staff) -> COMPLETED with every effect, exactly once."""
-    from ..reports import counters as report_counters
-    from ..shipping import model as shipping
     from ..shoppers import service as shoppers
     from ..staff.service import store_settings
 
@@ -151,46 +127,35 @@ def complete(order_id: str, *, actor: str, _attempts: int = 0) -> bool:
     if order.status == model.PAID_LATE and actor == "system":
         return False  # a late payment waits for a person
     settings = store_settings(order.store_id)
-    now = get_clock().now_s()
-    receipt_token = token(18)
-    points = 0
-    try:
-        with transaction() as tx:
-            if order.shopper_id:
-                points = shoppers.earn_points_ops(
-                    tx, merchant_id=order.merchant_id, shopper_id=order.shopper_id, order_id=order.order_id,
-                    amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point)
-            tx.update(order, actions=[
-                OrderRecord.status.set(model.COMPLETED), OrderRecord.completed_at.set(now),
-                OrderRecord.completed_by.set(actor), OrderRecord.points_earned.set(points),
-                OrderRecord.receipt_token.set(receipt_token), OrderRecord.open_shard.remove(), OrderRecord.due_at.remove(),
-            ], condition=OrderRecord.status == order.status)
-            tx.save(ReceiptLinkRecord(token=receipt_token, order_id=order.order_id),
-                    condition=ReceiptLinkRecord.token.does_not_exist())
-            if order.kind == model.STORE_SALE:
-                shoppers.record_sale_ops(tx, store_id=order.store_id, staff_id=order.created_by,
-                                         day=local_day(order.created_at, settings.timezone), linked=bool(order.shopper_id))
-            report_counters.on_sale_completed(tx, order, settings.timezone)
-            outbox.add(tx, f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
-            outbox.add(tx, f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
-            if order.kind == model.BOOK_ORDER and shipping.needs_shipping(order):
-                outbox.add(tx, shipping.request_effect_id(order.order_id), shipping.SHIPMENT_REQUEST, order.store_id,
-                           {"order_id": order.order_id})
-            if order.shopper_id:
-                shoppers.queue_order_messages(tx, order=_message_view(order, receipt_token, points))
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            return False  # completed by someone else first
-        if _conflict(exc) and _attempts < 3:
-            return complete(order_id, actor=actor, _attempts=_attempts + 1)
-        raise
-    return True
+    # Read before the unit, which adds this visit; two orders of one shopper completing in the same
+    # instant may both read the same number, which can only under-count a repeat, never invent one.
+    visits_before = shoppers.visit_count(order.merchant_id, order.shopper_id) if order.shopper_id else 0
 
+    def work(uow: units.UnitOfWork) -> None:
+        now = get_clock().now_s()
+        receipt_token = token(18)
+        points = 0
+        if order.shopper_id:
+            points = shoppers.earn_points_ops(
+                uow, merchant_id=order.merchant_id, shopper_id=order.shopper_id, order_id=order.order_id,
+                amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point)
+        repo.completed(uow, order, actor=actor, now=now, points=points, receipt_token=receipt_token)
+        if order.kind == model.STORE_SALE:
+            shoppers.record_sale_ops(uow, store_id=order.store_id, staff_id=order.created_by,
+                                     day=local_day(order.created_at, settings.timezone), linked=bool(order.shopper_id))
+        uow.outbox(f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
+        uow.outbox(f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
+        if order.shopper_id:
+            shoppers.queue_order_messages(uow, order=_message_view(order, receipt_token, points))
+        uow.fact(SaleCompleted(
+            store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
+            discount=int(order.discount or 0), total=int(order.total), method=order.payment_method or model.QRIS,
+            issuer=order.payment_issuer, seller_id=order.created_by, device_id=order.device_id,
+            linked=bool(order.shopper_id), repeat=bool(order.shopper_id) and visits_before >= 1,
+            late=order.status == model.PAID_LATE, at=now, tz=settings.timezone))
 
-def _conflict(exc: TransactWriteError) -> bool:
-    """Another transaction was touching the same items at that instant: safe to try again."""
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "TransactionConflict" for r in reasons)
+    done, _ = units.attempt(work)  # a lost condition: completed by someone else first
+    return done
 
 
 def _message_view(order: OrderRecord, receipt_token: str, points: int) -> dict:

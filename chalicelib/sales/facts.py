@@ -23,6 +23,5 @@ class SaleCompleted:
     linked: bool  # a shopper's phone was given
     repeat: bool  # ... and that shopper had completed an order before
     late: bool  # the payment came after expiry and staff accepted it
-    shipping_requested: bool  # completion queued a courier request (a book order to ship)
     at: float
     tz: str

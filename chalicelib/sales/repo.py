@@ -1,11 +1,14 @@
-"""Orders, payment attempts, gateway events and receipt links in DynamoDB."""
+"""Orders, payment attempts and receipt links in DynamoDB (gateway events live in the shared inbox)."""
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
+from .model import AWAITING_PAYMENT as AWAITING, COMPLETED
+
+PAY_SHARD = "PAY"  # the scheduler's shard of orders it must look at (open_by_due)
 
 
 class OrdersByStoreDay(GlobalSecondaryIndex):
@@ -119,22 +122,6 @@ class PaymentAttemptRecord(Table):
     reason = UnicodeAttribute(null=True)
 
 
-class PaymentEventRecord(Table):
-    """Every verified gateway event, raw, once (the event key de-duplicates redeliveries)."""
-
-    Meta = table_meta("payment_events")
-    event_key = UnicodeAttribute(hash_key=True)
-    provider = UnicodeAttribute()
-    order_id = UnicodeAttribute(null=True)
-    attempt = NumberAttribute(null=True)
-    status = UnicodeAttribute()
-    amount = NumberAttribute(null=True)
-    raw = JSONAttribute()
-    received_at = NumberAttribute()
-    applied = BooleanAttribute(default=False)
-    outcome = UnicodeAttribute(null=True)
-
-
 class ReceiptLinkRecord(Table):
     """Unguessable token -> order, for the public digital receipt page."""
 
@@ -157,3 +144,133 @@ def own_order(store_id: str, order_id: str) -> OrderRecord:
 
 def get_attempt(order_id: str, attempt: int) -> PaymentAttemptRecord | None:
     return find(PaymentAttemptRecord, order_id, attempt, consistent_read=True)
+
+
+# ---- writes: every condition and update expression on orders and attempts lives here ----------
+# Each takes the caller's unit of work (chalicelib.core.uow) and adds one write to it.
+
+def add_order(uow, order: OrderRecord) -> None:
+    """A new order and the item that makes its number unique in the store (a taken number fails)."""
+    uow.save(order, condition=OrderRecord.order_id.does_not_exist())
+    uow.save(OrderNumberRecord(store_id=order.store_id, order_no=order.order_no, order_id=order.order_id),
+             condition=OrderNumberRecord.order_no.does_not_exist(), return_values="ALL_OLD", label="order_no")
+
+
+def open_attempt(uow, order: OrderRecord, attempt: PaymentAttemptRecord, *, due_at: int, lost=None) -> None:
+    """Attempt N+1 exists once: the order's attempt number and status move only from what was read."""
+    uow.save(attempt, condition=PaymentAttemptRecord.attempt.does_not_exist(), lost=lost)
+    uow.update(order, actions=[OrderRecord.attempt.set(attempt.attempt), OrderRecord.status.set(AWAITING),
+                               OrderRecord.expires_at.set(attempt.expires_at), OrderRecord.failure_reason.remove(),
+                               OrderRecord.open_shard.set(PAY_SHARD), OrderRecord.due_at.set(due_at)],
+               condition=(OrderRecord.attempt == order.attempt) & (OrderRecord.status == order.status), lost=lost)
+
+
+def attempt_created(uow, attempt: PaymentAttemptRecord, *, qr_string: str, provider_ref: str | None,
+                    expires_at: int) -> None:
+    """The gateway made the QR: CREATING -> PENDING with what it answered."""
+    uow.update(attempt, actions=[PaymentAttemptRecord.status.set("PENDING"), PaymentAttemptRecord.qr_string.set(qr_string),
+                                 PaymentAttemptRecord.provider_ref.set(provider_ref),
+                                 PaymentAttemptRecord.expires_at.set(expires_at)],
+               condition=PaymentAttemptRecord.status == "CREATING")
+
+
+def claim_status_check(uow, attempt: PaymentAttemptRecord, now: int, min_gap: int) -> None:
+    """At most one gateway status call per attempt every ``min_gap`` seconds."""
+    uow.update(attempt, actions=[PaymentAttemptRecord.checked_at.set(now)],
+               condition=PaymentAttemptRecord.checked_at <= now - min_gap)
+
+
+def attempt_paid(uow, attempt: PaymentAttemptRecord, *, issuer: str | None, paid_at: int) -> None:
+    uow.update(attempt, actions=[PaymentAttemptRecord.status.set("PAID"), PaymentAttemptRecord.issuer.set(issuer),
+                                 PaymentAttemptRecord.paid_at.set(paid_at)],
+               condition=PaymentAttemptRecord.status != "PAID")
+
+
+def attempt_ended(uow, attempt: PaymentAttemptRecord, status: str, reason: str) -> None:
+    """A CREATING or PENDING attempt failed, expired or was cancelled at the gateway."""
+    uow.update(attempt, actions=[PaymentAttemptRecord.status.set(status), PaymentAttemptRecord.reason.set(reason)],
+               condition=PaymentAttemptRecord.status.is_in("CREATING", "PENDING"))
+
+
+def attempt_cancelled(uow, attempt: PaymentAttemptRecord) -> None:
+    """We cancelled it at the gateway (or it never got there): it can no longer be paid."""
+    uow.update(attempt, actions=[PaymentAttemptRecord.status.set("CANCELLED")],
+               condition=PaymentAttemptRecord.status != "PAID")
+
+
+def payment_recorded(uow, order: OrderRecord, *, target: str | None, flags: list[str], paid_at: int, amount: int,
+                     method: str, issuer: str | None, provider: str | None, cash_received: int | None,
+                     complete_due_at: int | None) -> None:
+    """A payment lands on the order as read: it moves to ``target`` (PAID / PAID_LATE), or, with no
+    target (paid already), only its flags change. ``complete_due_at`` keeps a PAID order in the
+    scheduler's index until it completes."""
+    actions = []
+    if target is not None:
+        actions += [OrderRecord.status.set(target), OrderRecord.paid_at.set(paid_at), OrderRecord.paid_amount.set(amount),
+                    OrderRecord.payment_method.set(method), OrderRecord.payment_issuer.set(issuer),
+                    OrderRecord.payment_provider.set(provider), OrderRecord.failure_reason.remove()]
+        if cash_received is not None:
+            actions.append(OrderRecord.cash_received.set(cash_received))
+        if complete_due_at is not None:
+            actions += [OrderRecord.open_shard.set(PAY_SHARD), OrderRecord.due_at.set(complete_due_at)]
+        else:
+            actions += [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
+    if flags != list(order.flags or []) or not actions:
+        actions.append(OrderRecord.flags.set(flags))
+    uow.update(order, actions=actions,
+               condition=(OrderRecord.status == order.status) & (OrderRecord.attempt == order.attempt))
+
+
+def ended_unpaid(uow, order: OrderRecord, target: str, reason: str, *, attempt_no: int | None = None,
+                 from_status: str | None = None) -> None:
+    """AWAITING_PAYMENT (or ``from_status``) -> FAILED / EXPIRED / CANCELLED, out of the scheduler's
+    index; with ``attempt_no`` only while that attempt is still the order's current one."""
+    condition = OrderRecord.status == (from_status or order.status)
+    if attempt_no is not None:
+        condition &= OrderRecord.attempt == attempt_no
+    uow.update(order, actions=[OrderRecord.status.set(target), OrderRecord.failure_reason.set(reason),
+                               OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
+               condition=condition)
+
+
+def order_unchanged(uow, order: OrderRecord) -> None:
+    """The order must still be in the status read (checked, not written)."""
+    uow.condition_check(OrderRecord, order.order_id, condition=OrderRecord.status == order.status)
+
+
+def completed(uow, order: OrderRecord, *, actor: str, now: int, points: int, receipt_token: str) -> None:
+    """PAID / PAID_LATE -> COMPLETED, with a receipt link, out of the scheduler's index."""
+    uow.update(order, actions=[
+        OrderRecord.status.set(COMPLETED), OrderRecord.completed_at.set(now), OrderRecord.completed_by.set(actor),
+        OrderRecord.points_earned.set(points), OrderRecord.receipt_token.set(receipt_token),
+        OrderRecord.open_shard.remove(), OrderRecord.due_at.remove(),
+    ], condition=OrderRecord.status == order.status)
+    uow.save(ReceiptLinkRecord(token=receipt_token, order_id=order.order_id),
+             condition=ReceiptLinkRecord.token.does_not_exist())
+
+
+def flagged(uow, order: OrderRecord, flags: list[str]) -> None:
+    uow.update(order, actions=[OrderRecord.flags.set(flags)])
+
+
+def recheck_later(uow, order: OrderRecord, due_at: int) -> None:
+    """An order still awaiting payment comes back to the scheduler at ``due_at``."""
+    uow.update(order, actions=[OrderRecord.due_at.set(due_at)], condition=OrderRecord.status == AWAITING)
+
+
+def orders_of_day(store_id: str, day: str, *, kind: str | None = None, limit: int | None = None) -> list[OrderRecord]:
+    return list(OrderRecord.by_store_day.query(f"{store_id}#{day}", scan_index_forward=False, limit=limit,
+                                               filter_condition=(OrderRecord.kind == kind) if kind else None))
+
+
+def due_for_scheduler(now: int, limit: int):
+    """Orders the payment sweeper must look at now (awaiting payment, or paid but not completed)."""
+    return OrderRecord.open_by_due.query(PAY_SHARD, OrderRecord.due_at <= now, limit=limit)
+
+
+def orders_by_number(store_id: str, order_no: str) -> list[OrderRecord]:
+    return list(OrderRecord.by_number.query(store_id, OrderRecord.order_no == order_no))
+
+
+def orders_by_phone(store_id: str, phone_e164: str, *, limit: int) -> list[OrderRecord]:
+    return list(OrderRecord.by_customer_phone.query(f"{store_id}#{phone_e164}", scan_index_forward=False, limit=limit))

@@ -1,4 +1,4 @@
-"""Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel."""
+"""Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel; gateway callbacks."""
 from __future__ import annotations
 
 from ..core.lazy import lazy
@@ -6,6 +6,7 @@ from ..core.clock import get_clock, local_day
 from ..core.money import require_rupiah
 from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
 service = lazy(".service", __package__)
+callbacks = lazy(".callbacks", __package__)
 
 bp = Api(__name__)
 SELLERS = (CASHIER, CS)
@@ -90,3 +91,21 @@ def digital_receipt_pdf(_, token):
 
     return Response(body=pdf(token), status_code=200,
                     headers={"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="struk-{token[:6]}.pdf"'})
+
+
+# ---- gateway callbacks: public (the gateway calls them), verified inside before anything changes --
+
+def _callback(provider: str):
+    req = bp.current_request
+    headers = {k.lower(): v for k, v in (req.headers or {}).items()}
+    return callbacks.handle_callback(provider, headers, req.raw_body or b"")
+
+
+@bp.endpoint("/callbacks/midtrans", ["POST"], public=True)
+def midtrans(_):
+    return _callback("midtrans")
+
+
+@bp.endpoint("/callbacks/xendit", ["POST"], public=True)
+def xendit(_):
+    return _callback("xendit")

@@ -6,11 +6,12 @@ confirmed unpaid at the gateway and cancelled there (or never reached it), and t
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+import importlib
+from typing import Callable
 
 from ..catalog import service as catalog
+from ..core import uow as units
 from ..core.clock import get_clock, local_day
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, NotFound, UpstreamError, ValidationError
 from ..core.ids import new_id, short_code
 from ..core.observability import logger
@@ -18,16 +19,26 @@ from ..core.web import Caller
 from ..payments.gateways import gateway_for
 from ..payments.providers import CancelNotSupported, GatewayNotFound
 from ..staff.service import store_settings
-from . import model
+from . import model, repo
 from .completion import Payment, apply_payment, complete, record_unpaid_end
-from .repo import OrderNumberRecord, OrderRecord, PaymentAttemptRecord, get_attempt
+from .repo import OrderRecord, PaymentAttemptRecord, get_attempt
 from .repo import get_order as _repo_get_order, own_order as _repo_own_order
 
 STATUS_CHECK_SECONDS = 3  # at most one gateway status call per order this often
 LOST_CALLBACK_SECONDS = 120  # the scheduler asks the gateway about orders pending this long
 
 
-# ---- published reads (other areas reach orders through these, never through the repo) -----------
+# ---- published for other areas (they reach orders through these, never through the repo) -------
+
+AWAITING_PAYMENT, BOOKED, PAID, PAID_LATE, COMPLETED = (model.AWAITING_PAYMENT, model.BOOKED, model.PAID,
+                                                        model.PAID_LATE, model.COMPLETED)
+EXPIRED, FAILED, CANCELLED = model.EXPIRED, model.FAILED, model.CANCELLED
+Line = model.Line
+
+
+def status_label(status: str) -> str:
+    return model.STATUS_LABELS.get(status, status)
+
 
 def get_order(order_id: str) -> OrderRecord | None:
     """The order as stored now (consistent read), or None."""
@@ -37,6 +48,46 @@ def get_order(order_id: str) -> OrderRecord | None:
 def own_order(store_id: str, order_id: str) -> OrderRecord:
     """The order if it belongs to this store; otherwise "not found", never "forbidden"."""
     return _repo_own_order(store_id, order_id)
+
+
+def orders_by_id(order_ids: list[str]) -> list[OrderRecord]:
+    return list(OrderRecord.batch_get(order_ids)) if order_ids else []
+
+
+def orders_of_day(store_id: str, day: str, *, kind: str | None = None, limit: int | None = None) -> list[OrderRecord]:
+    """A store's orders created on one store-local day, newest first."""
+    return repo.orders_of_day(store_id, day, kind=kind, limit=limit)
+
+
+def new_order(*, order_id: str, kind: str, status: str, caller: Caller, tz: str, now: int, lines: list,
+              subtotal: int, total: int, shipping_fee: int = 0, unique_code: int = 0, shopper_id: str | None = None,
+              customer: dict | None = None, phone: str | None = None, expires_at: int | None = None,
+              open_shard: str | None = None, due_at: int | None = None, booking: dict | None = None) -> OrderRecord:
+    """A new order (not yet written) with a fresh order number; :func:`add_order` writes it."""
+    return OrderRecord(
+        order_id=order_id, order_no=_new_order_no(tz, now), kind=kind, status=status,
+        merchant_id=caller.merchant_id, store_id=caller.store_id, store_day=f"{caller.store_id}#{local_day(now, tz)}",
+        created_at=now, created_by=caller.staff_id or caller.device_id, device_id=caller.device_id,
+        items=[line.to_dict() for line in lines], subtotal=subtotal, discount=0, shipping_fee=shipping_fee,
+        unique_code=unique_code, total=total, shopper_id=shopper_id, customer=customer,
+        phone_key=f"{caller.store_id}#{phone}" if phone else None, attempt=0, expires_at=expires_at,
+        open_shard=open_shard, due_at=due_at, extra=booking or {})
+
+
+def add_order(uow, order: OrderRecord) -> None:
+    """Write a new order in the caller's unit of work (a taken order number is a lost condition)."""
+    repo.add_order(uow, order)
+
+
+def end_unpaid(uow, order: OrderRecord, target: str, reason: str) -> None:
+    """In the caller's unit of work: the order, still in the status read, ends unpaid (``target``)."""
+    model.require_move(order.status, target)
+    repo.ended_unpaid(uow, order, target, reason)
+
+
+def require_unchanged(uow, order: OrderRecord) -> None:
+    """In the caller's unit of work: the order must still be in the status read."""
+    repo.order_unchanged(uow, order)
 
 
 # ---- views -----------------------------------------------------------------------------------
@@ -83,18 +134,16 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
     subtotal = sum(line.total for line in lines)
     settings = store_settings(caller.store_id)
     now = get_clock().now_s()
-    order = OrderRecord(
-        order_id=new_id(), order_no=_new_order_no(settings.timezone, now), kind=model.STORE_SALE,
-        status=model.AWAITING_PAYMENT, merchant_id=caller.merchant_id, store_id=caller.store_id,
-        store_day=f"{caller.store_id}#{local_day(now, settings.timezone)}", created_at=now,
-        created_by=caller.staff_id or caller.device_id, device_id=caller.device_id,
-        items=[line.to_dict() for line in lines], subtotal=subtotal, discount=0, total=subtotal,
-        shopper_id=shopper_id, attempt=0,
-    )
-    with transaction() as tx:
-        tx.save(order, condition=OrderRecord.order_id.does_not_exist())
-        tx.save(OrderNumberRecord(store_id=caller.store_id, order_no=order.order_no, order_id=order.order_id),
-                condition=OrderNumberRecord.order_no.does_not_exist())
+    order_id = new_id()
+
+    def work(uow: units.UnitOfWork) -> OrderRecord:
+        order = new_order(order_id=order_id, kind=model.STORE_SALE, status=model.AWAITING_PAYMENT, caller=caller,
+                          tz=settings.timezone, now=now, lines=lines, subtotal=subtotal, total=subtotal,
+                          shopper_id=shopper_id)
+        repo.add_order(uow, order)
+        return order
+
+    order = units.run(work, lost_retries=3)  # a lost condition is a taken order number: draw another
     if method == model.QRIS:
         return start_qris(order, settings)
     return order_view(order)
@@ -114,17 +163,8 @@ def start_qris(order: OrderRecord, settings=None) -> dict:
     attempt = PaymentAttemptRecord(order_id=order.order_id, attempt=n, store_id=order.store_id,
                                    provider=gateway.provider, gateway_ref=model.gateway_ref(order.order_id, n),
                                    amount=int(order.total), status="CREATING", created_at=now, expires_at=expires_at)
-    try:
-        with transaction() as tx:
-            tx.save(attempt, condition=PaymentAttemptRecord.attempt.does_not_exist())
-            tx.update(order, actions=[OrderRecord.attempt.set(n), OrderRecord.status.set(model.AWAITING_PAYMENT),
-                                      OrderRecord.expires_at.set(expires_at), OrderRecord.failure_reason.remove(),
-                                      OrderRecord.open_shard.set("PAY"), OrderRecord.due_at.set(now + LOST_CALLBACK_SECONDS)],
-                      condition=(OrderRecord.attempt == order.attempt) & (OrderRecord.status == order.status))
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("Pembayaran untuk pesanan ini baru saja dibuka di perangkat lain.", code="attempt_in_progress") from None
-        raise
+    taken = Conflict("Pembayaran untuk pesanan ini baru saja dibuka di perangkat lain.", code="attempt_in_progress")
+    units.commit(lambda uow: repo.open_attempt(uow, order, attempt, due_at=now + LOST_CALLBACK_SECONDS, lost=taken))
     order.refresh(consistent_read=True)
     try:
         charge = gateway.create_qris(attempt.gateway_ref, int(order.total), expires_at, f"Pesanan {order.order_no}")
@@ -133,24 +173,16 @@ def start_qris(order: OrderRecord, settings=None) -> dict:
         record_unpaid_end(order.order_id, n, "failed", exc.message)
         order.refresh(consistent_read=True)
         return order_view(order)
-    attempt.update(actions=[PaymentAttemptRecord.status.set("PENDING"), PaymentAttemptRecord.qr_string.set(charge.qr_string),
-                            PaymentAttemptRecord.provider_ref.set(charge.provider_ref),
-                            PaymentAttemptRecord.expires_at.set(charge.expires_at)],
-                   condition=PaymentAttemptRecord.status == "CREATING")
+    units.commit(lambda uow: repo.attempt_created(uow, attempt, qr_string=charge.qr_string,
+                                                  provider_ref=charge.provider_ref, expires_at=charge.expires_at))
     return order_view(order, attempt)
 
 
 # ---- asking the gateway ----------------------------------------------------------------------
 
 def _claim_check(attempt: PaymentAttemptRecord, now: int, min_gap: int) -> bool:
-    try:
-        attempt.update(actions=[PaymentAttemptRecord.checked_at.set(now)],
-                       condition=PaymentAttemptRecord.checked_at <= now - min_gap)
-        return True
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
+    claimed, _ = units.attempt(lambda uow: repo.claim_status_check(uow, attempt, now, min_gap))
+    return claimed
 
 
 def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, status, source: str) -> str:
@@ -172,7 +204,7 @@ def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, stat
 def _flag(order: OrderRecord, flag: str) -> None:
     flags = list(order.flags or [])
     if flag not in flags:
-        order.update(actions=[OrderRecord.flags.set(flags + [flag])])
+        units.commit(lambda uow: repo.flagged(uow, order, flags + [flag]))
 
 
 def check_status(caller: Caller, order_id: str) -> dict:
@@ -232,14 +264,8 @@ def _settle_previous_attempt(order: OrderRecord) -> str:
     if result is not None and result.status == "pending":
         raise UpstreamError("Gateway belum mengonfirmasi pembatalan QRIS sebelumnya. Coba lagi sebentar.",
                             code="gateway_cancel_unconfirmed")
-    try:
-        attempt.update(actions=[PaymentAttemptRecord.status.set("CANCELLED")],
-                       condition=PaymentAttemptRecord.status != "PAID")
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return "paid"
-        raise
-    return "clear"
+    cancelled, _ = units.attempt(lambda uow: repo.attempt_cancelled(uow, attempt))
+    return "clear" if cancelled else "paid"
 
 
 # ---- cashier actions -------------------------------------------------------------------------
@@ -288,22 +314,15 @@ def cancel_order(caller: Caller, order_id: str) -> dict:
     order = own_order(caller.store_id, order_id)
     if order.status == model.CANCELLED or order.status in model.PAID_STATES:
         return order_view(order)
-    if order.kind == model.BOOK_ORDER and order.status == model.BOOKED:
-        from .book_orders import cancel as cancel_book_order  # releases its held stock in the same transaction
-
-        cancel_book_order(caller, order_id)
+    if order.status == model.BOOKED:
+        # The area that owns the kind cancels it (a book order releases its held goods with it).
+        _kind_handler(order.kind, "cancel")(caller, order_id)
         return order_view(own_order(caller.store_id, order_id))
     model.require_move(order.status, model.CANCELLED)
     if _settle_previous_attempt(order) == "paid":
         order.refresh(consistent_read=True)
         return order_view(order)
-    try:
-        order.update(actions=[OrderRecord.status.set(model.CANCELLED), OrderRecord.failure_reason.set("Dibatalkan kasir."),
-                              OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
-                     condition=OrderRecord.status == order.status)
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    units.attempt(lambda uow: repo.ended_unpaid(uow, order, model.CANCELLED, "Dibatalkan kasir."))
     order.refresh(consistent_read=True)
     return order_view(order)
 
@@ -323,8 +342,7 @@ def get_sale(caller: Caller, order_id: str) -> dict:
 
 
 def list_sales(caller: Caller, day: str, limit: int = 100) -> list[dict]:
-    orders = OrderRecord.by_store_day.query(f"{caller.store_id}#{day}", scan_index_forward=False, limit=limit)
-    return [order_view(o) for o in orders]
+    return [order_view(o) for o in repo.orders_of_day(caller.store_id, day, limit=limit)]
 
 
 def flagged(caller: Caller, day: str) -> list[dict]:
@@ -338,7 +356,7 @@ def sweep_payments(limit: int = 200) -> dict:
     callbacks), and expire overdue ones, cancelling them at the gateway."""
     now = get_clock().now_s()
     counts = {"completed": 0, "checked": 0, "expired": 0}
-    for order in OrderRecord.open_by_due.query("PAY", OrderRecord.due_at <= now, limit=limit):
+    for order in repo.due_for_scheduler(now, limit):
         try:
             if order.status == model.PAID:
                 counts["completed"] += complete(order.order_id, actor="system")
@@ -353,36 +371,55 @@ def sweep_payments(limit: int = 200) -> dict:
                     record_unpaid_end_for_expiry(order)
                     counts["expired"] += 1
             elif order.status == model.AWAITING_PAYMENT:
-                order.update(actions=[OrderRecord.due_at.set(now + 60)], condition=OrderRecord.status == model.AWAITING_PAYMENT)
+                units.attempt(lambda uow: repo.recheck_later(uow, order, now + 60))
         except (UpstreamError, Conflict) as exc:
             logger.info("payment sweep skipped an order", extra={"order_id": order.order_id, "error": exc.code})
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise
     return counts
 
 
 def record_unpaid_end_for_expiry(order: OrderRecord) -> None:
-    try:
-        order.update(actions=[OrderRecord.status.set(model.EXPIRED), OrderRecord.failure_reason.set("Waktu pembayaran QRIS habis."),
-                              OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
-                     condition=(OrderRecord.status == model.AWAITING_PAYMENT) & (OrderRecord.attempt == order.attempt))
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    units.attempt(lambda uow: repo.ended_unpaid(uow, order, model.EXPIRED, "Waktu pembayaran QRIS habis.",
+                                                attempt_no=order.attempt, from_status=model.AWAITING_PAYMENT))
 
 
 def find_open_order(caller: Caller, *, order_no: str | None = None, phone: str | None = None) -> list[dict]:
     """The cashier finds an order (e.g. a book order paid at the kiosk) by number or customer phone."""
     if order_no:
-        found = list(OrderRecord.by_number.query(caller.store_id, OrderRecord.order_no == order_no.strip().upper()))
+        found = repo.orders_by_number(caller.store_id, order_no.strip().upper())
     elif phone:
         from ..core.phone import normalize_phone
 
-        found = list(OrderRecord.by_customer_phone.query(f"{caller.store_id}#{normalize_phone(phone)}",
-                                                         scan_index_forward=False, limit=20))
+        found = repo.orders_by_phone(caller.store_id, normalize_phone(phone), limit=20)
     else:
         raise ValidationError("Isi nomor pesanan atau nomor HP.", code="missing_field")
     if not found:
         raise NotFound("Pesanan tidak ditemukan.", code="order_not_found")
     return [order_view(o) for o in found]
+
+
+# ---- order kinds owned by other areas --------------------------------------------------------
+
+_KIND_HANDLERS: dict[tuple[str, str], Callable] = {}
+
+
+def kind_handler(kind: str, action: str):
+    """Register the owning area's ``action`` (e.g. ``cancel``) for orders of ``kind`` (see
+    ``schema.ORDER_KIND_MODULES``): the kiosk's Batal on a booked book order releases its goods."""
+
+    def register(fn):
+        _KIND_HANDLERS[(kind, action)] = fn
+        return fn
+
+    return register
+
+
+def _kind_handler(kind: str, action: str) -> Callable:
+    if (kind, action) not in _KIND_HANDLERS:
+        from ..schema import ORDER_KIND_MODULES
+
+        if kind in ORDER_KIND_MODULES:
+            importlib.import_module(ORDER_KIND_MODULES[kind])
+    try:
+        return _KIND_HANDLERS[(kind, action)]
+    except KeyError:
+        raise Conflict("Pesanan ini tidak bisa diubah dari sini.", code="invalid_transition") from None

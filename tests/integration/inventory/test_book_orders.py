@@ -8,7 +8,7 @@ import pytest
 from chalicelib.core import outbox
 from chalicelib.core.errors import Conflict
 from chalicelib.core.outbox import OutboxItem
-from chalicelib.sales import book_orders, kode_unik
+from chalicelib.book_orders import service as book_orders, unique_codes
 from chalicelib.sales.repo import OrderRecord
 from tests.integration.inventory.conftest import book, caller_for, hold, level, settlement
 
@@ -91,7 +91,7 @@ def test_too_little_stock_refuses_and_books_nothing(shop, clock):
     assert e.value.code == "insufficient_stock" and e.value.details["short"] == ["TEH-350"]
     assert "tersedia 10, diminta 11" in e.value.message
     assert int(level(shop["store_id"], "KOPI-250").reserved) == 0
-    assert OrderRecord.count() == 0 and kode_unik.KodeUnikReservation.count() == 0 and OutboxItem.count() == 0
+    assert OrderRecord.count() == 0 and unique_codes.UniqueCodeReservation.count() == 0 and OutboxItem.count() == 0
     from chalicelib.catalog import model as catalog_model, repo as catalog_repo
 
     catalog_repo.insert(shop["merchant_id"], catalog_model.new_product({"sku": "BARU-1", "name": "Barang Baru", "price": 5_000}))

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.core.errors import Conflict
 from chalicelib.inventory import repo as stock_repo
-from chalicelib.sales import kode_unik
+from chalicelib.book_orders import unique_codes as kode_unik
 from chalicelib.sales.repo import OrderRecord
 from tests.integration.inventory.conftest import book, level
 
@@ -52,7 +52,7 @@ def test_fifty_parallel_bookings_for_ten_units_exactly_ten_succeed(shop, clock):
     final = level(store, "KOPI-250")
     assert (int(final.on_hand), int(final.reserved), int(final.available)) == (10, 10, 0)
     assert seen and min(seen) >= 0
-    assert OrderRecord.count() == 10 and kode_unik.KodeUnikReservation.count() == 10
+    assert OrderRecord.count() == 10 and kode_unik.UniqueCodeReservation.count() == 10
 
 
 def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
@@ -95,7 +95,7 @@ def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(
     assert reads == [[], [], [1]]  # A and B both saw every code free; A, refused, read again
     assert (b_orders[0]["unique_code"], a["unique_code"]) == (1, 2)
     assert int(level(shop["store_id"], "KOPI-250").reserved) == 2
-    assert kode_unik.KodeUnikReservation.count() == 2
+    assert kode_unik.UniqueCodeReservation.count() == 2
 
 
 def test_the_stock_conditions_themselves(shop, clock):

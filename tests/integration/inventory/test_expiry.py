@@ -7,7 +7,8 @@ records as TTL's) and calls the real stream handler, as Lambda would.
 from __future__ import annotations
 
 import app  # noqa: F401 - registers the stream handler on the app, as in Lambda
-from chalicelib.inventory import holds, service as stock_service
+from chalicelib.book_orders import holds
+from chalicelib.inventory import service as stock_service
 from chalicelib.inventory.repo import HoldRecord, HoldSettlementRecord
 from chalicelib.sales.repo import OrderRecord
 from infra.local.pump import FakeLambdaContext
@@ -23,7 +24,7 @@ def _cs_desk(shop, sku="KOPI-250"):
 
 
 def _invoke_stream(records):
-    from chalicelib.inventory.events import hold_ttl_removals
+    from chalicelib.book_orders.events import hold_ttl_removals
 
     return hold_ttl_removals({"Records": records}, FakeLambdaContext("hold_ttl_removals"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core import outbox
-from chalicelib.inventory import holds
+from chalicelib.book_orders import holds
 from chalicelib.inventory.repo import StockLedgerEntry
 from chalicelib.payments import qris
 from chalicelib.sales.repo import OrderRecord

@@ -135,7 +135,7 @@ def test_drop_orders_of_another_store_are_not_found(api, shop, clock, second_sto
 def test_on_hand_always_equals_the_sum_of_the_ledger(api, shop, clock):
     """A day's mix: receipts, a drop and its return, bookings that are cancelled, expire or are
     paid in cash and completed, a store sale, a count. Every stock item must add up."""
-    from chalicelib.sales import book_orders
+    from chalicelib.book_orders import service as book_orders
 
     admin, cs, wh = api.login_as(shop, "admin"), api.login_as(shop, "cs"), api.login_as(shop, "warehouse")
     cashier = api.login_as(shop, "cashier")
@@ -155,7 +155,7 @@ def test_on_hand_always_equals_the_sum_of_the_ledger(api, shop, clock):
     api.post("/inventory/adjustments", {"location": "SHOP", "reason": "count", "items": [{"sku": "AIR-600", "counted": 17}]},
              auth=admin, headers=_key())
     clock.advance(minutes=121)
-    from chalicelib.inventory import holds
+    from chalicelib.book_orders import holds
 
     holds.sweep()
     outbox.process_due()

@@ -9,7 +9,8 @@ import uuid
 from chalicelib.core import outbox
 from chalicelib.inventory.repo import StockLedgerEntry, StockRecord
 from chalicelib.payments import qris
-from chalicelib.sales.repo import OrderRecord, PaymentEventRecord
+from chalicelib.core.inbox import InboxRecord
+from chalicelib.sales.repo import OrderRecord
 from chalicelib.sales.service import sweep_payments
 from infra.local import seed
 
@@ -74,7 +75,7 @@ def test_bad_signature_is_refused_and_changes_nothing(api, demo, payments):
     r = api.post("/callbacks/midtrans", body)
     assert r.status == 401
     assert OrderRecord.get(order["order_id"]).status == "AWAITING_PAYMENT"
-    assert PaymentEventRecord.count() == 0
+    assert InboxRecord.count() == 0
 
 
 def test_twenty_concurrent_duplicate_callbacks_and_status_checks_complete_once(api, demo, payments):

@@ -2,6 +2,7 @@
 import pytest
 
 from chalicelib.core.errors import ValidationError
+from chalicelib.book_orders import model as book
 from chalicelib.inventory import model
 from chalicelib.sales import model as sales
 
@@ -21,13 +22,13 @@ def test_a_hold_being_paid_counts_until_settled_and_settled_ones_never_count():
 
 
 @pytest.mark.parametrize("order_status,decision", [
-    (sales.BOOKED, model.RELEASE), (sales.EXPIRED, model.RELEASE), (sales.FAILED, model.RELEASE),
-    (sales.CANCELLED, model.RELEASE), (None, model.RELEASE),
-    (sales.AWAITING_PAYMENT, model.EXTEND),
-    (sales.PAID, model.WAIT), (sales.PAID_LATE, model.WAIT), (sales.COMPLETED, model.WAIT),
+    (sales.BOOKED, book.RELEASE), (sales.EXPIRED, book.RELEASE), (sales.FAILED, book.RELEASE),
+    (sales.CANCELLED, book.RELEASE), (None, book.RELEASE),
+    (sales.AWAITING_PAYMENT, book.EXTEND),
+    (sales.PAID, book.WAIT), (sales.PAID_LATE, book.WAIT), (sales.COMPLETED, book.WAIT),
 ])
 def test_what_happens_to_an_expired_hold_depends_on_its_order(order_status, decision):
-    assert model.expiry_decision(order_status) == decision
+    assert book.expiry_decision(order_status) == decision
 
 
 def test_ttl_comes_after_deadline_grace_and_a_margin_of_many_sweeps():
@@ -38,8 +39,8 @@ def test_ttl_comes_after_deadline_grace_and_a_margin_of_many_sweeps():
 
 def test_a_hold_paid_at_the_kiosk_outlives_both_the_deadline_and_the_qr():
     deadline = NOW + 600
-    assert model.paying_until(deadline, NOW + 60) == deadline
-    assert model.paying_until(deadline, NOW + 900) == NOW + 900 + model.PAYING_BUFFER_SECONDS
+    assert book.paying_until(deadline, NOW + 60) == deadline
+    assert book.paying_until(deadline, NOW + 900) == NOW + 900 + book.PAYING_BUFFER_SECONDS
 
 
 def test_lines_are_added_up_per_sku():

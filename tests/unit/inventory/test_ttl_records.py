@@ -1,5 +1,5 @@
 """Only DynamoDB's own TTL deletes may release a hold from the stream."""
-from chalicelib.inventory.holds import is_ttl_delete
+from chalicelib.book_orders.holds import is_ttl_delete
 
 TTL = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 

@@ -1,17 +1,15 @@
-"""Gateway callbacks: verify first, store the raw event once, apply through the same path as a
-status check, answer fast."""
+"""Gateway callbacks: verify first, store the raw event once (the shared inbox), apply through the
+same path as a status check, answer fast."""
 from __future__ import annotations
 
-from pynamodb.exceptions import PutError
-
-from ..core.clock import get_clock
-from ..core.db import is_condition_failure
+from ..core import inbox
 from ..core.errors import NotFound, Unauthorized
-from ..sales import model as sales_model
-from ..sales.repo import PaymentEventRecord, get_attempt, get_order
+from ..payments.gateways import gateway_for
+from ..payments.providers.base import loads_exact
 from ..staff.service import store_settings
-from .gateways import gateway_for
-from .providers.base import loads_exact
+from . import model as sales_model
+from .repo import get_attempt, get_order
+from .service import apply_gateway_status
 
 
 def _gateway_ref(provider: str, body: bytes) -> str | None:
@@ -44,19 +42,7 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
     attempt = get_attempt(order.order_id, parsed[1])
     if attempt is None:
         raise NotFound("Transaksi tidak dikenal.", code="unknown_transaction")
-    record = PaymentEventRecord(event_key=event.event_key, provider=provider, order_id=order.order_id,
-                                attempt=parsed[1], status=event.status, amount=event.amount, raw=event.raw,
-                                received_at=get_clock().now_s())
-    try:
-        record.save(condition=PaymentEventRecord.event_key.does_not_exist())
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
-        record = PaymentEventRecord.get(event.event_key, consistent_read=True)
-        if record.applied:
-            return {"status": "duplicate", "outcome": record.outcome}
-    from ..sales.service import apply_gateway_status
-
-    outcome = apply_gateway_status(order, attempt, event, "callback")
-    record.update(actions=[PaymentEventRecord.applied.set(True), PaymentEventRecord.outcome.set(outcome)])
-    return {"status": "ok", "outcome": outcome}
+    return inbox.process(
+        provider, event.event_key, store_id=order.store_id, subject=order.order_id, raw=event.raw,
+        details={"attempt": parsed[1], "status": event.status, "amount": event.amount},
+        apply=lambda: apply_gateway_status(order, attempt, event, "callback"))

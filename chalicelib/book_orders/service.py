@@ -12,31 +12,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pynamodb.exceptions import TransactWriteError
-
 from ..catalog import service as catalog
 from ..core import outbox
+from ..core import uow as units
 from ..core.clock import format_wib, get_clock, local_day
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
 from ..core.phone import display_phone
 from ..core.web import Caller
-from ..inventory import holds
 from ..inventory import model as stock
-from ..inventory import repo as stock_repo
-from ..reports import counters as report_counters
+from ..inventory import service as stock_service
+from ..sales import service as sales
 from ..staff import model as staff_model
 from ..staff.service import get_store
-from . import kode_unik, model
-from .repo import OrderNumberRecord, OrderRecord, get_order, own_order
-from .service import _new_order_no, order_view, start_qris
+from . import holds, model, unique_codes
+from .facts import BookOrderMoved
+from .model import CHANNELS, MAX_SHIPPING_FEE, BookOrder  # noqa: F401 - the routes validate with these
 
-CHANNELS = {"whatsapp": "WhatsApp", "instagram": "Instagram", "website": "Website", "marketplace": "Marketplace",
-            "tiktok": "TikTok", "other": "Lainnya"}
 MAX_SKUS = stock.MAX_LINES
-MAX_SHIPPING_FEE = 10_000_000
 # A failed attempt is retried only after another booking took the code or number it wanted, or
 # after expired holds were released, so this bounds work under contention, not correctness.
 _ATTEMPTS = 20
@@ -44,15 +38,15 @@ _ATTEMPTS = 20
 
 @dataclass
 class _Lost:
-    """Which conditions of a booking transaction failed."""
+    """Which conditions of a booking's unit of work failed."""
 
     stock: dict[str, int] = field(default_factory=dict)  # sku -> available, for reservations that were short
     stock_item_missing: bool = False  # a sku never stocked at the desk (no item to report)
     code: bool = False  # the kode unik was taken
 
 
-def _lost(exc: TransactWriteError) -> _Lost:
-    """Read the failed conditions off the transaction's cancellation reasons.
+def _lost(exc: units.ConditionLost) -> _Lost:
+    """Read the failed conditions off the unit's failed writes.
 
     The reservation updates and the kode unik and number puts ask for the item as it was when their
     condition failed (``ALL_OLD``), so each failure names its item: a stock item (with what was
@@ -60,10 +54,7 @@ def _lost(exc: TransactWriteError) -> _Lost:
     and tells a lost code (read the codes again) from a lost number (draw another) exactly.
     """
     lost = _Lost()
-    for reason in exc.cancellation_reasons or []:
-        if reason is None or reason.code != "ConditionalCheckFailed":
-            continue
-        item = reason.raw_item or {}
+    for item in exc.old_items():
         if not item:
             lost.stock_item_missing = True  # only a reservation can fail on an item that does not exist
         elif "on_hand" in item:
@@ -71,21 +62,6 @@ def _lost(exc: TransactWriteError) -> _Lost:
         elif "free_at" in item and "code" in item:
             lost.code = True
     return lost
-
-
-def validate_channel(value: str) -> str:
-    if value not in CHANNELS:
-        raise ValidationError(f"Channel harus salah satu dari: {', '.join(CHANNELS)}.", code="invalid_channel")
-    return value
-
-
-def validate_address(value: str) -> str:
-    text = "\n".join(" ".join(line.split()) for line in value.strip().splitlines() if line.strip())
-    if not text:
-        raise ValidationError("Alamat pengiriman wajib diisi.", code="invalid_address")
-    if len(text) > 400:
-        raise ValidationError("Alamat pengiriman maksimal 400 karakter.", code="invalid_address")
-    return text
 
 
 def _account(settings: staff_model.StoreSettings, account_no: str | None) -> dict:
@@ -96,28 +72,26 @@ def _account(settings: staff_model.StoreSettings, account_no: str | None) -> dic
     if account_no is None:
         return accounts[0]
     for a in accounts:
-        if kode_unik.normalize_account_no(a["account_no"]) == kode_unik.normalize_account_no(account_no):
+        if unique_codes.normalize_account_no(a["account_no"]) == unique_codes.normalize_account_no(account_no):
             return a
     raise ValidationError("Rekening tujuan tidak terdaftar di toko ini.", code="unknown_bank_account")
 
 
 # ---- views ----------------------------------------------------------------------------------
 
-def book_view(order: OrderRecord, hold=None, tz: str = "Asia/Jakarta") -> dict:
+def book_view(order, hold=None, tz: str = "Asia/Jakarta") -> dict:
     """A book order as CS and the cashier see it: the order, what to transfer where, and its hold."""
-    extra = order.extra or {}
-    customer = order.customer or {}
+    book = BookOrder.of(order)
     now = get_clock().now_s()
-    deadline = int(extra.get("deadline") or order.expires_at or now)
-    view = order_view(order)
+    view = sales.order_view(order)
     view.update({
-        "shipping_fee": int(order.shipping_fee), "unique_code": int(order.unique_code),
-        "amount_to_transfer": int(order.total), "amount_label": format_rupiah(int(order.total)),
-        "customer": {**customer, "phone_display": display_phone(customer.get("phone", ""))},
-        "channel_label": CHANNELS.get(customer.get("channel"), customer.get("channel")),
-        "bank_account": extra.get("bank_account"), "courier": extra.get("courier"), "note": extra.get("note"),
-        "deadline": deadline, "deadline_label": format_wib(deadline, tz),
-        "seconds_left": max(0, deadline - now) if order.status == model.BOOKED else 0,
+        "shipping_fee": book.shipping_fee, "unique_code": book.unique_code,
+        "amount_to_transfer": book.total, "amount_label": format_rupiah(book.total),
+        "customer": {**(order.customer or {}), "phone_display": display_phone(book.customer.phone)},
+        "channel_label": book.channel_label,
+        "bank_account": book.bank_account.to_dict() if book.bank_account else None, "courier": book.courier,
+        "note": book.note, "deadline": book.deadline, "deadline_label": format_wib(book.deadline, tz),
+        "seconds_left": max(0, book.deadline - now) if order.status == sales.BOOKED else 0,
         "hold": None if hold is None else {"status": hold.status, "expires_at": int(hold.expires_at),
                                            "location": hold.location},
     })
@@ -128,8 +102,8 @@ def _tz(store_id: str) -> str:
     return staff_model.StoreSettings.from_dict(get_store(store_id).settings).timezone
 
 
-def _own_book_order(caller: Caller, order_id: str) -> OrderRecord:
-    order = own_order(caller.store_id, order_id)
+def _own_book_order(caller: Caller, order_id: str):
+    order = sales.own_order(caller.store_id, order_id)
     if order.kind != model.BOOK_ORDER:
         raise NotFound("Book order tidak ditemukan.", code="order_not_found")
     return order
@@ -147,7 +121,7 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
     priced = catalog.resolve_items(caller.merchant_id, items)
     if len(priced) > MAX_SKUS:
         raise ValidationError(f"Maksimal {MAX_SKUS} jenis barang per book order.", code="too_many_items")
-    lines = [model.Line(p.sku, p.name, qty, p.price, p.barcode) for p, qty in priced]
+    lines = [sales.Line(p.sku, p.name, qty, p.price, p.barcode) for p, qty in priced]
     wanted = {line.sku: line.qty for line in lines}
     subtotal = sum(line.total for line in lines)
     base = subtotal + shipping_fee
@@ -156,53 +130,50 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
     if settings.payment_deadline_minutes < 1:
         raise Conflict("Batas waktu bayar toko belum diatur dengan benar.", code="payment_deadline_invalid")
     account = _account(settings, account_no)
-    account_key = kode_unik.account_key(caller.merchant_id, account.get("bank", ""), account["account_no"])
+    account_key = unique_codes.account_key(caller.merchant_id, account.get("bank", ""), account["account_no"])
     now = get_clock().now_s()
     deadline = now + settings.payment_deadline_minutes * 60
     grace = settings.hold_grace_minutes * 60
-    customer = {"name": customer_name, "phone": phone, "address": address, "channel": channel}
-    extra = {"deadline": deadline, "grace_seconds": grace, "courier": courier, "note": note,
-             "bank_account": {"bank": account.get("bank", ""), "account_no": account["account_no"],
-                              "holder": account.get("holder", "")}}
+    customer = model.Customer(customer_name, phone, address, channel)
+    booking = model.booking_details(
+        deadline=deadline, grace_seconds=grace, courier=courier, note=note,
+        bank_account=model.BankAccount(account.get("bank", ""), account["account_no"], account.get("holder", "")))
     order_id = new_id()
     released_expired = False
-    in_use = kode_unik.in_use(account_key, base, now)
+    in_use = unique_codes.in_use(account_key, base, now)
     for _ in range(_ATTEMPTS):
-        code = kode_unik.lowest_free(in_use)
-        order = OrderRecord(
-            order_id=order_id, order_no=_new_order_no(settings.timezone, now), kind=model.BOOK_ORDER,
-            status=model.BOOKED, merchant_id=caller.merchant_id, store_id=caller.store_id,
-            store_day=f"{caller.store_id}#{local_day(now, settings.timezone)}", created_at=now,
-            created_by=caller.staff_id or caller.device_id, device_id=caller.device_id,
-            items=[line.to_dict() for line in lines], subtotal=subtotal, discount=0, shipping_fee=shipping_fee,
-            unique_code=code, total=base + code, customer=customer, phone_key=f"{caller.store_id}#{phone}",
-            attempt=0, expires_at=deadline, open_shard="BOOK", due_at=deadline, extra=extra)
-        params = {"name": customer_name, "store": store.name, "order_no": order.order_no,
-                  "amount": format_rupiah(base + code), "bank": account.get("bank", ""),
-                  "account_no": account["account_no"], "account_holder": account.get("holder", ""),
-                  "deadline": format_deadline(deadline, settings.timezone)}
+        code = unique_codes.lowest_free(in_use)
+
+        def work(uow: units.UnitOfWork, code: int = code):
+            order = sales.new_order(
+                order_id=order_id, kind=model.BOOK_ORDER, status=sales.BOOKED, caller=caller, tz=settings.timezone,
+                now=now, lines=lines, subtotal=subtotal, shipping_fee=shipping_fee, unique_code=code,
+                total=base + code, customer=customer.to_dict(), phone=phone, expires_at=deadline, open_shard="BOOK",
+                due_at=deadline, booking=booking)
+            params = {"name": customer_name, "store": store.name, "order_no": order.order_no,
+                      "amount": format_rupiah(base + code), "bank": account.get("bank", ""),
+                      "account_no": account["account_no"], "account_holder": account.get("holder", ""),
+                      "deadline": format_deadline(deadline, settings.timezone)}
+            sales.add_order(uow, order)
+            unique_codes.reserve(uow, account=account_key, base=base, code=code, order_id=order_id,
+                                 store_id=caller.store_id, now=now,
+                                 until=unique_codes.free_at(deadline, grace, settings.kode_unik_cooldown_hours))
+            hold = holds.create_ops(uow, hold_id=order_id, store_id=caller.store_id, location=stock.CS_DESK,
+                                    lines=wanted, deadline=deadline, grace_seconds=grace)
+            uow.outbox(f"slip-print#{order_id}", "print.order_slip", caller.store_id, {"order_id": order_id})
+            uow.fact(BookOrderMoved(store_id=caller.store_id, event="created", amount=int(order.total),
+                                    tz=settings.timezone, at=now))
+            queue_message(uow, effect_id=f"msg-book#{order_id}", store_id=caller.store_id, to_e164=phone,
+                          template=templates.BOOK_ORDER_PAYMENT, params=params)
+            return order, hold
+
         try:
-            with transaction() as tx:
-                tx.save(order, condition=OrderRecord.order_id.does_not_exist())
-                tx.save(OrderNumberRecord(store_id=caller.store_id, order_no=order.order_no, order_id=order_id),
-                        condition=OrderNumberRecord.order_no.does_not_exist(), return_values="ALL_OLD")
-                kode_unik.reserve_op(tx, account=account_key, base=base, code=code, order_id=order_id,
-                                     store_id=caller.store_id,
-                                     until=kode_unik.free_at(deadline, grace, settings.kode_unik_cooldown_hours), now=now)
-                hold = holds.create_ops(tx, hold_id=order_id, store_id=caller.store_id, location=stock.CS_DESK, lines=wanted,
-                                        deadline=deadline, grace_seconds=grace)
-                outbox.add(tx, f"slip-print#{order_id}", "print.order_slip", caller.store_id, {"order_id": order_id})
-                report_counters.on_book_order(tx, store_id=caller.store_id, event="created", amount=int(order.total),
-                                              tz=settings.timezone, at=now)
-                queue_message(tx, effect_id=f"msg-book#{order_id}", store_id=caller.store_id, to_e164=phone,
-                              template=templates.BOOK_ORDER_PAYMENT, params=params)
+            order, hold = units.run(work)
             break
-        except TransactWriteError as exc:
-            if not is_condition_failure(exc):
-                raise
+        except units.ConditionLost as exc:
             lost = _lost(exc)
         if lost.stock_item_missing:
-            have = stock_repo.available_at(caller.store_id, stock.CS_DESK, wanted)
+            have = stock_service.available_at(caller.store_id, stock.CS_DESK, wanted)
         else:
             have = {**{sku: wanted[sku] for sku in wanted}, **lost.stock}
         short = {sku for sku, qty in wanted.items() if have.get(sku, 0) < qty}
@@ -217,7 +188,7 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
         if lost.code:
             # A booking that committed first holds it; others may have taken the next ones meanwhile,
             # and one read of the codes costs less than discovering each of them by a failed write.
-            in_use = kode_unik.in_use(account_key, base, now)
+            in_use = unique_codes.in_use(account_key, base, now)
         # A taken order number needs nothing: every attempt draws a new one.
     else:
         raise Conflict("Banyak pesanan sedang dibuat bersamaan. Coba lagi.", code="busy")
@@ -232,19 +203,19 @@ def get(caller: Caller, order_id: str) -> dict:
     """One book order. A booked one past its deadline is expired here and now (the same conditional
     release the sweeper does), so nobody acts on an order that no longer holds its goods."""
     order = _own_book_order(caller, order_id)
-    hold = stock_repo.get_hold(order_id)
-    if order.status == model.BOOKED and hold is not None and hold.status == stock.HOLD_ACTIVE \
+    hold = holds.get_hold(order_id)
+    if order.status == sales.BOOKED and hold is not None and hold.status == holds.HOLD_ACTIVE \
             and hold.expires_at <= get_clock().now_s():
         holds.settle_due(hold, settled_by="read")
         order.refresh(consistent_read=True)
-        hold = stock_repo.get_hold(order_id)
+        hold = holds.get_hold(order_id)
     return book_view(order, hold, _tz(caller.store_id))
 
 
 def list_open(caller: Caller) -> list[dict]:
     """Book orders still holding goods (booked, or being paid at the kiosk), soonest deadline first."""
-    open_holds = stock_repo.open_holds(caller.store_id)
-    orders = {o.order_id: o for o in OrderRecord.batch_get([h.order_id for h in open_holds])}
+    open_holds = holds.open_holds(caller.store_id)
+    orders = {o.order_id: o for o in sales.orders_by_id([h.order_id for h in open_holds])}
     tz = _tz(caller.store_id)
     views = [book_view(orders[h.order_id], h, tz) for h in open_holds if h.order_id in orders]
     return sorted(views, key=lambda v: v["deadline"])
@@ -252,30 +223,29 @@ def list_open(caller: Caller) -> list[dict]:
 
 def list_day(caller: Caller, day: str) -> list[dict]:
     tz = _tz(caller.store_id)
-    found = OrderRecord.by_store_day.query(f"{caller.store_id}#{day}", scan_index_forward=False,
-                                           filter_condition=OrderRecord.kind == model.BOOK_ORDER)
-    return [book_view(o, None, tz) for o in found]
+    return [book_view(o, None, tz) for o in sales.orders_of_day(caller.store_id, day, kind=model.BOOK_ORDER)]
 
 
 # ---- changing -------------------------------------------------------------------------------
 
+@sales.kind_handler(model.BOOK_ORDER, "cancel")
 def cancel(caller: Caller, order_id: str) -> dict:
     """CS cancels: the goods return to available at once; the kode unik stays reserved for its
     cool-down so a transfer that still comes in is recognised. Taking the goods back to the
     warehouse is a separate scan (a drop order return)."""
     order = _own_book_order(caller, order_id)
-    if order.status == model.BOOKED:
-        hold = stock_repo.get_hold(order_id)
+    if order.status == sales.BOOKED:
+        hold = holds.get_hold(order_id)
         if hold is None or not holds.cancel(hold, order):
             order.refresh(consistent_read=True)
-    if order.status not in (model.BOOKED, model.CANCELLED):
-        raise Conflict(f"Pesanan berstatus {model.STATUS_LABELS.get(order.status, order.status)}; hanya pesanan "
+    if order.status not in (sales.BOOKED, sales.CANCELLED):
+        raise Conflict(f"Pesanan berstatus {sales.status_label(order.status)}; hanya pesanan "
                        "yang masih dipesan yang bisa dibatalkan di sini.", code="invalid_transition",
                        details={"status": order.status})
     order.refresh(consistent_read=True)
-    if order.status != model.CANCELLED:
+    if order.status != sales.CANCELLED:
         raise Conflict("Pesanan baru saja berubah. Muat ulang lalu coba lagi.", code="order_changed")
-    return book_view(order, stock_repo.get_hold(order_id), _tz(caller.store_id))
+    return book_view(order, holds.get_hold(order_id), _tz(caller.store_id))
 
 
 def pay_at_store_qris(caller: Caller, order_id: str) -> dict:
@@ -288,39 +258,38 @@ def pay_at_store_qris(caller: Caller, order_id: str) -> dict:
     from ..staff.service import store_settings
 
     order = _own_book_order(caller, order_id)
-    if order.status == model.AWAITING_PAYMENT:
-        return book_view(order, stock_repo.get_hold(order_id), _tz(caller.store_id))  # a repeated tap
-    if order.status != model.BOOKED:
-        raise Conflict(f"Pesanan berstatus {model.STATUS_LABELS.get(order.status, order.status)}; hanya pesanan "
+    if order.status == sales.AWAITING_PAYMENT:
+        return book_view(order, holds.get_hold(order_id), _tz(caller.store_id))  # a repeated tap
+    if order.status != sales.BOOKED:
+        raise Conflict(f"Pesanan berstatus {sales.status_label(order.status)}; hanya pesanan "
                        "yang masih dipesan yang bisa dibayar di kasir.", code="invalid_transition",
                        details={"status": order.status})
     settings = store_settings(order.store_id)
     now = get_clock().now_s()
-    holds.start_paying(stock_repo.get_hold(order_id), qr_expires_at=now + settings.qris_expiry_minutes * 60)
-    start_qris(order, settings)
+    holds.start_paying(holds.get_hold(order_id), qr_expires_at=now + settings.qris_expiry_minutes * 60)
+    sales.start_qris(order, settings)
     order.refresh(consistent_read=True)
-    return book_view(order, stock_repo.get_hold(order_id), settings.timezone)
+    return book_view(order, holds.get_hold(order_id), settings.timezone)
 
 
 # ---- the order slip -------------------------------------------------------------------------
 
-def slip_pdf(order: OrderRecord, width_mm: int = 80) -> bytes:
+def slip_pdf(order, width_mm: int = 80) -> bytes:
     from ..documents import BankAccount, OrderSlipData, SlipLine, render_order_slip
     from ..staff.service import merchant_name, staff_name
 
     store = get_store(order.store_id)
-    extra, customer = order.extra or {}, order.customer or {}
-    account = extra.get("bank_account") or {}
+    book = BookOrder.of(order)
+    account = book.bank_account or model.BankAccount("", "", "")
     data = OrderSlipData(
         merchant_name=merchant_name(order.merchant_id), store_name=store.name, order_number=order.order_no,
         created_at=int(order.created_at),
         items=[SlipLine(i["sku"], i["name"], int(i["qty"]), int(i["unit_price"]), i.get("barcode")) for i in order.items],
-        customer_name=customer.get("name", ""), customer_phone=customer.get("phone", ""),
-        shipping_address=customer.get("address", ""), channel=CHANNELS.get(customer.get("channel"), "-"),
-        bank_account=BankAccount(account.get("bank", ""), account.get("account_no", ""), account.get("holder", "")),
-        pay_by=int(extra.get("deadline") or order.expires_at), unique_code=int(order.unique_code),
-        shipping_fee=int(order.shipping_fee), courier=extra.get("courier"),
-        cs_name=staff_name(order.store_id, order.created_by) or None, note=extra.get("note"),
+        customer_name=book.customer.name, customer_phone=book.customer.phone,
+        shipping_address=book.customer.address, channel=CHANNELS.get(book.customer.channel, "-"),
+        bank_account=BankAccount(account.bank, account.account_no, account.holder),
+        pay_by=book.deadline, unique_code=book.unique_code, shipping_fee=book.shipping_fee, courier=book.courier,
+        cs_name=staff_name(order.store_id, order.created_by) or None, note=book.note,
         tz=staff_model.StoreSettings.from_dict(store.settings).timezone)
     return render_order_slip(data, width_mm=width_mm)
 
@@ -335,8 +304,25 @@ def print_order_slip(item) -> dict:
     """Queue the slip on the store's receipt printer at the CS desk (idempotent on the effect id)."""
     from ..printing import service as printing
 
-    order = get_order(item.payload["order_id"])
+    order = sales.get_order(item.payload["order_id"])
     pdf = slip_pdf(order, printing.receipt_width_mm(order.store_id))
     job = printing.submit_pdf(order.store_id, role="receipt", kind="slip", pdf=pdf, reference=item.effect_id,
                               title=f"Slip pesanan {order.order_no}")
     return {"job_id": job["job_id"]}
+
+
+# ---- published for reconciliation ----------------------------------------------------------------
+
+def order_ids_paying_to(merchant_id: str, bank_account: dict, store_id: str) -> list[str]:
+    """The book orders a credit on this receiving account may pay: every book order keeps its kode
+    unik reservation (keyed by account and amount) until deadline + grace + the store's cool-down,
+    whatever happens to it, so one Query of the account finds the open ones, those expired or
+    cancelled still in cool-down and the recently paid ones. Other stores sharing the account keep
+    their orders to themselves."""
+    key = unique_codes.account_key(merchant_id, bank_account.get("bank", ""), bank_account["account_no"])
+    return unique_codes.order_ids_on_account(key, store_id)
+
+
+def book_order(order) -> BookOrder:
+    """A book order's own details (deadline, grace, courier, account) from its order record."""
+    return BookOrder.of(order)

@@ -10,8 +10,9 @@ from ..core.money import require_rupiah
 from ..core.phone import normalize_phone
 from ..core.web import CASHIER, CS, Api, F, once, parse_body, query_param
 from ..staff.model import validate_name
+from . import model
 
-book_orders = lazy(".book_orders", __package__)
+service = lazy(".service", __package__)
 
 bp = Api(__name__)
 
@@ -29,9 +30,9 @@ _CREATE = {
     "items": F(list),
     "customer_name": F(str, check=lambda v: validate_name(v, "Nama pelanggan", 80)),
     "phone": F(str, check=normalize_phone),
-    "address": F(str, check=lambda v: book_orders.validate_address(v)),
-    "shipping_fee": F(int, check=lambda v: require_rupiah(v, "Ongkir", maximum=book_orders.MAX_SHIPPING_FEE)),
-    "channel": F(str, check=lambda v: book_orders.validate_channel(v)),
+    "address": F(str, check=lambda v: model.validate_address(v)),
+    "shipping_fee": F(int, check=lambda v: require_rupiah(v, "Ongkir", maximum=model.MAX_SHIPPING_FEE)),
+    "channel": F(str, check=lambda v: model.validate_channel(v)),
     "courier": F(str, required=False, nullable=True, check=_short(40, "Kurir")),
     "note": F(str, required=False, nullable=True, check=_short(200, "Catatan")),
     "account_no": F(str, required=False, nullable=True),
@@ -42,7 +43,7 @@ _CREATE = {
 def create(caller):
     req = bp.current_request
     body = parse_body(req, _CREATE)
-    return once(req, caller, "book-order", body, lambda: book_orders.create(caller, **body))
+    return once(req, caller, "book-order", body, lambda: service.create(caller, **body))
 
 
 @bp.endpoint("/book-orders", ["GET"], roles=[CS, CASHIER])
@@ -51,28 +52,28 @@ def list_book_orders(caller):
     req = bp.current_request
     day = query_param(req, "day")
     if day:
-        return {"day": day, "book_orders": book_orders.list_day(caller, day)}
+        return {"day": day, "book_orders": service.list_day(caller, day)}
     # ``now`` lets the page count down on the server's clock, whatever the tablet's clock says.
-    return {"book_orders": book_orders.list_open(caller), "now": get_clock().now_s()}
+    return {"book_orders": service.list_open(caller), "now": get_clock().now_s()}
 
 
 @bp.endpoint("/book-orders/{order_id}", ["GET"], roles=[CS, CASHIER])
 def get(caller, order_id):
-    return book_orders.get(caller, order_id)
+    return service.get(caller, order_id)
 
 
 @bp.endpoint("/book-orders/{order_id}/cancel", ["POST"], roles=[CS])
 def cancel(caller, order_id):
-    return book_orders.cancel(caller, order_id)
+    return service.cancel(caller, order_id)
 
 
 @bp.endpoint("/book-orders/{order_id}/slip.pdf", ["GET"], roles=[CS])
 def slip(caller, order_id):
-    order_no, pdf = book_orders.own_slip_pdf(caller, order_id)
+    order_no, pdf = service.own_slip_pdf(caller, order_id)
     return Response(body=pdf, status_code=200, headers={"Content-Type": "application/pdf",
                                                         "Content-Disposition": f'inline; filename="slip-{order_no}.pdf"'})
 
 
 @bp.endpoint("/sales/{order_id}/book-order/pay-qris", ["POST"], roles=[CASHIER, CS])
 def pay_qris(caller, order_id):
-    return book_orders.pay_at_store_qris(caller, order_id)
+    return service.pay_at_store_qris(caller, order_id)

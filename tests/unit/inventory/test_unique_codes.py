@@ -2,7 +2,7 @@
 import pytest
 
 from chalicelib.core.errors import Conflict
-from chalicelib.sales import kode_unik
+from chalicelib.book_orders import unique_codes as kode_unik
 
 NOW = 1_795_392_000
 BASE = 148_000

@@ -1,4 +1,4 @@
-"""Kode unik: the 1-999 rupiah added to a book order so its bank transfer can be told apart.
+"""Unique codes (kode unik): the 1-999 rupiah added to a book order so its bank transfer can be told apart.
 
 The customer transfers ``base + code`` (base = items + shipping) to one of the store's accounts;
 the bank statement shows only the amount, so no two orders waiting on the same account may ask for
@@ -57,8 +57,8 @@ def free_at(deadline: int, grace_seconds: int, cooldown_hours: int) -> int:
 
 # ---- reservations ---------------------------------------------------------------------------
 
-class KodeUnikReservation(Table):
-    Meta = table_meta("kode_unik", ttl="free_at")
+class UniqueCodeReservation(Table):
+    Meta = table_meta("unique_codes", ttl="free_at")
     account = UnicodeAttribute(hash_key=True)  # account_key(...)
     amount = NumberAttribute(range_key=True)  # what the customer transfers: base + code
     base_amount = NumberAttribute()
@@ -70,14 +70,20 @@ class KodeUnikReservation(Table):
 
 def in_use(account: str, base: int, now: int) -> set[int]:
     """The codes taken for ``base`` on this account right now (one consistent query)."""
-    found = KodeUnikReservation.query(account, KodeUnikReservation.amount.between(base + MIN_CODE, base + MAX_CODE),
+    found = UniqueCodeReservation.query(account, UniqueCodeReservation.amount.between(base + MIN_CODE, base + MAX_CODE),
                                       consistent_read=True)
     return codes_in_use(((int(r.amount), int(r.free_at)) for r in found), base, now)
 
 
-def reserve_op(tx, *, account: str, base: int, code: int, order_id: str, store_id: str, until: int, now: int) -> None:
-    """Add the reservation to ``tx``: fails the transaction if another order holds that amount."""
-    tx.save(KodeUnikReservation(account=account, amount=base + code, base_amount=base, code=code, order_id=order_id,
+def reserve(uow, *, account: str, base: int, code: int, order_id: str, store_id: str, until: int, now: int) -> None:
+    """Add the reservation to ``uow``: a lost condition if another order holds that amount."""
+    uow.save(UniqueCodeReservation(account=account, amount=base + code, base_amount=base, code=code, order_id=order_id,
                                 store_id=store_id, free_at=until),
-            condition=KodeUnikReservation.amount.does_not_exist() | (KodeUnikReservation.free_at <= now),
+            condition=UniqueCodeReservation.amount.does_not_exist() | (UniqueCodeReservation.free_at <= now),
             return_values="ALL_OLD")  # a failure then shows which reservation was in the way
+
+
+def order_ids_on_account(account: str, store_id: str) -> list[str]:
+    """The orders of one store holding (or, in cool-down, still owning) a code on this account,
+    oldest reservation first, each once."""
+    return list(dict.fromkeys(r.order_id for r in UniqueCodeReservation.query(account) if r.store_id == store_id))
