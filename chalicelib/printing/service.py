@@ -13,16 +13,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from pynamodb.exceptions import PutError, UpdateError
-
 from ..core import storage
+from ..core import uow as units
 from ..core.clock import get_clock, iso_utc
-from ..core.db import find, is_condition_failure
 from ..core.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.web import DEVICE, Caller
-from . import model
-from .repo import KEEP_SECONDS, PrintJobRecord, PrintStationRecord, pdf_key
+from ..staff import service as staff
+from . import model, repo
+from .repo import KEEP_SECONDS, PrintJobRecord, pdf_key
 
 STATION_KIND = "print_station"
 # How many waiting jobs a claim reads per role. One station serves a role and prints one job at a
@@ -61,19 +60,12 @@ def _create_job(store_id: str, job_id: str, *, role: str, kind: str, pdf_key: st
     job = PrintJobRecord(
         job_id=job_id, store_id=store_id, role=role, kind=kind, title=title, reference=reference, status=model.QUEUED,
         copies=copies, cut=bool(cut), drawer_kick=bool(drawer_kick), pdf_key=pdf_key, created_ms=int(now * 1000),
-        expires_at=int(now) + ttl_seconds, queue_key=_queue_key(store_id, role), reprint_of=reprint_of,
+        expires_at=int(now) + ttl_seconds, queue_key=repo.queue_key(store_id, role), reprint_of=reprint_of,
         requested_by=requested_by, purge_at=int(now) + max(KEEP_SECONDS, ttl_seconds))
-    try:
-        job.save(condition=PrintJobRecord.job_id.does_not_exist())
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
+    created, _ = units.attempt(lambda uow: repo.add_job(uow, job))
+    if not created:
         job = _get_job(job_id)  # a concurrent submit of the same reference won
     return job_view(job)
-
-
-def _queue_key(store_id: str, role: str) -> str:
-    return f"{store_id}#{role}"
 
 
 def receipt_width_mm(store_id: str) -> int:
@@ -121,7 +113,7 @@ def claim(caller: Caller, roles: Iterable[Any], lease_seconds: Any) -> dict | No
     wanted = [role for role in model.ROLES if role in requested and role in served]
     candidates: list[PrintJobRecord] = []
     for role in wanted:
-        candidates += PrintJobRecord.waiting.query(_queue_key(caller.store_id, role), limit=CLAIM_SCAN)
+        candidates += repo.waiting_jobs(caller.store_id, role, CLAIM_SCAN)
     candidates.sort(key=lambda j: (j.created_ms, j.job_id))
     _seen(caller.store_id, _find(stations, station_id), now)
     for job in candidates:
@@ -134,31 +126,14 @@ def claim(caller: Caller, roles: Iterable[Any], lease_seconds: Any) -> dict | No
 
 
 def _lease(job: PrintJobRecord, station_id: str, now: int, lease: int) -> bool:
-    J = PrintJobRecord
-    try:
-        job.update(actions=[J.status.set(model.LEASED), J.lease_until.set(now + lease), J.station_id.set(station_id),
-                            J.claims.add(1)],
-                   condition=((J.status == model.QUEUED) | ((J.status == model.LEASED) & (J.lease_until <= now)))
-                   & (J.expires_at > now))
-        return True
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return False  # another claim won, or it expired or finished since we read it
-        raise
+    """False when another claim won, or the job expired or finished since we read it."""
+    return units.attempt(lambda uow: repo.lease_job(uow, job, station_id, now, lease))[0]
 
 
 def _expire(job: PrintJobRecord, now: int) -> None:
     """Mark a job nobody printed in time; the sparse queue index forgets it. Not one on a live
     lease: its printer may be printing it right now, and the ack must still count."""
-    J = PrintJobRecord
-    try:
-        job.update(actions=[J.status.set(model.EXPIRED), J.finished_at.set(now), J.queue_key.remove(),
-                            J.lease_until.remove()],
-                   condition=((J.status == model.QUEUED) | ((J.status == model.LEASED) & (J.lease_until <= now)))
-                   & (J.expires_at <= now))
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    units.attempt(lambda uow: repo.expire_job(uow, job, now))
 
 
 def _claimed_view(job: PrintJobRecord, profile: str, lease: int) -> dict:
@@ -176,19 +151,12 @@ def ack(caller: Caller, job_id: str, status: str, reason: Any = None) -> dict:
     reason = model.ack_reason(status, reason)
     target = model.ACK_STATUSES[status]
     job = _own_job(caller.store_id, job_id)
-    J = PrintJobRecord
-    actions = [J.status.set(target), J.finished_at.set(get_clock().now_s()), J.queue_key.remove(), J.lease_until.remove()]
-    if reason:
-        actions.append(J.reason.set(reason))
-    try:
-        job.update(actions=actions, condition=(J.status == model.LEASED) & (J.station_id == station_id))
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    done, _ = units.attempt(lambda uow: repo.finish_job(uow, job, station_id, target, reason, get_clock().now_s()))
+    if not done:
         job.refresh(consistent_read=True)
         if job.status != target:
             raise Conflict("Pekerjaan cetak ini sudah diambil alih atau selesai; jangan dicetak lagi.",
-                           code="lease_lost", details={"status": job.status}) from None
+                           code="lease_lost", details={"status": job.status})
     return {"job_id": job.job_id, "status": status}
 
 
@@ -197,19 +165,13 @@ def release(caller: Caller, job_id: str, note: str | None = None) -> dict:
     the job waits again at once instead of until the lease runs out, and staff see why."""
     station_id = _require_station(caller)
     job = _own_job(caller.store_id, job_id)
-    J = PrintJobRecord
-    actions = [J.status.set(model.QUEUED), J.lease_until.remove()]
-    if note and note.strip():
-        actions.append(J.note.set(note.strip()[:model.MAX_REASON]))
-    try:
-        job.update(actions=actions, condition=(J.status == model.LEASED) & (J.station_id == station_id))
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    note = note.strip()[:model.MAX_REASON] if note and note.strip() else None
+    done, _ = units.attempt(lambda uow: repo.give_back_job(uow, job, station_id, note))
+    if not done:
         job.refresh(consistent_read=True)
         if job.status != model.QUEUED:
             raise Conflict("Pekerjaan cetak ini sudah diambil alih atau selesai.", code="lease_lost",
-                           details={"status": job.status}) from None
+                           details={"status": job.status})
     return {"job_id": job.job_id, "status": model.QUEUED}
 
 
@@ -221,7 +183,7 @@ def list_jobs(store_id: str, *, status: str | None = None, limit: int = 50) -> l
         raise ValidationError(f"Status harus salah satu dari: {', '.join(model.STATUSES)}.", code="invalid_query")
     names = {s.station_id: s.name for s in _stations(store_id)}
     out: list[dict] = []
-    for job in PrintJobRecord.by_store.query(store_id, scan_index_forward=False, limit=LIST_SCAN, page_size=100):
+    for job in repo.newest_jobs(store_id, LIST_SCAN):
         view = job_view(job, names)
         if status is None or view["status"] == status:
             out.append(view)
@@ -258,7 +220,6 @@ def reprint(caller: Caller, job_id: str, copies: int | None = None) -> dict:
 
 def print_test_page(caller: Caller, role: str) -> dict:
     """Queue a test page for ``role`` on the station and profile that print it now."""
-    from ..staff.service import get_store, store_settings
     from .testpage import render_test_page
 
     if role not in model.ROLES:
@@ -268,8 +229,8 @@ def print_test_page(caller: Caller, role: str) -> dict:
         raise Conflict("Belum ada stasiun cetak. Pasangkan PC toko lebih dulu.", code="no_print_station")
     station, profile_name = routed
     profile = station.profile_table()[profile_name]
-    pdf = render_test_page(profile, store_name=get_store(caller.store_id).name, station_name=station.name,
-                           printed_at=get_clock().now(), tz=store_settings(caller.store_id).timezone)
+    pdf = render_test_page(profile, store_name=staff.get_store(caller.store_id).name, station_name=station.name,
+                           printed_at=get_clock().now(), tz=staff.store_settings(caller.store_id).timezone)
     return submit_pdf(caller.store_id, role=role, kind="test", pdf=pdf, reference=f"test-page#{role}#{new_id()}",
                       title=f"Halaman uji {model.ROLE_NAMES[role]}", drawer_kick=False,
                       ttl_seconds=TEST_PAGE_TTL_SECONDS)
@@ -326,19 +287,12 @@ def add_station_profile(store_id: str, station_id: str, profile: Any, actor: str
 
 def _save_station(store_id: str, station_id: str, actor: str, **changes: Any) -> None:
     """Write admin settings only if nobody changed them since we read them (two admins, two tabs)."""
-    S = PrintStationRecord
-    record = _station_record(store_id, station_id)
+    record = repo.get_station_settings(store_id, station_id)
     revision = record.revision if record is not None else None
-    actions = [getattr(S, name).set(value) for name, value in changes.items()]
-    actions += [S.revision.set((revision or 0) + 1), S.updated_at.set(get_clock().now_s()), S.updated_by.set(actor)]
-    condition = S.revision.does_not_exist() if revision is None else S.revision == revision
-    try:
-        S(store_id=store_id, station_id=station_id).update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("Pengaturan stasiun baru saja diubah di tempat lain. Muat ulang lalu coba lagi.",
-                           code="station_changed") from None
-        raise
+    changed = Conflict("Pengaturan stasiun baru saja diubah di tempat lain. Muat ulang lalu coba lagi.",
+                       code="station_changed")
+    units.commit(lambda uow: repo.save_station_settings(uow, store_id, station_id, revision=revision, actor=actor,
+                                                        now=get_clock().now_s(), lost=changed, **changes))
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -352,16 +306,12 @@ def _require_station(caller: Caller) -> str:
 def _stations(store_id: str) -> list[model.Station]:
     """The store's active print stations: its paired print_station devices (the staff area owns
     them, so a revoked one drops out of routing at once) joined with their settings."""
-    from ..staff.repo import DeviceRecord
-
-    settings = {r.station_id: r for r in PrintStationRecord.query(store_id)}
+    settings = {r.station_id: r for r in repo.station_settings(store_id)}
     stations = []
-    for device in DeviceRecord.by_store.query(store_id):
-        if device.kind != STATION_KIND or device.status != "ACTIVE":
-            continue
+    for device in staff.active_devices(store_id, STATION_KIND):
         record = settings.get(device.device_id)
         stations.append(model.Station(
-            station_id=device.device_id, name=device.name, paired_at=int(device.created_at),
+            station_id=device.device_id, name=device.name, paired_at=device.created_at,
             printers=dict(record.printers) if record else {}, profiles=list(record.profiles) if record else [],
             last_seen_at=int(record.last_seen_at) if record and record.last_seen_at is not None else None))
     return stations
@@ -378,14 +328,8 @@ def _find(stations: list[model.Station], station_id: str, for_admin: bool = Fals
     if for_admin:
         raise NotFound("Stasiun cetak tidak ditemukan.", code="station_not_found")
     # An authenticated station is active; only the device index has not caught up with its pairing.
-    from ..staff.repo import DeviceRecord
-
-    device = DeviceRecord.get(station_id, consistent_read=True)
-    return model.Station(station_id=station_id, name=device.name, paired_at=int(device.created_at))
-
-
-def _station_record(store_id: str, station_id: str) -> PrintStationRecord | None:
-    return find(PrintStationRecord, store_id, station_id, consistent_read=True)
+    device = staff.device(station_id)
+    return model.Station(station_id=station_id, name=device.name, paired_at=device.created_at)
 
 
 def _seen(store_id: str, station: model.Station, now: int) -> None:
@@ -393,18 +337,11 @@ def _seen(store_id: str, station: model.Station, now: int) -> None:
     minute, with a condition so concurrent polls write once."""
     if station.last_seen_at is not None and station.last_seen_at > now - SEEN_EVERY_SECONDS:
         return
-    S = PrintStationRecord
-    try:
-        S(store_id=store_id, station_id=station.station_id).update(
-            actions=[S.last_seen_at.set(now)],
-            condition=S.last_seen_at.does_not_exist() | (S.last_seen_at <= now - SEEN_EVERY_SECONDS))
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
+    units.attempt(lambda uow: repo.note_station_seen(uow, store_id, station.station_id, now, SEEN_EVERY_SECONDS))
 
 
 def _get_job(job_id: str) -> PrintJobRecord | None:
-    return find(PrintJobRecord, job_id, consistent_read=True)
+    return repo.get_job(job_id)
 
 
 def _own_job(store_id: str, job_id: str) -> PrintJobRecord:

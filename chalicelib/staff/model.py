@@ -97,3 +97,15 @@ class StoreSettings:
         data = data or {}
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+@dataclass(frozen=True)
+class Device:
+    """A paired device as other areas see it (printing routes jobs to its print stations)."""
+
+    device_id: str
+    store_id: str
+    kind: str
+    name: str
+    status: str  # ACTIVE | REVOKED
+    created_at: int

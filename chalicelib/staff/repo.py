@@ -4,7 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import JSONAttribute, Table, table_meta
+from ..core.db import JSONAttribute, Table, find, table_meta
 
 
 class MerchantRecord(Table):
@@ -87,3 +87,118 @@ class SessionRecord(Table):
     created_at = NumberAttribute()
     expires_at = NumberAttribute()
     purge_at = NumberAttribute()
+
+
+# ---- reads -----------------------------------------------------------------------------------
+
+def get_store(store_id: str) -> StoreRecord | None:
+    return find(StoreRecord, store_id)
+
+
+def get_merchant(merchant_id: str) -> MerchantRecord | None:
+    return find(MerchantRecord, merchant_id)
+
+
+def get_staff(store_id: str, staff_id: str, *, consistent: bool = False) -> StaffRecord | None:
+    return find(StaffRecord, store_id, staff_id, consistent_read=consistent)
+
+
+def store_staff(store_id: str) -> list[StaffRecord]:
+    return list(StaffRecord.query(store_id))
+
+
+def get_device(device_id: str, *, consistent: bool = False) -> DeviceRecord | None:
+    return find(DeviceRecord, device_id, consistent_read=consistent)
+
+
+def store_devices(store_id: str, *, newest_first: bool = False) -> list[DeviceRecord]:
+    return list(DeviceRecord.by_store.query(store_id, scan_index_forward=not newest_first))
+
+
+def get_pairing_code(code: str) -> PairingCodeRecord | None:
+    return find(PairingCodeRecord, code, consistent_read=True)
+
+
+def get_session(session_id: str) -> SessionRecord | None:
+    return find(SessionRecord, session_id)
+
+
+# ---- merchants and stores --------------------------------------------------------------------
+
+def add_merchant(uow, merchant: MerchantRecord, *, lost: Exception | None = None) -> None:
+    uow.save(merchant, condition=MerchantRecord.merchant_id.does_not_exist(), lost=lost)
+
+
+def add_store(uow, store: StoreRecord, *, lost: Exception | None = None) -> None:
+    uow.save(store, condition=StoreRecord.store_id.does_not_exist(), lost=lost)
+
+
+def set_store_settings(uow, store: StoreRecord, settings: dict) -> None:
+    uow.update(store, [StoreRecord.settings.set(settings)])
+
+
+# ---- devices and pairing ---------------------------------------------------------------------
+
+def add_pairing_code(uow, code: PairingCodeRecord) -> None:
+    uow.save(code, condition=PairingCodeRecord.code.does_not_exist())
+
+
+def use_pairing_code(uow, code: PairingCodeRecord, device_id: str, now: int, *, lost: Exception | None = None) -> None:
+    """Once, and only before it expires."""
+    uow.update(code, [PairingCodeRecord.used_at.set(now), PairingCodeRecord.device_id.set(device_id)],
+               condition=PairingCodeRecord.used_at.does_not_exist() & (PairingCodeRecord.expires_at > now), lost=lost)
+
+
+def add_device(uow, device: DeviceRecord, *, lost: Exception | None = None) -> None:
+    uow.save(device, condition=DeviceRecord.device_id.does_not_exist(), lost=lost)
+
+
+def revoke_device(uow, device: DeviceRecord, now: int) -> None:
+    uow.update(device, [DeviceRecord.status.set("REVOKED"), DeviceRecord.revoked_at.set(now)])
+
+
+# ---- staff and sign-in -----------------------------------------------------------------------
+
+def add_staff(uow, staff: StaffRecord) -> None:
+    uow.save(staff, condition=StaffRecord.staff_id.does_not_exist())
+
+
+def change_staff(uow, staff: StaffRecord, *, name: str | None = None, role: str | None = None,
+                 active: bool | None = None, pin_hash: str | None = None) -> bool:
+    """Set what is given; a new PIN also clears the wrong-PIN count and lock. False: nothing to write."""
+    actions = []
+    if name is not None:
+        actions.append(StaffRecord.name.set(name))
+    if role is not None:
+        actions.append(StaffRecord.role.set(role))
+    if active is not None:
+        actions.append(StaffRecord.active.set(active))
+    if pin_hash is not None:
+        actions += [StaffRecord.pin_hash.set(pin_hash), StaffRecord.failed_pins.set(0), StaffRecord.locked_until.set(0)]
+    if actions:
+        uow.update(staff, actions)
+    return bool(actions)
+
+
+def count_wrong_pin(uow, staff: StaffRecord) -> None:
+    """ADD is atomic, so parallel wrong guesses each count."""
+    uow.update(staff, [StaffRecord.failed_pins.add(1)])
+
+
+def clear_wrong_pins(uow, staff: StaffRecord) -> None:
+    uow.update(staff, [StaffRecord.failed_pins.set(0)])
+
+
+def lock_staff(uow, staff: StaffRecord, until: int, max_failures: int) -> None:
+    """Lock sign-in until ``until``, once the count reached ``max_failures`` (one of the parallel
+    wrong guesses that got there sets it)."""
+    uow.update(staff, [StaffRecord.locked_until.set(until), StaffRecord.failed_pins.set(0)],
+               condition=StaffRecord.failed_pins >= max_failures)
+
+
+def add_session(uow, session: SessionRecord) -> None:
+    uow.save(session)
+
+
+def end_session(uow, session_id: str) -> None:
+    uow.update(SessionRecord(session_id=session_id), [SessionRecord.status.set("ENDED")])

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import hmac
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-
+from ..core import uow as units
 from ..core.clock import get_clock
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Forbidden, Gone, Locked, NotFound, Unauthorized, ValidationError
 from ..core.ids import new_id, short_code, token
 from ..core.settings import get_settings
 from ..core.web import DEVICE, Caller
-from . import model
+from . import model, repo
 from .repo import DeviceRecord, MerchantRecord, PairingCodeRecord, SessionRecord, StaffRecord, StoreRecord
 
 
@@ -29,21 +27,24 @@ def create_merchant(name: str, store_name: str, *, timezone: str = "Asia/Jakarta
     store_id = store_id or "s_" + new_id()
     cfg = dict(settings or {}, timezone=timezone)
     model.StoreSettings.from_dict(cfg)  # refuse unknown shapes early
-    with transaction() as tx:
-        tx.save(MerchantRecord(merchant_id=merchant_id, name=model.validate_name(name, "Nama merchant", 80), created_at=now),
-                condition=MerchantRecord.merchant_id.does_not_exist())
-        tx.save(StoreRecord(store_id=store_id, merchant_id=merchant_id, name=model.validate_name(store_name, "Nama toko", 80),
-                            address=address, settings=cfg, created_at=now),
-                condition=StoreRecord.store_id.does_not_exist())
+    merchant = MerchantRecord(merchant_id=merchant_id, name=model.validate_name(name, "Nama merchant", 80), created_at=now)
+    store = StoreRecord(store_id=store_id, merchant_id=merchant_id, name=model.validate_name(store_name, "Nama toko", 80),
+                        address=address, settings=cfg, created_at=now)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.add_merchant(uow, merchant)
+        repo.add_store(uow, store)
+
+    units.commit(writes)
     return merchant_id, store_id
 
 
 def get_store(caller_or_store) -> StoreRecord:
     store_id = caller_or_store.store_id if isinstance(caller_or_store, Caller) else caller_or_store
-    try:
-        return StoreRecord.get(store_id)
-    except DoesNotExist:
-        raise NotFound("Toko tidak ditemukan.") from None
+    store = repo.get_store(store_id)
+    if store is None:
+        raise NotFound("Toko tidak ditemukan.")
+    return store
 
 
 def store_settings(store_id: str) -> model.StoreSettings:
@@ -51,10 +52,8 @@ def store_settings(store_id: str) -> model.StoreSettings:
 
 
 def merchant_name(merchant_id: str) -> str:
-    try:
-        return MerchantRecord.get(merchant_id).name
-    except DoesNotExist:
-        return ""
+    merchant = repo.get_merchant(merchant_id)
+    return merchant.name if merchant is not None else ""
 
 
 def public_store(caller: Caller) -> dict:
@@ -71,7 +70,7 @@ def update_store_settings(caller: Caller, patch: dict) -> dict:
     store = get_store(caller)
     merged = dict(store.settings or {}, **patch)
     model.StoreSettings.from_dict(merged)
-    store.update(actions=[StoreRecord.settings.set(merged)])
+    units.commit(lambda uow: repo.set_store_settings(uow, store, merged))
     return public_store(caller)
 
 
@@ -81,9 +80,10 @@ def create_pairing_code(caller: Caller, kind: str) -> dict:
     kind = model.validate_device_kind(kind)
     now = get_clock().now_s()
     code = short_code(8)
-    PairingCodeRecord(code=code, store_id=caller.store_id, merchant_id=caller.merchant_id, kind=kind,
-                      created_by=caller.staff_id or caller.device_id, expires_at=now + model.PAIRING_SECONDS,
-                      purge_at=now + 86400).save(condition=PairingCodeRecord.code.does_not_exist())
+    pc = PairingCodeRecord(code=code, store_id=caller.store_id, merchant_id=caller.merchant_id, kind=kind,
+                           created_by=caller.staff_id or caller.device_id, expires_at=now + model.PAIRING_SECONDS,
+                           purge_at=now + 86400)
+    units.commit(lambda uow: repo.add_pairing_code(uow, pc))
     return {"code": code, "kind": kind, "expires_at": now + model.PAIRING_SECONDS}
 
 
@@ -92,10 +92,9 @@ def pair_device(code: str, name: str, kind: str | None = None) -> dict:
     code = (code or "").strip().upper().replace("-", "").replace(" ", "")
     name = model.validate_name(name, "Nama perangkat")
     now = get_clock().now_s()
-    try:
-        pc = PairingCodeRecord.get(code, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("Kode pairing tidak dikenal.", code="pairing_code_unknown") from None
+    pc = repo.get_pairing_code(code)
+    if pc is None:
+        raise NotFound("Kode pairing tidak dikenal.", code="pairing_code_unknown")
     if kind is not None and kind != pc.kind:
         raise ValidationError("Kode pairing ini untuk jenis perangkat lain.", code="pairing_kind_mismatch")
     if pc.used_at is not None:
@@ -104,17 +103,15 @@ def pair_device(code: str, name: str, kind: str | None = None) -> dict:
         raise Gone("Kode pairing sudah kedaluwarsa. Minta kode baru ke admin.", code="pairing_code_expired")
     device_id = "d_" + new_id()
     secret = token(32)
-    try:
-        with transaction() as tx:
-            tx.update(pc, actions=[PairingCodeRecord.used_at.set(now), PairingCodeRecord.device_id.set(device_id)],
-                      condition=PairingCodeRecord.used_at.does_not_exist() & (PairingCodeRecord.expires_at > now))
-            tx.save(DeviceRecord(device_id=device_id, store_id=pc.store_id, merchant_id=pc.merchant_id, kind=pc.kind,
-                                 name=name, secret_hash=model.hash_secret(secret), created_at=now),
-                    condition=DeviceRecord.device_id.does_not_exist())
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise Gone("Kode pairing sudah dipakai. Minta kode baru ke admin.", code="pairing_code_used") from None
-        raise
+    used = Gone("Kode pairing sudah dipakai. Minta kode baru ke admin.", code="pairing_code_used")
+    device = DeviceRecord(device_id=device_id, store_id=pc.store_id, merchant_id=pc.merchant_id, kind=pc.kind, name=name,
+                          secret_hash=model.hash_secret(secret), created_at=now)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.use_pairing_code(uow, pc, device_id, now, lost=used)
+        repo.add_device(uow, device, lost=used)
+
+    units.commit(writes)
     store = get_store(pc.store_id)
     return {"device_id": device_id, "device_token": f"{device_id}.{secret}", "kind": pc.kind,
             "store_id": pc.store_id, "store_name": store.name}
@@ -126,14 +123,27 @@ def _device_view(d: DeviceRecord) -> dict:
 
 
 def list_devices(caller: Caller) -> list[dict]:
-    return [_device_view(d) for d in DeviceRecord.by_store.query(caller.store_id, scan_index_forward=False)]
+    return [_device_view(d) for d in repo.store_devices(caller.store_id, newest_first=True)]
+
+
+def _device_info(d: DeviceRecord) -> model.Device:
+    return model.Device(device_id=d.device_id, store_id=d.store_id, kind=d.kind, name=d.name, status=d.status,
+                        created_at=int(d.created_at))
+
+
+def active_devices(store_id: str, kind: str) -> list[model.Device]:
+    """The store's paired, not revoked devices of ``kind`` (e.g. its print stations), oldest first."""
+    return [_device_info(d) for d in repo.store_devices(store_id) if d.kind == kind and d.status == "ACTIVE"]
+
+
+def device(device_id: str) -> model.Device | None:
+    """One device as it is now (a consistent read: right after pairing, before the store index has it)."""
+    d = repo.get_device(device_id, consistent=True)
+    return _device_info(d) if d is not None else None
 
 
 def _own_device(caller: Caller, device_id: str) -> DeviceRecord:
-    try:
-        d = DeviceRecord.get(device_id)
-    except DoesNotExist:
-        d = None
+    d = repo.get_device(device_id)
     if d is None or d.store_id != caller.store_id:
         raise NotFound("Perangkat tidak ditemukan.")
     return d
@@ -142,7 +152,7 @@ def _own_device(caller: Caller, device_id: str) -> DeviceRecord:
 def revoke_device(caller: Caller, device_id: str) -> dict:
     d = _own_device(caller, device_id)
     if d.status != "REVOKED":
-        d.update(actions=[DeviceRecord.status.set("REVOKED"), DeviceRecord.revoked_at.set(get_clock().now_s())])
+        units.commit(lambda uow: repo.revoke_device(uow, d, get_clock().now_s()))
     return _device_view(d)
 
 
@@ -153,10 +163,7 @@ _EXPIRED = "Sesi berakhir. Silakan masuk lagi."
 
 def _device_from_token(raw: str) -> DeviceRecord:
     device_id, _, secret = raw.partition(".")
-    try:
-        d = DeviceRecord.get(device_id) if device_id and secret else None
-    except DoesNotExist:
-        d = None
+    d = repo.get_device(device_id) if device_id and secret else None
     if d is None or not hmac.compare_digest(d.secret_hash, model.hash_secret(secret)):
         raise Unauthorized("Perangkat tidak dikenal. Pasangkan ulang perangkat ini.", code="device_unknown")
     if d.status != "ACTIVE":
@@ -185,16 +192,14 @@ def authenticate(header: str) -> Caller:
     now = get_clock().now_s()
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
         raise Unauthorized(_EXPIRED, code="session_ended")
-    try:
-        s = SessionRecord.get(claims["jti"])
-    except DoesNotExist:
-        raise Unauthorized(_EXPIRED, code="session_invalid") from None
+    s = repo.get_session(claims["jti"])
+    if s is None:
+        raise Unauthorized(_EXPIRED, code="session_invalid")
     if s.status != "ACTIVE" or s.expires_at <= now:
         raise Unauthorized(_EXPIRED, code="session_ended")
-    try:
-        d = DeviceRecord.get(s.device_id)
-    except DoesNotExist:
-        raise Unauthorized(_EXPIRED, code="session_invalid") from None
+    d = repo.get_device(s.device_id)
+    if d is None:
+        raise Unauthorized(_EXPIRED, code="session_invalid")
     if d.status != "ACTIVE":
         raise Unauthorized("Perangkat ini sudah dicabut. Hubungi admin toko.", code="device_revoked")
     return Caller(merchant_id=s.merchant_id, store_id=s.store_id, role=s.role, device_id=s.device_id,
@@ -203,7 +208,7 @@ def authenticate(header: str) -> Caller:
 
 def login_choices(device: Caller) -> list[dict]:
     """The names a person picks from on a paired device (no PINs, no lock state)."""
-    staff = [s for s in StaffRecord.query(device.store_id) if s.active]
+    staff = [s for s in repo.store_staff(device.store_id) if s.active]
     return [{"staff_id": s.staff_id, "name": s.name, "role": s.role} for s in sorted(staff, key=lambda s: s.name)]
 
 
@@ -226,11 +231,8 @@ def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | No
     if not isinstance(pin, str) or not model.PIN_RE.match(pin):
         raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
     now = get_clock().now_s()
-    try:
-        staff = StaffRecord.get(store_id, staff_id, consistent_read=True)
-    except DoesNotExist:
-        return None
-    if not staff.active:
+    staff = repo.get_staff(store_id, staff_id, consistent=True)
+    if staff is None or not staff.active:
         return None
     if roles is not None and staff.role not in roles:
         raise Forbidden("Peran orang ini tidak diizinkan untuk tindakan ini.", code="role_not_allowed")
@@ -242,20 +244,16 @@ def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | No
         _record_failure(staff, now)
         return None
     if staff.failed_pins:
-        staff.update(actions=[StaffRecord.failed_pins.set(0)])
+        units.commit(lambda uow: repo.clear_wrong_pins(uow, staff))
     return staff
 
 
 def _record_failure(staff: StaffRecord, now: int) -> None:
-    # ADD is atomic, so parallel wrong guesses each count; the fifth one sets the lock.
-    staff.update(actions=[StaffRecord.failed_pins.add(1)])
+    # Parallel wrong guesses each count (an atomic ADD; one write alone refreshes ``staff``);
+    # the fifth one sets the lock, and a lock another guess set first is just as good.
+    units.commit(lambda uow: repo.count_wrong_pin(uow, staff))
     if staff.failed_pins >= model.MAX_PIN_FAILURES:
-        try:
-            staff.update(actions=[StaffRecord.locked_until.set(now + model.LOCK_SECONDS), StaffRecord.failed_pins.set(0)],
-                         condition=StaffRecord.failed_pins >= model.MAX_PIN_FAILURES)
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise
+        units.attempt(lambda uow: repo.lock_staff(uow, staff, now + model.LOCK_SECONDS, model.MAX_PIN_FAILURES))
         raise Locked("Terlalu banyak PIN salah. Coba lagi dalam 15 menit.", code="pin_locked",
                      details={"locked_until": now + model.LOCK_SECONDS})
 
@@ -265,9 +263,10 @@ def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
 
     session_id = new_id()
     expires_at = now + model.SESSION_SECONDS
-    SessionRecord(session_id=session_id, merchant_id=staff.merchant_id, store_id=staff.store_id, staff_id=staff.staff_id,
-                  device_id=device.device_id, role=staff.role, created_at=now, expires_at=expires_at,
-                  purge_at=expires_at + 86400).save()
+    session = SessionRecord(session_id=session_id, merchant_id=staff.merchant_id, store_id=staff.store_id,
+                            staff_id=staff.staff_id, device_id=device.device_id, role=staff.role, created_at=now,
+                            expires_at=expires_at, purge_at=expires_at + 86400)
+    units.commit(lambda uow: repo.add_session(uow, session))
     claims = {"sub": staff.staff_id, "jti": session_id, "sid": staff.store_id, "mid": staff.merchant_id,
               "did": device.device_id, "role": staff.role, "name": staff.name, "iat": now, "exp": expires_at}
     tok = jwt.encode(claims, get_settings().token_secret, algorithm="HS256")
@@ -276,7 +275,7 @@ def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
 
 def logout(caller: Caller) -> dict:
     if caller.session_id:
-        SessionRecord(session_id=caller.session_id).update(actions=[SessionRecord.status.set("ENDED")])
+        units.commit(lambda uow: repo.end_session(uow, caller.session_id))
     return {"ok": True}
 
 
@@ -296,38 +295,26 @@ def add_staff(merchant_id: str, store_id: str, name: str, role: str, pin: str, *
                     name=model.validate_name(name), role=model.validate_role(role),
                     pin_hash=model.hash_pin(model.validate_pin(pin), get_settings().token_secret),
                     created_at=get_clock().now_s())
-    s.save(condition=StaffRecord.staff_id.does_not_exist())
+    units.commit(lambda uow: repo.add_staff(uow, s))
     return s
 
 
 def list_staff(caller: Caller) -> list[dict]:
-    return [_staff_view(s) for s in StaffRecord.query(caller.store_id)]
+    return [_staff_view(s) for s in repo.store_staff(caller.store_id)]
 
 
 def update_staff(caller: Caller, staff_id: str, changes: dict) -> dict:
-    try:
-        s = StaffRecord.get(caller.store_id, staff_id)
-    except DoesNotExist:
-        raise NotFound("Staf tidak ditemukan.") from None
-    actions = []
-    if "name" in changes:
-        actions.append(StaffRecord.name.set(model.validate_name(changes["name"])))
-    if "role" in changes:
-        actions.append(StaffRecord.role.set(model.validate_role(changes["role"])))
-    if "active" in changes:
-        actions.append(StaffRecord.active.set(bool(changes["active"])))
-    if "pin" in changes:
-        actions.append(StaffRecord.pin_hash.set(model.hash_pin(model.validate_pin(changes["pin"]), get_settings().token_secret)))
-        actions += [StaffRecord.failed_pins.set(0), StaffRecord.locked_until.set(0)]
-    if actions:
-        s.update(actions=actions)
+    s = repo.get_staff(caller.store_id, staff_id)
+    if s is None:
+        raise NotFound("Staf tidak ditemukan.")
+    name = model.validate_name(changes["name"]) if "name" in changes else None
+    role = model.validate_role(changes["role"]) if "role" in changes else None
+    active = bool(changes["active"]) if "active" in changes else None
+    pin_hash = model.hash_pin(model.validate_pin(changes["pin"]), get_settings().token_secret) if "pin" in changes else None
+    units.commit(lambda uow: repo.change_staff(uow, s, name=name, role=role, active=active, pin_hash=pin_hash))
     return _staff_view(s)
 
 
 def staff_name(store_id: str, staff_id: str | None) -> str:
-    if not staff_id:
-        return ""
-    try:
-        return StaffRecord.get(store_id, staff_id).name
-    except DoesNotExist:
-        return ""
+    s = repo.get_staff(store_id, staff_id) if staff_id else None
+    return s.name if s is not None else ""
