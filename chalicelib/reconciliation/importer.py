@@ -16,7 +16,7 @@ Idempotent and resumable, so "nothing half-imported" holds without one giant tra
    (review reason, or "to be claimed"); a row to be claimed stays off every list until its claim
    commits. The statement's counts are taken from what is stored when it finishes, so a resumed
    attempt counts each row once.
-4. **Claims**: each auto-match is its own conditional transaction (:mod:`.claims`). A retry plans
+4. **Claims**: each auto-match is its own unit of work (:mod:`.claims`). A retry plans
    again from what is stored: claimed rows are no longer UNMATCHED and claimed orders no longer
    OPEN, so nothing is claimed twice, and two imports of overlapping files match each credit once.
 5. **Finish**: IMPORTED or NEEDS_REVIEW, with an audit entry, on the condition it was PROCESSING.
@@ -31,23 +31,21 @@ from datetime import date, timedelta
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
+from ..core import uow as units
 from ..core.clock import get_clock, local_day
-from ..core.db import find, is_condition_failure, transaction
-from ..core.errors import SambungError
+from ..core.errors import NotFound, SambungError
 from ..core.observability import logger
 from ..core.settings import get_settings
 from ..core.storage import s3
-from ..staff import model as staff_model
-from ..staff.repo import StoreRecord
-from . import claims
+from ..staff import service as staff
+from . import claims, repo
 from .fingerprints import PENDING_SETTLES_WITHIN_DAYS, pending_settlements
 from .matching import MatchPlan, ReviewReason, match_lines
 from .statement import ParsedStatement, StatementLine, normalize_account
 from .validation import validate
 from .parsers import ColumnMapping, StatementFormatError, parse_statement
-from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, ROW_STATE, SUPERSEDED, UNMATCHED,
+from .repo import (FAILED, IMPORTED, NEEDS_REVIEW, PROCESSING, ROW_STATE, SUPERSEDED, SYSTEM, UNMATCHED, Actor,
                    StatementLineRecord, StatementRecord, account_scope, get_statement, get_upload, line_key, lines_by_key,
                    mappings, new_line_record, queue_position, review_queue_key)
 
@@ -111,17 +109,21 @@ def resume_stalled(limit: int = 10) -> int:
     """Imports whose worker died (lease run out) are taken over and finished."""
     now = get_clock().now_s()
     resumed = 0
-    for rec in StatementRecord.stalled.query("P", StatementRecord.lease_until < now, limit=limit):
+    for rec in repo.stalled_imports(now, limit):
         import_object(rec.object_key, rec.etag, int(rec.size))
         resumed += 1
     return resumed
 
 
-def _store(store_id: str) -> StoreRecord | None:
-    return find(StoreRecord, store_id)
+def _store(store_id: str):
+    """The store whose statements folder the object is in (None: no such store)."""
+    try:
+        return staff.get_store(store_id)
+    except NotFound:
+        return None
 
 
-def _begin(store: StoreRecord, key: str, etag: str, size: int) -> StatementRecord | None:
+def _begin(store, key: str, etag: str, size: int) -> StatementRecord | None:
     """Create the statement (first delivery) or take over a stalled one; None when there is nothing to do."""
     now = get_clock().now_s()
     upload = get_upload(key)
@@ -132,32 +134,21 @@ def _begin(store: StoreRecord, key: str, etag: str, size: int) -> StatementRecor
         uploaded_by=upload.uploaded_by if upload else None, uploaded_by_name=upload.uploaded_by_name if upload else None,
         account_hint=upload.account_no if upload else None, status=PROCESSING, created_at=now,
         lease_until=now + LEASE_SECONDS, attempts=1, stalled_shard="P", problems=[])
-    try:
-        rec.save(condition=StatementRecord.statement_id.does_not_exist())
+    started, _ = units.attempt(lambda uow: repo.start_import(uow, rec))
+    if started:
         return rec
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
     existing = get_statement(rec.statement_id)
     if existing is None or existing.status != PROCESSING or existing.lease_until > now:
         return None
-    try:
-        existing.update(actions=[StatementRecord.lease_until.set(now + LEASE_SECONDS), StatementRecord.attempts.add(1)],
-                        condition=(StatementRecord.status == PROCESSING) & (StatementRecord.lease_until == existing.lease_until))
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return None  # another worker took it over first
-        raise
-    return existing
+    taken, _ = units.attempt(lambda uow: repo.take_over_import(uow, existing, now + LEASE_SECONDS))
+    return existing if taken else None  # another worker took it over first
 
 
 def _release(statement: StatementRecord, exc: Exception) -> None:
     """A crashed attempt hands the job to the next one at once instead of when its lease runs out."""
     logger.exception("statement import attempt failed", extra={"statement_id": statement.statement_id})
     try:
-        statement.update(actions=[StatementRecord.lease_until.set(0),
-                                  StatementRecord.last_error.set(f"{exc.__class__.__name__}: {exc}"[:500])],
-                         condition=StatementRecord.status == PROCESSING)
+        units.commit(lambda uow: repo.release_import(uow, statement, f"{exc.__class__.__name__}: {exc}"))
     except Exception:  # noqa: BLE001 - the original error matters; the lease also runs out on its own
         logger.warning("could not release the import lease", extra={"statement_id": statement.statement_id})
 
@@ -171,10 +162,10 @@ class _Row:
 
 
 class _Import:
-    def __init__(self, statement: StatementRecord, store: StoreRecord):
+    def __init__(self, statement: StatementRecord, store):
         self.st = statement
         self.store = store
-        self.settings = staff_model.StoreSettings.from_dict(store.settings)
+        self.settings = staff.store_settings(store.store_id)
         self.now = get_clock().now_s()
 
     # ---- the job ---------------------------------------------------------------------------------
@@ -189,11 +180,10 @@ class _Import:
         except SambungError as exc:
             return self._fail(exc)
         problems = validate(parsed)
-        facts = [(StatementRecord.bank, parsed.bank), (StatementRecord.layout, parsed.layout),
-                 (StatementRecord.account, parsed.account), (StatementRecord.account_name, parsed.account_name),
-                 (StatementRecord.period_start, parsed.period_start), (StatementRecord.period_end, parsed.period_end)]
-        self.st.update(actions=[attr.set(value) for attr, value in facts if value is not None] + [
-            StatementRecord.rows_total.set(len(parsed.lines)), StatementRecord.problems.set(problems)])
+        units.commit(lambda uow: repo.record_file_facts(
+            uow, self.st, rows_total=len(parsed.lines), problems=problems, bank=parsed.bank, layout=parsed.layout,
+            account=parsed.account, account_name=parsed.account_name, period_start=parsed.period_start,
+            period_end=parsed.period_end))
 
         stored = lines_by_key((line_key(self.st.store_id, line.fingerprint) for line in parsed.lines), ROW_STATE)
         rows = [_Row(line, stored.get(line_key(self.st.store_id, line.fingerprint))) for line in parsed.lines]
@@ -261,7 +251,7 @@ class _Import:
         mine = [r for r in rows if r.stored is None or r.stored.statement_id == self.st.statement_id]
         pend = {r.line.fingerprint: r.line for r in mine if r.line.pending and (r.stored is None or r.stored.status == UNMATCHED)}
         settled_already: set[str] = set()  # posted rows that settled a PEND row before: each settles one
-        for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND"):
+        for rec in repo.pending_rows(scope):
             if rec.status == UNMATCHED:
                 pend.setdefault(rec.fingerprint, rec.to_line())
             elif rec.superseded_by:
@@ -271,7 +261,7 @@ class _Import:
         if hints:
             first = (min(hints) - timedelta(days=1)).isoformat()
             last = (max(hints) + timedelta(days=PENDING_SETTLES_WITHIN_DAYS)).isoformat()
-            for rec in StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key.between(first, last)):
+            for rec in repo.posted_rows(scope, first, last):
                 posted.setdefault(rec.fingerprint, rec.to_line())
         posted = {fp: line for fp, line in posted.items() if fp not in settled_already}
         if not pend or not posted:
@@ -306,13 +296,13 @@ class _Import:
             for start in range(0, len(rows), PROGRESS_EVERY):
                 chunk = [r.line for r in rows[start:start + PROGRESS_EVERY] if r.stored is None]
                 list(pool.map(self._put, (self._record(line, superseded, reasons) for line in chunk)))
-                self.st.update(actions=[StatementRecord.rows_done.set(min(start + PROGRESS_EVERY, len(rows)))])
+                done = min(start + PROGRESS_EVERY, len(rows))
+                units.commit(lambda uow: repo.import_progress(uow, self.st, done))
         new = {r.line.fingerprint for r in rows if r.stored is None}
         for pend_fp, posted_fp in superseded.items():
             if pend_fp not in new:
-                self._update_if_unmatched(pend_fp, [
-                    StatementLineRecord.status.set(SUPERSEDED), StatementLineRecord.superseded_by.set(posted_fp),
-                    StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()])
+                # A row taken meanwhile (matched, or superseded already) is left as it is.
+                units.attempt(lambda uow: repo.supersede_pending(uow, self.st.store_id, pend_fp, posted_fp))
 
     def _record(self, line: StatementLine, superseded: dict[str, str], reasons: dict[str, str]) -> StatementLineRecord:
         rec = new_line_record(self.st.store_id, self.st.statement_id, self.st.object_key, line, self.now)
@@ -326,20 +316,8 @@ class _Import:
 
     @staticmethod
     def _put(rec: StatementLineRecord) -> None:
-        try:
-            rec.save(condition=StatementLineRecord.line_key.does_not_exist())
-        except PutError as exc:
-            if not is_condition_failure(exc):
-                raise
-
-    def _update_if_unmatched(self, fingerprint: str, actions: list, condition=None) -> None:
-        try:
-            StatementLineRecord(line_key=line_key(self.st.store_id, fingerprint)).update(
-                actions=actions, condition=(StatementLineRecord.status == UNMATCHED) & (
-                    condition if condition is not None else StatementLineRecord.line_key.exists()))
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise
+        """One conditional PutItem; a row stored already (by a retry or an overlapping file) stays as it is."""
+        units.attempt(lambda uow: repo.store_row(uow, rec))
 
     def _classify_stored_rows(self, rows: list[_Row], reasons: dict[str, str]) -> None:
         """Rows stored before this import and decided now go on the review list: this import's own rows
@@ -352,14 +330,9 @@ class _Import:
             own = rec.statement_id == self.st.statement_id
             if not own and rec.review_reason != ReviewReason.STATEMENT_NEEDS_REVIEW:
                 continue
-            self._update_if_unmatched(rec.fingerprint, self._review_actions(rec, reason), condition=(
-                StatementLineRecord.queue.does_not_exist() if own
-                else StatementLineRecord.review_reason == ReviewReason.STATEMENT_NEEDS_REVIEW.value))
-
-    def _review_actions(self, rec: StatementLineRecord, reason: str) -> list:
-        return [StatementLineRecord.review_reason.set(reason),
-                StatementLineRecord.queue.set(review_queue_key(self.st.store_id, reason)),
-                StatementLineRecord.queued_at.set(queue_position(rec.day_key, rec.line_number, rec.fingerprint))]
+            units.attempt(lambda uow: repo.send_to_review(
+                uow, rec, reason, if_on_no_list=own,
+                if_waiting_for=None if own else ReviewReason.STATEMENT_NEEDS_REVIEW.value))
 
     # ---- claiming ----------------------------------------------------------------------------------
 
@@ -392,7 +365,7 @@ class _Import:
     def _to_review(self, reasons: dict[str, str]) -> None:
         stored = lines_by_key(line_key(self.st.store_id, fp) for fp in reasons)
         for rec in stored.values():
-            self._update_if_unmatched(rec.fingerprint, self._review_actions(rec, reasons[rec.fingerprint]))
+            units.attempt(lambda uow: repo.send_to_review(uow, rec, reasons[rec.fingerprint]))
 
     # ---- ending ------------------------------------------------------------------------------------
 
@@ -407,40 +380,27 @@ class _Import:
             "pending_settled": sum(r.status == SUPERSEDED for r in stored.values() if r.fingerprint in superseded),
         }
         self.st.refresh(consistent_read=True)
-        try:
-            with transaction() as tx:
-                tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
-                    StatementRecord.status.set(status), StatementRecord.finished_at.set(get_clock().now_s()),
-                    StatementRecord.rows_done.set(len(rows)), StatementRecord.rows_new.set(counts["rows_new"]),
-                    StatementRecord.review.set(counts["review"]),
-                    StatementRecord.pending_settled.set(counts["pending_settled"]), StatementRecord.lease_until.set(0),
-                    StatementRecord.stalled_shard.remove(), StatementRecord.last_error.remove()],
-                    condition=StatementRecord.status == PROCESSING)
-                claims.audit_op(tx, self.st.store_id, "import", self._uploader(), statement=self.st, detail={
-                    "status": status, "rows": len(rows), **counts, "auto_matched": int(self.st.auto_matched),
-                    "proposed": int(self.st.proposed), "problems": list(self.st.problems or [])})
-        except TransactWriteError as exc:
-            if not is_condition_failure(exc):
-                raise
+
+        def writes(uow: units.UnitOfWork) -> None:
+            repo.finish_import(uow, self.st.statement_id, status, now=get_clock().now_s(), rows=len(rows), **counts)
+            repo.audit(uow, self.st.store_id, "import", self._uploader(), statement=self.st, detail={
+                "status": status, "rows": len(rows), **counts, "auto_matched": int(self.st.auto_matched),
+                "proposed": int(self.st.proposed), "problems": list(self.st.problems or [])})
+
+        units.attempt(writes)  # lost: another attempt finished it first
         return status
 
     def _fail(self, exc: SambungError) -> str:
         error = {"code": exc.code, "message": exc.message, "details": exc.details}
-        try:
-            with transaction() as tx:
-                tx.update(StatementRecord(statement_id=self.st.statement_id), actions=[
-                    StatementRecord.status.set(FAILED), StatementRecord.error.set(error),
-                    StatementRecord.finished_at.set(get_clock().now_s()), StatementRecord.lease_until.set(0),
-                    StatementRecord.stalled_shard.remove(), StatementRecord.last_error.remove()],
-                    condition=StatementRecord.status == PROCESSING)
-                claims.audit_op(tx, self.st.store_id, "import_failed", self._uploader(), statement=self.st,
-                                detail={"error": error})
-        except TransactWriteError as err:
-            if not is_condition_failure(err):
-                raise
+
+        def writes(uow: units.UnitOfWork) -> None:
+            repo.fail_import(uow, self.st.statement_id, error, now=get_clock().now_s())
+            repo.audit(uow, self.st.store_id, "import_failed", self._uploader(), statement=self.st, detail={"error": error})
+
+        units.attempt(writes)  # lost: another attempt finished it first
         return FAILED
 
-    def _uploader(self) -> claims.Actor:
+    def _uploader(self) -> Actor:
         if self.st.uploaded_by:
-            return claims.Actor(self.st.uploaded_by, self.st.uploaded_by_name)
-        return claims.SYSTEM
+            return Actor(self.st.uploaded_by, self.st.uploaded_by_name)
+        return SYSTEM

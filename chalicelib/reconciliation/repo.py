@@ -10,16 +10,23 @@ Keys carry the integrity rules:
   twice, and a claimed row is claimed by a condition on its ``status``;
 - :class:`OrderPaymentRecord` holds every allocation to one order under a ``version`` condition, so
   the allocations to an order never exceed its total whoever writes them at the same time.
+
+Every write is a function here taking the caller's unit of work (:mod:`chalicelib.core.uow`): the
+condition and update expressions on these records live in this module and nowhere else.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
+from ..core.clock import get_clock
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
+from ..core.ids import new_id
+from .matching import ReviewReason
 from .statement import StatementLine
 
 # Statement states. PROCESSING is leased: a crashed attempt's lease runs out and a retry resumes it.
@@ -29,6 +36,9 @@ UNMATCHED, PROPOSED, MATCHED, SUPERSEDED = "UNMATCHED", "PROPOSED", "MATCHED", "
 # Sparse queues on the rows' ``queue`` index: what CS still has to look at. Debits (money going out)
 # are kept apart so a month of fees and purchases never buries the credits waiting for a decision.
 REVIEW_QUEUE, DEBIT_QUEUE, PROPOSED_QUEUE = "REVIEW", "DEBIT", "PROPOSED"
+# How a row was matched, and the states of one allocation on an order's payment record.
+AUTO, HAND = "auto", "hand"
+CONFIRMED = "CONFIRMED"  # (the other allocation state is PROPOSED)
 
 
 def queue_key(store_id: str, queue: str) -> str:
@@ -37,7 +47,7 @@ def queue_key(store_id: str, queue: str) -> str:
 
 def review_queue_key(store_id: str, reason: str) -> str:
     """The list a row left for a person goes on, by its :class:`~.matching.ReviewReason` value."""
-    return queue_key(store_id, DEBIT_QUEUE if reason == "debit" else REVIEW_QUEUE)
+    return queue_key(store_id, DEBIT_QUEUE if reason == ReviewReason.DEBIT else REVIEW_QUEUE)
 
 
 def line_key(store_id: str, fingerprint: str) -> str:
@@ -340,3 +350,291 @@ def get_upload(object_key: str) -> UploadRecord | None:
 
 def mappings(store_id: str) -> list[MappingRecord]:
     return list(MappingRecord.query(store_id, consistent_read=True))
+
+
+def stalled_imports(now: int, limit: int) -> Iterable[StatementRecord]:
+    """Imports still PROCESSING whose lease ran out before ``now``: their worker died."""
+    return StatementRecord.stalled.query("P", StatementRecord.lease_until < now, limit=limit)
+
+
+def recent_statements(store_id: str, limit: int) -> Iterable[StatementRecord]:
+    return StatementRecord.by_store.query(store_id, scan_index_forward=False, limit=limit)
+
+
+def pending_rows(scope: str) -> Iterable[StatementLineRecord]:
+    """Every ``PEND`` row stored for one account (whatever its state)."""
+    return StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND")
+
+
+def posted_rows(scope: str, first_day: str, last_day: str) -> Iterable[StatementLineRecord]:
+    """Rows of one account posted from ``first_day`` to ``last_day`` (ISO days, both included)."""
+    return StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key.between(first_day, last_day))
+
+
+def queued_rows(store_id: str, queue: str, *, reason: str | None, limit: int,
+                after: dict | None) -> tuple[list[StatementLineRecord], dict | None]:
+    """One page of a list CS works through, newest booking day first, and where the next page starts."""
+    query = StatementLineRecord.queued.query(
+        queue_key(store_id, queue), scan_index_forward=False, limit=limit, last_evaluated_key=after,
+        filter_condition=(StatementLineRecord.review_reason == reason) if reason else None)
+    records = list(query)
+    return records, query.last_evaluated_key
+
+
+def awaiting_sale(store_id: str, limit: int) -> list[OrderPaymentRecord]:
+    """Payment records of orders paid through statements that are not a sale yet."""
+    return list(OrderPaymentRecord.awaiting_sale.query(store_id, limit=limit))
+
+
+def audit_trail(store_id: str, limit: int) -> Iterable[AuditRecord]:
+    return AuditRecord.query(store_id, scan_index_forward=False, limit=limit)
+
+
+# ---- writes: imports -----------------------------------------------------------------------------
+
+def start_import(uow, statement: StatementRecord) -> None:
+    """The first delivery of an object version starts its import (a second finds it started)."""
+    uow.save(statement, condition=StatementRecord.statement_id.does_not_exist())
+
+
+def take_over_import(uow, statement: StatementRecord, lease_until: int) -> None:
+    """A stalled import is taken over by one worker: the lease read must still be the one in place."""
+    uow.update(statement, actions=[StatementRecord.lease_until.set(lease_until), StatementRecord.attempts.add(1)],
+               condition=(StatementRecord.status == PROCESSING) & (StatementRecord.lease_until == statement.lease_until))
+
+
+def release_import(uow, statement: StatementRecord, error: str) -> None:
+    """A crashed attempt hands the import to the next one now instead of when its lease runs out."""
+    uow.update(statement, actions=[StatementRecord.lease_until.set(0), StatementRecord.last_error.set(error[:500])],
+               condition=StatementRecord.status == PROCESSING)
+
+
+def record_file_facts(uow, statement: StatementRecord, *, rows_total: int, problems: list[str], **facts) -> None:
+    """What the file says about itself (bank, layout, account, account name, period; a ``None`` is
+    left out), how many rows it has and the problems validation found."""
+    actions = [getattr(StatementRecord, name).set(value) for name, value in facts.items() if value is not None]
+    uow.update(statement, actions=actions + [StatementRecord.rows_total.set(rows_total),
+                                             StatementRecord.problems.set(problems)])
+
+
+def import_progress(uow, statement: StatementRecord, rows_done: int) -> None:
+    uow.update(statement, actions=[StatementRecord.rows_done.set(rows_done)])
+
+
+def _closed() -> list:
+    """An import that ended: no lease, off the stalled index, no error of an earlier attempt."""
+    return [StatementRecord.lease_until.set(0), StatementRecord.stalled_shard.remove(), StatementRecord.last_error.remove()]
+
+
+def finish_import(uow, statement_id: str, status: str, *, now: int, rows: int, rows_new: int, review: int,
+                  pending_settled: int) -> None:
+    """PROCESSING -> IMPORTED / NEEDS_REVIEW with the counts taken from what is stored."""
+    uow.update(StatementRecord(statement_id=statement_id), actions=[
+        StatementRecord.status.set(status), StatementRecord.finished_at.set(now), StatementRecord.rows_done.set(rows),
+        StatementRecord.rows_new.set(rows_new), StatementRecord.review.set(review),
+        StatementRecord.pending_settled.set(pending_settled), *_closed()],
+        condition=StatementRecord.status == PROCESSING)
+
+
+def fail_import(uow, statement_id: str, error: dict, *, now: int) -> None:
+    """PROCESSING -> FAILED with the reason for the person who uploaded the file."""
+    uow.update(StatementRecord(statement_id=statement_id), actions=[
+        StatementRecord.status.set(FAILED), StatementRecord.error.set(error), StatementRecord.finished_at.set(now),
+        *_closed()], condition=StatementRecord.status == PROCESSING)
+
+
+def count_auto_match(uow, statement_id: str, *, proposed: bool) -> None:
+    """The import matched one more row (``proposed``: waiting for CS to confirm it)."""
+    actions = [StatementRecord.auto_matched.add(1)] + ([StatementRecord.proposed.add(1)] if proposed else [])
+    uow.update(StatementRecord(statement_id=statement_id), actions=actions)
+
+
+def add_upload(uow, upload: UploadRecord) -> None:
+    uow.save(upload)
+
+
+def save_mapping(uow, mapping: MappingRecord) -> None:
+    """A store's column mapping for one account, replacing the one saved before."""
+    uow.save(mapping)
+
+
+# ---- writes: statement rows ----------------------------------------------------------------------
+
+def store_row(uow, row: StatementLineRecord) -> None:
+    """A row is stored once per store, however many files (or retries) contain it."""
+    uow.save(row, condition=StatementLineRecord.line_key.does_not_exist())
+
+
+def _update_unmatched(uow, store_id: str, fingerprint: str, actions: list, condition=None) -> None:
+    uow.update(StatementLineRecord(line_key=line_key(store_id, fingerprint)), actions=actions,
+               condition=(StatementLineRecord.status == UNMATCHED) & (
+                   condition if condition is not None else StatementLineRecord.line_key.exists()))
+
+
+def supersede_pending(uow, store_id: str, fingerprint: str, posted_fingerprint: str) -> None:
+    """A stored ``PEND`` row nobody matched is settled by its posted row: it leaves every list."""
+    _update_unmatched(uow, store_id, fingerprint, [
+        StatementLineRecord.status.set(SUPERSEDED), StatementLineRecord.superseded_by.set(posted_fingerprint),
+        StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()])
+
+
+def send_to_review(uow, row: StatementLineRecord, reason: str, *, if_on_no_list: bool = False,
+                   if_waiting_for: str | None = None) -> None:
+    """An unmatched row goes on the list for a person, with the reason it was not matched.
+
+    ``if_on_no_list``: only while it is on no list yet; ``if_waiting_for``: only while that is its reason.
+    """
+    condition = (StatementLineRecord.queue.does_not_exist() if if_on_no_list
+                 else StatementLineRecord.review_reason == if_waiting_for if if_waiting_for else None)
+    _update_unmatched(uow, row.store_id, row.fingerprint, [
+        StatementLineRecord.review_reason.set(reason),
+        StatementLineRecord.queue.set(review_queue_key(row.store_id, reason)),
+        StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))], condition)
+
+
+def _matched(state: str, kind: str, actor: "Actor", allocations: list[dict], now: int) -> list:
+    return [StatementLineRecord.status.set(state), StatementLineRecord.allocations.set(allocations),
+            StatementLineRecord.match_kind.set(kind), StatementLineRecord.matched_by.set(actor.staff_id),
+            StatementLineRecord.matched_at.set(now), StatementLineRecord.review_reason.remove()]
+
+
+def propose_match(uow, row: StatementLineRecord, allocations: list[dict], now: int) -> None:
+    """An auto-match waiting for CS: UNMATCHED -> PROPOSED, on the list of proposals."""
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=_matched(PROPOSED, AUTO, SYSTEM, allocations, now) + [
+        StatementLineRecord.queue.set(queue_key(row.store_id, PROPOSED_QUEUE)),
+        StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))],
+        condition=StatementLineRecord.status == UNMATCHED)
+
+
+def match_row(uow, row: StatementLineRecord, *, kind: str, actor: "Actor", allocations: list[dict], now: int,
+              was: str = UNMATCHED) -> None:
+    """The row pays these orders: ``was`` (UNMATCHED, or PROPOSED when CS confirms) -> MATCHED, off every list."""
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=_matched(MATCHED, kind, actor, allocations, now) + [
+        StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()],
+        condition=StatementLineRecord.status == was)
+
+
+def unmatch_row(uow, row: StatementLineRecord) -> None:
+    """A match or proposal undone: back to UNMATCHED on the review list, from the status read."""
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=[
+        StatementLineRecord.status.set(UNMATCHED), StatementLineRecord.allocations.set([]),
+        StatementLineRecord.match_kind.remove(), StatementLineRecord.matched_by.remove(),
+        StatementLineRecord.matched_at.remove(), StatementLineRecord.review_reason.set(ReviewReason.UNMATCHED.value),
+        StatementLineRecord.queue.set(queue_key(row.store_id, REVIEW_QUEUE)),
+        StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))],
+        condition=StatementLineRecord.status == row.status)
+
+
+# ---- writes: what pays each order ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Paid:
+    """The rows made the order paid: its status before (an unmatch puts it back), when, and the
+    store whose list of orders waiting to become a sale it joins (``None``: it joins none)."""
+
+    status_before: str
+    at: int
+    awaiting_store: str | None
+
+
+def _paid(paid: Paid) -> list:
+    actions = [OrderPaymentRecord.payment_applied.set(True), OrderPaymentRecord.status_before.set(paid.status_before),
+               OrderPaymentRecord.paid_at.set(paid.at)]
+    if paid.awaiting_store:
+        actions.append(OrderPaymentRecord.awaiting_store.set(paid.awaiting_store))
+    return actions
+
+
+def claim_order(uow, *, order_id: str, store_id: str, order_no: str, total: int, allocation: dict, confirmed: int,
+                paid: Paid | None = None) -> None:
+    """An auto-match takes an order nothing covers yet: no payment record, or one emptied by an
+    unmatch. The version only ever grows, so a writer holding an older version never succeeds after."""
+    uow.update(OrderPaymentRecord(order_id=order_id), actions=[
+        OrderPaymentRecord.store_id.set(store_id), OrderPaymentRecord.order_no.set(order_no),
+        OrderPaymentRecord.total.set(total), OrderPaymentRecord.allocated.set(allocation["amount"]),
+        OrderPaymentRecord.confirmed.set(confirmed), OrderPaymentRecord.allocations.set([allocation]),
+        OrderPaymentRecord.version.add(1), *(_paid(paid) if paid else [])],
+        condition=OrderPaymentRecord.allocated.does_not_exist() | (OrderPaymentRecord.allocated == 0))
+
+
+def confirm_allocation(uow, payment: OrderPaymentRecord, fingerprint: str, amount: int, *,
+                       paid: Paid | None = None) -> None:
+    """CS confirms the row's proposed allocation (``paid``: the order is covered and paid now)."""
+    allocations = [dict(a, state=CONFIRMED) if a["fingerprint"] == fingerprint else a for a in payment.allocations]
+    uow.update(payment, actions=[
+        OrderPaymentRecord.allocations.set(allocations), OrderPaymentRecord.confirmed.set(int(payment.confirmed) + amount),
+        OrderPaymentRecord.version.set(int(payment.version) + 1), *(_paid(paid) if paid else [])],
+        condition=OrderPaymentRecord.version == payment.version)
+
+
+def add_allocations(uow, payment: OrderPaymentRecord | None, *, order_id: str, store_id: str, order_no: str,
+                    total: int, allocations: list[dict]) -> int:
+    """Confirmed allocations of hand-matched rows added to an order; returns the record's new version."""
+    added = sum(a["amount"] for a in allocations)
+    if payment is None:
+        uow.save(OrderPaymentRecord(order_id=order_id, store_id=store_id, order_no=order_no, total=total,
+                                    allocated=added, confirmed=added, allocations=allocations, version=1),
+                 condition=OrderPaymentRecord.order_id.does_not_exist())
+        return 1
+    version = int(payment.version) + 1
+    uow.update(payment, actions=[OrderPaymentRecord.allocations.set(list(payment.allocations) + allocations),
+                                 OrderPaymentRecord.allocated.set(int(payment.allocated) + added),
+                                 OrderPaymentRecord.confirmed.set(int(payment.confirmed) + added),
+                                 OrderPaymentRecord.version.set(version)],
+               condition=OrderPaymentRecord.version == payment.version)
+    return version
+
+
+def mark_order_paid(uow, payment: OrderPaymentRecord, paid: Paid) -> None:
+    """The order that hand-matched rows cover has moved to paid: remembered once, at this version."""
+    uow.update(payment, actions=_paid(paid) + [OrderPaymentRecord.version.set(int(payment.version) + 1)],
+               condition=OrderPaymentRecord.version == payment.version)
+
+
+def remove_allocations(uow, payment: OrderPaymentRecord, fingerprint: str) -> None:
+    """The row's part of the order is taken back; an order it had made paid is no longer paid by it."""
+    mine = [a for a in payment.allocations if a["fingerprint"] == fingerprint]
+    actions = [OrderPaymentRecord.allocations.set([a for a in payment.allocations if a not in mine]),
+               OrderPaymentRecord.allocated.set(int(payment.allocated) - sum(a["amount"] for a in mine)),
+               OrderPaymentRecord.confirmed.set(int(payment.confirmed) - sum(
+                   a["amount"] for a in mine if a["state"] == CONFIRMED)),
+               OrderPaymentRecord.version.set(int(payment.version) + 1)]
+    if payment.payment_applied:
+        actions += [OrderPaymentRecord.payment_applied.set(False), OrderPaymentRecord.awaiting_store.remove(),
+                    OrderPaymentRecord.paid_at.remove(), OrderPaymentRecord.status_before.remove()]
+    uow.update(payment, actions=actions, condition=OrderPaymentRecord.version == payment.version)
+
+
+def sale_made(uow, payment: OrderPaymentRecord) -> None:
+    """The paid order became a sale: off the list of orders waiting for one."""
+    uow.update(payment, actions=[OrderPaymentRecord.awaiting_store.remove()])
+
+
+# ---- the audit trail -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff member, or the importer."""
+
+    staff_id: str
+    name: str | None = None
+
+
+SYSTEM = Actor("system", "Sistem (impor mutasi)")
+
+
+def line_ref(row: StatementLineRecord) -> dict:
+    """Which file and line, for the audit trail."""
+    return {"fingerprint": row.fingerprint, "line_number": int(row.line_number), "amount": int(row.amount),
+            "statement_id": row.statement_id, "object_key": row.object_key}
+
+
+def audit(uow, store_id: str, action: str, actor: Actor, *, statement: StatementRecord | None = None,
+          lines: Iterable[StatementLineRecord] = (), orders: Iterable[dict] = (), detail: dict | None = None) -> None:
+    """Append an entry to the audit trail in the caller's unit of work (never updated afterwards)."""
+    uow.save(AuditRecord(store_id=store_id, audit_id=new_id(), at=get_clock().now_s(), action=action,
+                         actor=actor.staff_id, actor_name=actor.name,
+                         statement_id=statement.statement_id if statement else None,
+                         object_key=statement.object_key if statement else None,
+                         lines=[line_ref(r) for r in lines], orders=list(orders), detail=detail or {}),
+             condition=AuditRecord.audit_id.does_not_exist())

@@ -1,37 +1,36 @@
 """Reconciliation use cases for CS: uploading statements, following imports, the review list,
 confirming, hand-matching and unmatching payments, turning paid book orders into sales, and the
-column mappings for other banks' CSV files. Routes call these; writes go through :mod:`.claims`.
+column mappings for other banks' CSV files. Routes call these; claims on rows and orders go through
+:mod:`.claims`, and every write is a unit of work (:mod:`chalicelib.core.uow`) of :mod:`.repo` functions.
 """
 from __future__ import annotations
 
-import base64
-import json
 import re
 from collections import defaultdict
 
+from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
+from ..core import uow as units
 from ..core.clock import format_wib, get_clock
-from ..core.db import transaction
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
+from ..core.paging import decode_cursor, encode_cursor
 from ..core.storage import presigned_post
 from ..core.web import ADMIN, Caller
-from ..sales import model as sales
+from ..sales import model as order_rules
+from ..sales import service as sales
 from ..sales.completion import complete
-from ..sales.repo import OrderRecord, get_order, own_order
-from ..sales.service import order_view
-from ..staff import model as staff_model
-from ..staff.service import get_store
-from . import claims
+from ..staff import service as staff
+from . import claims, repo
 from .importer import MAX_BYTES, PREFIX
 from .matching import MatchCandidate, OrderStatus, ReviewReason, match_lines
-from .statement import normalize_account
 from .parsers import ColumnMapping
-from .repo import (DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
-                   REVIEW_QUEUE, SUPERSEDED, UNMATCHED, AuditRecord, MappingRecord, OrderPaymentRecord,
-                   StatementLineRecord, StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key,
-                   mappings, order_payments, own_line, own_statement, queue_key)
+from .repo import (AUTO, DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
+                   REVIEW_QUEUE, SUPERSEDED, UNMATCHED, Actor, MappingRecord, OrderPaymentRecord, StatementLineRecord,
+                   StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key, mappings, order_payments,
+                   own_line, own_statement)
+from .statement import normalize_account
 
 UPLOAD_EXPIRES_S = 15 * 60
 UPLOAD_KEPT_S = 7 * 86400
@@ -62,15 +61,15 @@ CANDIDATE_LABELS = {OrderStatus.OPEN: "Menunggu transfer", OrderStatus.EXPIRED: 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def actor(caller: Caller) -> claims.Actor:
-    return claims.Actor(caller.staff_id or caller.device_id, caller.staff_name)
+def actor(caller: Caller) -> Actor:
+    return Actor(caller.staff_id or caller.device_id, caller.staff_name)
 
 
-def _settings(store_id: str) -> staff_model.StoreSettings:
-    return staff_model.StoreSettings.from_dict(get_store(store_id).settings)
+def _settings(store_id: str):
+    return staff.store_settings(store_id)
 
 
-def _bank_account(settings: staff_model.StoreSettings, account_no: str) -> dict | None:
+def _bank_account(settings, account_no: str) -> dict | None:
     wanted = normalize_account(account_no)
     for entry in settings.bank_accounts:
         if isinstance(entry, dict) and normalize_account(entry.get("account_no", "")) == wanted:
@@ -78,7 +77,7 @@ def _bank_account(settings: staff_model.StoreSettings, account_no: str) -> dict 
     return None
 
 
-def _require_account(settings: staff_model.StoreSettings, account_no: str) -> dict:
+def _require_account(settings, account_no: str) -> dict:
     entry = _bank_account(settings, account_no)
     if entry is None:
         raise ValidationError("Rekening tidak terdaftar di toko ini.", code="unknown_bank_account")
@@ -101,9 +100,10 @@ def create_upload(caller: Caller, filename: str, account_no: str | None) -> dict
         account = normalize_account(_require_account(_settings(caller.store_id), account_no)["account_no"])
     now = get_clock().now_s()
     key = f"{PREFIX}{caller.store_id}/{new_id()}-{safe_filename(filename)}"
-    UploadRecord(object_key=key, store_id=caller.store_id, filename=filename.strip()[:200],
-                 uploaded_by=caller.staff_id or caller.device_id, uploaded_by_name=caller.staff_name,
-                 account_no=account, created_at=now, purge_at=now + UPLOAD_KEPT_S).save()
+    upload = UploadRecord(object_key=key, store_id=caller.store_id, filename=filename.strip()[:200],
+                          uploaded_by=caller.staff_id or caller.device_id, uploaded_by_name=caller.staff_name,
+                          account_no=account, created_at=now, purge_at=now + UPLOAD_KEPT_S)
+    units.commit(lambda uow: repo.add_upload(uow, upload))
     post = presigned_post(key, max_bytes=MAX_BYTES, expires_in=UPLOAD_EXPIRES_S)
     return {"key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "max_bytes": MAX_BYTES,
             "expires_in": UPLOAD_EXPIRES_S}
@@ -131,8 +131,7 @@ def statement_view(rec: StatementRecord, tz: str) -> dict:
 
 def list_statements(caller: Caller, limit: int = 30) -> list[dict]:
     tz = _settings(caller.store_id).timezone
-    found = StatementRecord.by_store.query(caller.store_id, scan_index_forward=False, limit=limit)
-    return [statement_view(rec, tz) for rec in found]
+    return [statement_view(rec, tz) for rec in repo.recent_statements(caller.store_id, limit)]
 
 
 def get_statement(caller: Caller, statement_id: str) -> dict:
@@ -203,44 +202,25 @@ def review_list(caller: Caller, queue: str = "review", reason: str | None = None
         raise ValidationError("Parameter queue harus review, debit atau proposed.", code="invalid_query")
     if reason is not None and reason not in {r.value for r in ReviewReason}:
         raise ValidationError("Alasan tidak dikenal.", code="invalid_query")
-    query = StatementLineRecord.queued.query(
-        queue_key(caller.store_id, _QUEUES[queue]), scan_index_forward=False, limit=limit,
-        last_evaluated_key=_decode_cursor(cursor),
-        filter_condition=(StatementLineRecord.review_reason == reason) if reason else None)
-    records = list(query)
+    records, last_key = repo.queued_rows(caller.store_id, _QUEUES[queue], reason=reason, limit=limit,
+                                         after=decode_cursor(cursor, param="next", code="invalid_query"))
     suggestions = suggestions_for(caller.store_id, caller.merchant_id, records) if queue == "review" else {}
     lines = [line_view(rec, suggestions.get(rec.fingerprint, [])) for rec in records]
     if queue == "proposed":
         _attach_orders(lines)
-    return {"queue": queue, "lines": lines, "next": _encode_cursor(query.last_evaluated_key),
+    return {"queue": queue, "lines": lines, "next": encode_cursor(last_key),
             "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
-
-
-def _encode_cursor(key: dict | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-def _decode_cursor(cursor: str | None) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        raise ValidationError("Parameter next tidak valid.", code="invalid_query") from None
-    if not isinstance(key, dict):
-        raise ValidationError("Parameter next tidak valid.", code="invalid_query")
-    return key
 
 
 def _attach_orders(lines: list[dict]) -> None:
     """Show each allocation's order as it is now (status, total), for confirming or unmatching."""
     ids = {a["order_id"] for line in lines for a in line["allocations"]}
-    orders = {o.order_id: o for o in OrderRecord.batch_get(list(ids))} if ids else {}
+    orders = {o.order_id: o for o in sales.orders_by_id(list(ids))}
     for line in lines:
         for a in line["allocations"]:
             order = orders.get(a["order_id"])
             if order is not None:
-                a.update(status=order.status, status_label=sales.STATUS_LABELS.get(order.status, order.status),
+                a.update(status=order.status, status_label=sales.status_label(order.status),
                          total=int(order.total), customer_name=(order.customer or {}).get("name", ""))
 
 
@@ -257,7 +237,7 @@ def get_line(caller: Caller, line_id: str) -> dict:
 def confirm(caller: Caller, line_id: str) -> dict:
     """CS confirms a proposed match: the order is PAID now (PAID_LATE if it expired meanwhile)."""
     rec = own_line(caller.store_id, line_id)
-    if not (rec.status == MATCHED and rec.match_kind == claims.AUTO) and rec.status != PROPOSED:
+    if not (rec.status == MATCHED and rec.match_kind == AUTO) and rec.status != PROPOSED:
         raise Conflict(f"Baris {rec.line_number} bukan usulan yang menunggu konfirmasi "
                        f"({LINE_STATUS_LABELS.get(rec.status, rec.status)}).", code="not_proposed")
     if rec.status == PROPOSED:
@@ -318,18 +298,18 @@ def _matchable_row(rec: StatementLineRecord) -> StatementLineRecord:
     return rec
 
 
-def _payable_order(caller: Caller, order_id: str) -> OrderRecord:
-    order = own_order(caller.store_id, order_id)
-    if order.kind != sales.BOOK_ORDER:
+def _payable_order(caller: Caller, order_id: str):
+    order = sales.own_order(caller.store_id, order_id)
+    if order.kind != BOOK_ORDER:
         raise Conflict(f"Pesanan {order.order_no} bukan book order.", code="invalid_transition")
     if order.status not in (sales.BOOKED, sales.EXPIRED, sales.CANCELLED):
-        raise Conflict(f"Pesanan {order.order_no} berstatus {sales.STATUS_LABELS.get(order.status, order.status)}; "
+        raise Conflict(f"Pesanan {order.order_no} berstatus {sales.status_label(order.status)}; "
                        "tidak bisa menerima pembayaran transfer.", code="order_not_payable",
                        details={"order_id": order_id, "status": order.status})
     return order
 
 
-def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict[str, OrderRecord],
+def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict,
                    payments: dict[str, OrderPaymentRecord], allocations: list[dict]) -> None:
     per_row: dict[str, int] = defaultdict(int)
     per_order: dict[str, int] = defaultdict(int)
@@ -356,10 +336,10 @@ def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict[str, Order
 
 
 def order_payment_view(order_id: str) -> dict:
-    order, payment = get_order(order_id), get_order_payment(order_id)
+    order, payment = sales.get_order(order_id), get_order_payment(order_id)
     allocated = int(payment.allocated) if payment else 0
     return {"order_id": order_id, "order_no": order.order_no, "status": order.status,
-            "status_label": sales.STATUS_LABELS.get(order.status, order.status), "total": int(order.total),
+            "status_label": sales.status_label(order.status), "total": int(order.total),
             "total_label": format_rupiah(int(order.total)), "allocated": allocated,
             "confirmed": int(payment.confirmed) if payment else 0, "remaining": int(order.total) - allocated,
             "allocations": list(payment.allocations) if payment else [],
@@ -370,8 +350,8 @@ def order_payment_view(order_id: str) -> dict:
 
 def paid_orders(caller: Caller, limit: int = 100) -> list[dict]:
     """Book orders paid through statements that are not a sale yet ("Jadikan penjualan")."""
-    found = list(OrderPaymentRecord.awaiting_sale.query(caller.store_id, limit=limit))
-    orders = {o.order_id: o for o in OrderRecord.batch_get([p.order_id for p in found])} if found else {}
+    found = repo.awaiting_sale(caller.store_id, limit)
+    orders = {o.order_id: o for o in sales.orders_by_id([p.order_id for p in found])}
     out = []
     for payment in found:
         order = orders.get(payment.order_id)
@@ -383,29 +363,31 @@ def paid_orders(caller: Caller, limit: int = 100) -> list[dict]:
 def make_sale(caller: Caller, order_id: str) -> dict:
     """Only a paid book order becomes a sale: its held stock is consumed, the receipt printed and
     loyalty points credited (``sales.completion.complete``). Anything else is 409."""
-    order = own_order(caller.store_id, order_id)
-    if order.kind != sales.BOOK_ORDER:
+    order = sales.own_order(caller.store_id, order_id)
+    if order.kind != BOOK_ORDER:
         raise Conflict("Hanya book order yang sudah dibayar yang bisa dijadikan penjualan di sini.",
                        code="invalid_transition", details={"status": order.status})
     if order.status == sales.PAID_LATE and caller.role != ADMIN:
         raise Conflict("Pembayaran ini terlambat: minta admin memeriksa lalu menjadikannya penjualan.",
                        code="invalid_transition", details={"status": order.status})
-    sales.require_move(order.status, sales.COMPLETED)
+    order_rules.require_move(order.status, sales.COMPLETED)
     if not complete(order_id, actor=caller.staff_id or caller.device_id):
-        order.refresh(consistent_read=True)
+        order = sales.get_order(order_id) or order
         if order.status != sales.COMPLETED:
-            sales.require_move(order.status, sales.COMPLETED)
+            order_rules.require_move(order.status, sales.COMPLETED)
     payment = get_order_payment(order_id)
-    if payment is not None and payment.awaiting_store:
-        payment.update(actions=[OrderPaymentRecord.awaiting_store.remove()])
-    with transaction() as tx:
-        claims.audit_op(tx, caller.store_id, "sale", actor(caller), orders=[claims.order_ref(order, int(order.total))])
+
+    def writes(uow: units.UnitOfWork) -> None:
+        if payment is not None and payment.awaiting_store:
+            repo.sale_made(uow, payment)
+        repo.audit(uow, caller.store_id, "sale", actor(caller), orders=[claims.order_ref(order, int(order.total))])
+
+    units.commit(writes)
     # CS is at the desk: take the goods off the books and print the receipt now; a failure stays
     # queued for the outbox worker.
     outbox.process_one(f"stock#{order_id}")
     printed = outbox.process_one(f"receipt-print#{order_id}")
-    order.refresh(consistent_read=True)
-    return {**order_view(order), "receipt_print": printed}
+    return {**sales.order_view(sales.get_order(order_id)), "receipt_print": printed}
 
 
 # ---- column mappings for other banks ------------------------------------------------------------
@@ -430,11 +412,14 @@ def save_mapping(caller: Caller, account_no: str, fields: dict) -> dict:
     account = normalize_account(entry["account_no"])
     mapping = ColumnMapping.from_dict({"bank": entry.get("bank", ""), **fields, "account": account})
     now = get_clock().now_s()
-    with transaction() as tx:
-        tx.save(MappingRecord(store_id=caller.store_id, account=account, mapping=mapping.to_dict(),
-                              updated_by=caller.staff_id or caller.device_id, updated_at=now))
-        claims.audit_op(tx, caller.store_id, "mapping_saved", actor(caller), detail={"account": account,
-                                                                                      "mapping": mapping.to_dict()})
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.save_mapping(uow, MappingRecord(store_id=caller.store_id, account=account, mapping=mapping.to_dict(),
+                                             updated_by=caller.staff_id or caller.device_id, updated_at=now))
+        repo.audit(uow, caller.store_id, "mapping_saved", actor(caller), detail={"account": account,
+                                                                                 "mapping": mapping.to_dict()})
+
+    units.commit(writes)
     return {"account": account, "mapping": mapping.to_dict()}
 
 
@@ -447,4 +432,4 @@ def audit_log(caller: Caller, limit: int = 100) -> list[dict]:
              "file": file_label(r.object_key) if r.object_key else None,
              "lines": [{**line, "file": file_label(line["object_key"])} for line in r.lines], "orders": r.orders,
              "detail": r.detail}
-            for r in AuditRecord.query(caller.store_id, scan_index_forward=False, limit=limit)]
+            for r in repo.audit_trail(caller.store_id, limit)]
