@@ -2,6 +2,7 @@
 from chalice import ConvertToMiddleware
 
 from chalicelib.catalog.routes import bp as catalog
+from chalicelib import schema  # noqa: F401 - names the modules behind outbox, fact and order-kind handlers
 from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger, request_metrics
 from chalicelib.inventory.routes import bp as inventory

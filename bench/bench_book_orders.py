@@ -43,6 +43,7 @@ def _measure(runs: int) -> dict:
     from chalice.test import Client
     from chalicelib.core import outbox
     from chalicelib.core.db import create_tables, transaction
+    from chalicelib.schema import all_tables
     from chalicelib.core.errors import Conflict
     from chalicelib.core.settings import get_settings
     from chalicelib.core.storage import s3
@@ -51,7 +52,7 @@ def _measure(runs: int) -> dict:
     from chalicelib.book_orders import service as book_orders
     from infra.local import seed
 
-    create_tables()
+    create_tables(all_tables())
     s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     demo = seed.seed()
     with transaction() as tx:  # plenty at the CS desk so the timed bookings never run short

@@ -37,6 +37,7 @@ def _measure(runs: int) -> dict:
     import botocore.client
 
     from chalicelib.core.db import create_tables
+    from chalicelib.schema import all_tables
     from chalicelib.core.settings import get_settings
     from chalicelib.core.storage import s3
     from chalicelib.core.web import Caller
@@ -47,7 +48,7 @@ def _measure(runs: int) -> dict:
     from infra.local import seed
     from infra.local.gateway_sim import GatewaySimulator
 
-    create_tables()
+    create_tables(all_tables())
     s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     sim = GatewaySimulator(server_key=KEY, callback_url=None).start()
     seed.seed(gateway={"provider": "midtrans", "base_url": sim.url, "server_key": KEY})

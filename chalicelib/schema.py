@@ -32,7 +32,7 @@ OUTBOX_HANDLER_MODULES = {
     "print.shift_report": "chalicelib.shifts.service",
     "message": "chalicelib.notify.service",
     "reconciliation.order_paid": "chalicelib.reconciliation.claims",
-    "shipment.request": "chalicelib.shipping.service",
+    "shipment.request": "chalicelib.shipping.booking",
 }
 
 
@@ -48,10 +48,24 @@ FACT_HANDLER_MODULES = {
 
 
 # Order kinds owned by an area above sales, and the module that registers their handlers
-# (``sales.service.kind_handler``): sales asks the owner without importing it.
+# (``sales.kinds.handler``): sales asks the owner without importing it.
 ORDER_KIND_MODULES = {
-    "BOOK_ORDER": "chalicelib.book_orders.service",
+    "BOOK_ORDER#cancel": "chalicelib.book_orders.service",
+    "BOOK_ORDER#stock": "chalicelib.book_orders.holds",
 }
+
+
+def configure() -> None:
+    """Tell the registries which module answers for each kind (loaded when first needed)."""
+    from .core import outbox, uow
+    from .sales import kinds
+
+    outbox.HANDLERS.configure(OUTBOX_HANDLER_MODULES)
+    uow.FACT_HANDLERS.configure(FACT_HANDLER_MODULES)
+    kinds.KIND_HANDLERS.configure(ORDER_KIND_MODULES)
+
+
+configure()
 
 
 def all_tables():

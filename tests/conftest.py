@@ -41,11 +41,12 @@ def aws(moto_server):
     import urllib.request
 
     from chalicelib.core.db import create_tables
+    from chalicelib.schema import all_tables
     from chalicelib.core.settings import get_settings
     from chalicelib.core.storage import s3
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_server.url}/moto-api/reset", method="POST")).read()
-    create_tables()
+    create_tables(all_tables())
     s = get_settings()
     s3().create_bucket(Bucket=s.bucket, CreateBucketConfiguration={"LocationConstraint": s.region})
     yield moto_server

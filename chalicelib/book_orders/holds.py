@@ -24,6 +24,7 @@ from ..core.errors import Conflict
 from ..core.observability import logger
 from ..inventory import holds as stock_holds
 from ..inventory import model as stock
+from ..sales import kinds
 from ..sales import service as sales
 from . import model
 from .facts import BookOrderMoved
@@ -210,6 +211,6 @@ def consume_for_sale(order) -> dict:
     return {"lines": len(lines), "from": "available"}
 
 
-@sales.kind_handler(model.BOOK_ORDER, "stock")
+@kinds.handler(model.BOOK_ORDER, "stock")
 def _stock_for_sale(order) -> dict:
     return consume_for_sale(order)

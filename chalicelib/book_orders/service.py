@@ -23,6 +23,7 @@ from ..core.phone import display_phone
 from ..core.web import Caller
 from ..inventory import model as stock
 from ..inventory import service as stock_service
+from ..sales import kinds
 from ..sales import service as sales
 from ..staff import model as staff_model
 from ..staff.service import get_store
@@ -228,7 +229,7 @@ def list_day(caller: Caller, day: str) -> list[dict]:
 
 # ---- changing -------------------------------------------------------------------------------
 
-@sales.kind_handler(model.BOOK_ORDER, "cancel")
+@kinds.handler(model.BOOK_ORDER, "cancel")
 def cancel(caller: Caller, order_id: str) -> dict:
     """CS cancels: the goods return to available at once; the kode unik stays reserved for its
     cool-down so a transfer that still comes in is recognised. Taking the goods back to the

@@ -127,18 +127,15 @@ def table_spec(model: type[Table]) -> dict:
     return {"create": spec, "ttl_attribute": model.Meta.ttl_attribute, "name": model.Meta.sambung_name}
 
 
-def create_tables(models: list[type[Table]] | None = None, client=None) -> list[str]:
-    """Create every registered table (idempotent) with TTL enabled where declared."""
+def create_tables(models: list[type[Table]], client=None) -> list[str]:
+    """Create the tables of ``models`` (``schema.all_tables()``: every registered one), idempotent,
+    with TTL enabled where declared."""
     import boto3
 
     s = get_settings()
     client = client or boto3.client("dynamodb", region_name=s.region, endpoint_url=s.endpoint_url)
     existing = set(client.list_tables().get("TableNames", []))
     created = []
-    if models is None:
-        from ..schema import all_tables
-
-        models = all_tables()
     for model in models:
         spec = table_spec(model)
         name = spec["create"]["TableName"]

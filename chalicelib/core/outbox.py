@@ -18,6 +18,7 @@ from .clock import get_clock
 from .db import JSONAttribute, Table, table_meta
 from .errors import SambungError
 from .observability import logger
+from .registry import Registry
 
 MAX_ATTEMPTS = 8
 LEASE_SECONDS = 60
@@ -52,29 +53,18 @@ class OutboxItem(Table):
     pending = PendingByDue()
 
 
-_HANDLERS: dict[str, Callable[[OutboxItem], dict | None]] = {}
+HANDLERS = Registry("outbox")  # configured by chalicelib.schema (OUTBOX_HANDLER_MODULES)
 
 
 def handler(kind: str):
     """Register the delivery function for ``kind``; it must be idempotent on ``item.effect_id``."""
-
-    def register(fn):
-        _HANDLERS[kind] = fn
-        return fn
-
-    return register
+    return HANDLERS.register(kind)
 
 
 def handler_for(kind: str) -> Callable[[OutboxItem], dict | None] | None:
-    """The registered handler, importing its module on first use (see ``schema.OUTBOX_HANDLER_MODULES``)."""
-    if kind not in _HANDLERS:
-        import importlib
-
-        from ..schema import OUTBOX_HANDLER_MODULES
-
-        if kind in OUTBOX_HANDLER_MODULES:
-            importlib.import_module(OUTBOX_HANDLER_MODULES[kind])
-    return _HANDLERS.get(kind)
+    """The registered handler, importing its module on first use."""
+    found = HANDLERS.handlers(kind)
+    return found[-1] if found else None
 
 
 def new_item(effect_id: str, kind: str, store_id: str, payload: dict, *, delay_s: int = 0) -> OutboxItem:

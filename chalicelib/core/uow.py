@@ -22,8 +22,8 @@ A failure is sorted into one of three:
 - **error** - anything else is raised as it is.
 
 Facts (``uow.fact(SaleCompleted(...))``) let an area tell the reports what happened without
-importing them: at commit, the handlers registered for the fact's kind (loaded on first use, see
-``schema.FACT_HANDLER_MODULES``) add their own writes, such as counter increments, to the same
+importing them: at commit, the handlers registered for the fact's kind (loaded on first use, named
+by ``schema.FACT_HANDLER_MODULES``) add their own writes, such as counter increments, to the same
 transaction.
 
 The methods mirror PynamoDB's ``TransactWrite`` (``save``, ``update``, ``delete``,
@@ -31,7 +31,6 @@ The methods mirror PynamoDB's ``TransactWrite`` (``save``, ``update``, ``delete`
 """
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from . import db
+from .registry import Registry
 
 T = TypeVar("T")
 
@@ -106,28 +106,12 @@ class OutboxEffect:
     delay_s: int = 0
 
 
-_FACT_HANDLERS: dict[str, list[Callable[["UnitOfWork", Any], None]]] = {}
-_LOADED_FACT_KINDS: set[str] = set()
+FACT_HANDLERS = Registry("facts")  # configured by chalicelib.schema (FACT_HANDLER_MODULES)
 
 
 def fact_handler(kind: str):
     """Register ``fn(uow, fact)`` to add writes for facts of ``kind`` (a fact's ``KIND``)."""
-
-    def register(fn):
-        _FACT_HANDLERS.setdefault(kind, []).append(fn)
-        return fn
-
-    return register
-
-
-def handlers_for_fact(kind: str) -> list[Callable[["UnitOfWork", Any], None]]:
-    if kind not in _LOADED_FACT_KINDS:
-        from ..schema import FACT_HANDLER_MODULES
-
-        for name in FACT_HANDLER_MODULES.get(kind, ()):
-            importlib.import_module(name)
-        _LOADED_FACT_KINDS.add(kind)
-    return _FACT_HANDLERS.get(kind, [])
+    return FACT_HANDLERS.register(kind)
 
 
 class UnitOfWork:
@@ -196,7 +180,7 @@ class UnitOfWork:
             raise RuntimeError("unit of work committed twice")
         while self.facts:  # a handler may record a fact of its own
             fact = self.facts.pop(0)
-            for fn in handlers_for_fact(fact.KIND):
+            for fn in FACT_HANDLERS.handlers(fact.KIND):
                 fn(self, fact)
         for flush in self._flushers:
             flush(self)

@@ -53,15 +53,6 @@ def days_between(store_id: str, first: str, last: str) -> dict[str, dict[str, in
             return out
 
 
-def cashier_engagement(store_id: str, first: str, last: str) -> list:
-    """The shoppers area's cashier rows (``CashierDayRecord``) of the days ``[first, last]``: one
-    Query on the store's key, whose sort key starts with the day."""
-    from ..shoppers.repo import CashierDayRecord
-
-    return list(CashierDayRecord.query(store_id, CashierDayRecord.day_staff.between(f"{first}#", f"{last}#\uffff"),
-                                       consistent_read=True))
-
-
 def move_waiting_awb(tx, store_id: str, delta: int, at: float) -> None:
     """Move the store's live count of shipments waiting for an AWB (one action)."""
     tx.update(ReportDayRecord(store_id=store_id, day=LIVE),

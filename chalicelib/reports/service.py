@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..core.clock import get_clock, local_day, local_month
 from ..core.web import Caller
+from ..shoppers import service as shoppers
 from ..staff import service as staff_service
 from . import model, repo, views
 
@@ -31,7 +32,7 @@ def day_report(caller: Caller, day: str | None) -> dict:
     counters = repo.day_counters(caller.store_id, day)
     figures = model.figures(counters)
     figures["shipments"]["waiting_awb_now"] = _waiting_awb_now(caller.store_id)
-    engagement = _engagement(repo.cashier_engagement(caller.store_id, day, day))
+    engagement = _engagement(shoppers.cashier_rows(caller.store_id, day, day))
     return {"kind": "day", "date": day, "timezone": tz, **figures,
             "cashiers": model.cashier_rows(engagement, counters, _names(caller))}
 
@@ -47,7 +48,7 @@ def month_report(caller: Caller, month: str | None, *, day_figures: bool = False
     counters = model.sum_counters(stored.values())
     figures = model.figures(counters)
     figures["shipments"]["waiting_awb_now"] = _waiting_awb_now(caller.store_id)
-    engagement = _engagement(repo.cashier_engagement(caller.store_id, days[0], days[-1]))
+    engagement = _engagement(shoppers.cashier_rows(caller.store_id, days[0], days[-1]))
     return {"kind": "month", "month": month, "timezone": tz, **figures,
             "cashiers": model.cashier_rows(engagement, counters, _names(caller)),
             "days": [_day_entry(d, stored.get(d, {}), day_figures) for d in days]}

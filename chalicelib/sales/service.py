@@ -6,9 +6,6 @@ confirmed unpaid at the gateway and cancelled there (or never reached it), and t
 """
 from __future__ import annotations
 
-import importlib
-from typing import Callable
-
 from ..catalog import service as catalog
 from ..core import uow as units
 from ..core.clock import get_clock, local_day
@@ -19,7 +16,7 @@ from ..core.web import Caller
 from ..payments.gateways import gateway_for
 from ..payments.providers import CancelNotSupported, GatewayNotFound
 from ..staff.service import store_settings
-from . import model, repo
+from . import kinds, model, repo
 from .completion import Payment, apply_payment, complete, record_unpaid_end
 from .repo import OrderRecord, PaymentAttemptRecord, get_attempt
 from .repo import get_order as _repo_get_order, own_order as _repo_own_order
@@ -316,7 +313,7 @@ def cancel_order(caller: Caller, order_id: str) -> dict:
         return order_view(order)
     if order.status == model.BOOKED:
         # The area that owns the kind cancels it (a book order releases its held goods with it).
-        _kind_handler(order.kind, "cancel")(caller, order_id)
+        kinds.handler_for(order.kind, "cancel")(caller, order_id)
         return order_view(own_order(caller.store_id, order_id))
     model.require_move(order.status, model.CANCELLED)
     if _settle_previous_attempt(order) == "paid":
@@ -395,31 +392,3 @@ def find_open_order(caller: Caller, *, order_no: str | None = None, phone: str |
     if not found:
         raise NotFound("Pesanan tidak ditemukan.", code="order_not_found")
     return [order_view(o) for o in found]
-
-
-# ---- order kinds owned by other areas --------------------------------------------------------
-
-_KIND_HANDLERS: dict[tuple[str, str], Callable] = {}
-
-
-def kind_handler(kind: str, action: str):
-    """Register the owning area's ``action`` (e.g. ``cancel``) for orders of ``kind`` (see
-    ``schema.ORDER_KIND_MODULES``): the kiosk's Batal on a booked book order releases its goods."""
-
-    def register(fn):
-        _KIND_HANDLERS[(kind, action)] = fn
-        return fn
-
-    return register
-
-
-def _kind_handler(kind: str, action: str) -> Callable:
-    if (kind, action) not in _KIND_HANDLERS:
-        from ..schema import ORDER_KIND_MODULES
-
-        if kind in ORDER_KIND_MODULES:
-            importlib.import_module(ORDER_KIND_MODULES[kind])
-    try:
-        return _KIND_HANDLERS[(kind, action)]
-    except KeyError:
-        raise Conflict("Pesanan ini tidak bisa diubah dari sini.", code="invalid_transition") from None

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from ..core import outbox
 from ..inventory import service as inventory
-from . import model
+from . import kinds, model
 from .repo import get_order
-from .service import _kind_handler
 
 
 @outbox.handler("sale.stock")
 def apply_sale_stock(item) -> dict:
     order = get_order(item.payload["order_id"])
     if order.kind != model.STORE_SALE:
-        return _kind_handler(order.kind, "stock")(order)
+        return kinds.handler_for(order.kind, "stock")(order)
     return inventory.take_sold_goods(store_id=order.store_id, order_id=order.order_id, actor=order.created_by,
                                      lines=[(line["sku"], int(line["qty"])) for line in order.items])

@@ -83,6 +83,7 @@ class LocalStack:
         import app as app_module  # after the environment points at moto
         from chalicelib.core import outbox
         from chalicelib.core.db import create_tables
+        from chalicelib.schema import all_tables
         from chalicelib.core.settings import get_settings
         from chalicelib.core.storage import s3
         from infra.local import seed
@@ -95,7 +96,7 @@ class LocalStack:
         from infra.local.courier_sim import CourierSimulator
         from infra.local.gateway_sim import GatewaySimulator
 
-        create_tables()
+        create_tables(all_tables())
         s3().create_bucket(Bucket=get_settings().bucket,
                            CreateBucketConfiguration={"LocationConstraint": get_settings().region})
         # The PWA uploads bank statements straight to S3 with a presigned POST from the API's origin.

@@ -41,10 +41,11 @@ def seeded_state(moto_server):
     import app  # noqa: F401 - registers every area's tables
     from chalicelib.core.clock import FixedClock, set_clock
     from chalicelib.core.db import create_tables
+    from chalicelib.schema import all_tables
     from infra.local import seed
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_server.url}/moto-api/reset", method="POST")).read()
-    create_tables()
+    create_tables(all_tables())
     previous = set_clock(FixedClock(SEEDED_AT))
     with pytest.MonkeyPatch.context() as mp:
         _cheap_pins(mp)
@@ -87,7 +88,7 @@ def caller_for(shop: dict, role: str):
 
 def book(shop: dict, items: list, **overrides) -> dict:
     """A book order through the service, with a valid customer unless overridden."""
-    from chalicelib.sales import book_orders
+    from chalicelib.book_orders import service as book_orders
 
     body = {"items": items, "customer_name": "Wulan Sari", "phone": "+6281234567890",
             "address": "Jl. Melati No. 5, Bandung 40115", "shipping_fee": 12_000, "channel": "whatsapp"}
