@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
 from ..core.clock import get_clock
-from ..core.db import Table, find, is_condition_failure, table_meta
+from ..core.db import Table, find, table_meta
 
 KEEP_SECONDS = 180 * 86400
 
@@ -30,15 +29,13 @@ def get_sent(effect_id: str) -> SentMessageRecord | None:
     return find(SentMessageRecord, effect_id, consistent_read=True)
 
 
-def record_sent(effect_id: str, *, provider: str, provider_message_id: str, template: str, store_id: str) -> SentMessageRecord:
-    """Keep the first record: a second one would only come from a redelivery that raced this one."""
+def sent_message(effect_id: str, *, provider: str, provider_message_id: str, template: str,
+                 store_id: str) -> SentMessageRecord:
     now = get_clock().now_s()
-    rec = SentMessageRecord(effect_id=effect_id, provider=provider, provider_message_id=provider_message_id,
-                            template=template, store_id=store_id, sent_at=now, purge_at=now + KEEP_SECONDS)
-    try:
-        rec.save(condition=SentMessageRecord.effect_id.does_not_exist())
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
-        return get_sent(effect_id) or rec
-    return rec
+    return SentMessageRecord(effect_id=effect_id, provider=provider, provider_message_id=provider_message_id,
+                             template=template, store_id=store_id, sent_at=now, purge_at=now + KEEP_SECONDS)
+
+
+def add_sent(uow, rec: SentMessageRecord) -> None:
+    """Keep the first record: a second one would only come from a redelivery that raced this one."""
+    uow.save(rec, condition=SentMessageRecord.effect_id.does_not_exist())

@@ -19,6 +19,7 @@ import os
 from typing import Iterator
 
 from ..core import outbox
+from ..core import uow as units
 from ..core.observability import logger
 from ..core.phone import mask_phone
 from ..staff.service import get_store
@@ -30,15 +31,16 @@ MESSAGE = "message"  # the outbox kind
 CHANNELS = ("whatsapp", "sms", "dev")
 
 
-def queue_message(tx, *, effect_id: str, store_id: str, to_e164: str, template: str, params: dict) -> str:
-    """Add one message to the caller's transaction; it is sent once the transaction commits.
+def queue_message(uow: units.UnitOfWork, *, effect_id: str, store_id: str, to_e164: str, template: str,
+                  params: dict) -> str:
+    """Add one message to the caller's unit of work; it is sent once the unit commits.
 
     ``effect_id`` names the effect (e.g. ``msg-receipt#<order id>``): queuing it twice fails the
-    transaction, and delivery is idempotent on it. A bad template or missing parameter raises
+    unit, and delivery is idempotent on it. A bad template or missing parameter raises
     :class:`~chalicelib.notify.templates.TemplateError` before anything is written.
     """
     templates.ordered_params(template, params)
-    outbox.add(tx, effect_id, MESSAGE, store_id,
+    uow.outbox(effect_id, MESSAGE, store_id,
                {"to": to_e164, "template": template, "params": {k: str(v) for k, v in params.items()}})
     return effect_id
 
@@ -128,6 +130,9 @@ def deliver_message(item: outbox.OutboxItem) -> dict:
                                                                 "to": mask_phone(p["to"])})
             unreachable.append(exc.message)
             continue
-        return repo.record_sent(item.effect_id, provider=provider.name, provider_message_id=message_id,
-                                template=p["template"], store_id=item.store_id).result()
+        sent = repo.sent_message(item.effect_id, provider=provider.name, provider_message_id=message_id,
+                                 template=p["template"], store_id=item.store_id)
+        recorded, _ = units.attempt(lambda uow: repo.add_sent(uow, sent))
+        # Not recorded: a redelivery that raced this one recorded its send first; the first record stays.
+        return (sent if recorded else repo.get_sent(item.effect_id) or sent).result()
     raise RecipientUnreachable(" / ".join(unreachable))

@@ -140,3 +140,67 @@ def cashier_days(store_id: str, day: str) -> list[CashierDayRecord]:
 
 def cashier_day(store_id: str, day: str, staff_id: str) -> CashierDayRecord | None:
     return find(CashierDayRecord, store_id, cashier_day_key(day, staff_id), consistent_read=True)
+
+
+def cashier_days_between(store_id: str, first: str, last: str) -> list[CashierDayRecord]:
+    """The cashier rows of the days ``[first, last]``: one query on the store, whose sort key starts with the day."""
+    return list(CashierDayRecord.query(store_id, CashierDayRecord.day_staff.between(f"{first}#", f"{last}#\uffff"),
+                                       consistent_read=True))
+
+
+# ---- registration ----------------------------------------------------------------------------
+
+def add_shopper(uow, shopper: ShopperRecord) -> None:
+    """A new shopper and the item that makes its phone one shopper of the merchant: a phone
+    already taken (registered a moment ago at another kiosk) loses the whole unit."""
+    uow.save(shopper, condition=ShopperRecord.shopper_id.does_not_exist())
+    uow.save(ShopperPhoneRecord(merchant_id=shopper.merchant_id, phone=shopper.phone, shopper_id=shopper.shopper_id),
+             condition=ShopperPhoneRecord.phone.does_not_exist())
+
+
+# ---- loyalty ---------------------------------------------------------------------------------
+
+def credit_points(uow, *, merchant_id: str, shopper_id: str, order_id: str, points: int, amount: int, store_id: str,
+                  rupiah_per_point: int, now: int) -> None:
+    """The ledger entry for this order (once: keyed by it) and, in the same unit, the balance and
+    the visit as atomic ADDs on a shopper that must exist."""
+    uow.save(PointsEntryRecord(account=account_key(merchant_id, shopper_id), entry_key=earn_key(order_id), kind="earn",
+                               points=points, amount=amount, order_id=order_id, store_id=store_id,
+                               rupiah_per_point=rupiah_per_point, created_at=now),
+             condition=PointsEntryRecord.entry_key.does_not_exist())
+    uow.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
+               [ShopperRecord.points_balance.add(points), ShopperRecord.visit_count.add(1),
+                ShopperRecord.last_visit_at.set(now), ShopperRecord.last_visit_store_id.set(store_id)],
+               condition=ShopperRecord.shopper_id.exists())
+
+
+# ---- activation ------------------------------------------------------------------------------
+
+def add_activation_token(uow, rec: ActivationTokenRecord) -> None:
+    uow.save(rec, condition=ActivationTokenRecord.token_id.does_not_exist())
+
+
+def activate(uow, rec: ActivationTokenRecord, shopper: ShopperRecord, now: int, *, lost: Exception | None = None) -> None:
+    """The token used (once) and the shopper activated. An account activated through another link
+    keeps its first activation time (if_not_exists)."""
+    uow.update(rec, [ActivationTokenRecord.used_at.set(now)], condition=ActivationTokenRecord.used_at.does_not_exist(),
+               lost=lost)
+    uow.update(shopper, [ShopperRecord.activated_at.set(ShopperRecord.activated_at | now)],
+               condition=ShopperRecord.shopper_id.exists(), lost=lost)
+
+
+# ---- cashier figures -------------------------------------------------------------------------
+
+def count_cashier_day(uow, *, store_id: str, day: str, staff_id: str, merchant_id: str | None = None,
+                      transactions: int = 0, linked: int = 0, skipped: int = 0, registered: int = 0) -> CashierDayRecord:
+    """Atomic ADDs to one cashier's row of a store-local day (created on first use, with its
+    descriptive fields SET alongside). Returns the row item (refreshed when committed alone)."""
+    item = CashierDayRecord(store_id=store_id, day_staff=cashier_day_key(day, staff_id))
+    actions = [CashierDayRecord.day.set(day), CashierDayRecord.staff_id.set(staff_id)]
+    if merchant_id:
+        actions.append(CashierDayRecord.merchant_id.set(merchant_id))
+    for attr, n in (("transactions", transactions), ("linked", linked), ("skipped", skipped), ("registered", registered)):
+        if n:
+            actions.append(getattr(CashierDayRecord, attr).add(n))
+    uow.update(item, actions)
+    return item

@@ -2,7 +2,7 @@
 
 Reads and writes are scoped to the caller's merchant: a shopper id of another merchant is "not found".
 
-The sales service adds three sets of writes to its order-completion transaction (all or nothing, next
+The sales service adds three sets of writes to its order-completion unit of work (all or nothing, next
 to its own conditional status change, which makes a retried completion fail as a whole):
 
 - :func:`earn_points_ops` - ledger entry keyed by the order + balance and visit update;
@@ -17,14 +17,12 @@ import re
 from datetime import date
 from typing import Mapping
 
-from pynamodb.exceptions import TransactWriteError
-
-from ..core.paging import decode_cursor, encode_cursor
+from ..core import uow as units
 from ..core.clock import format_wib, get_clock, local_day
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Gone, NotFound, ValidationError
 from ..core.ids import new_id, token
 from ..core.money import format_rupiah
+from ..core.paging import decode_cursor, encode_cursor
 from ..core.phone import display_phone
 from ..core.settings import get_settings
 from ..core.web import ADMIN, Caller
@@ -33,7 +31,7 @@ from ..notify import templates
 from ..notify.service import queue_message
 from ..staff import service as staff_service
 from . import model, repo
-from .repo import ActivationTokenRecord, CashierDayRecord, PointsEntryRecord, ShopperPhoneRecord, ShopperRecord
+from .repo import ActivationTokenRecord, CashierDayRecord, ShopperRecord
 
 _SHOPPER_ID = re.compile(r"^sh_[0-9A-Z]{26}$")
 TOKEN_PURGE_GRACE = 30 * 86400  # keep a used/expired token a while so a late click still says why
@@ -104,7 +102,7 @@ def register(caller: Caller, data: dict) -> dict:
     When the phone already belongs to a shopper (registered earlier, or a moment ago at another kiosk)
     the answer is that shopper with ``created: false`` and nothing is changed: the cashier wanted this
     person linked to the sale, and now they are. Only a call that created the shopper counts as a new
-    registration in the cashier's figures, in the same transaction.
+    registration in the cashier's figures, in the same unit of work.
     """
     now = get_clock().now_s()
     day = local_day(now, _store_tz(caller.store_id))
@@ -120,17 +118,16 @@ def register(caller: Caller, data: dict) -> dict:
     rec = ShopperRecord(merchant_id=caller.merchant_id, shopper_id="sh_" + new_id(), phone=new.phone, name=new.name,
                         email=new.email, birthday=new.birthday, consent_at=now, registered_store_id=caller.store_id,
                         registered_by=staff_id, created_at=now, points_balance=0, visit_count=0)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.add_shopper(uow, rec)
+        repo.count_cashier_day(uow, store_id=caller.store_id, day=day, staff_id=staff_id, merchant_id=caller.merchant_id,
+                               registered=1)
+
     try:
-        with transaction() as tx:
-            tx.save(rec, condition=ShopperRecord.shopper_id.does_not_exist())
-            tx.save(ShopperPhoneRecord(merchant_id=caller.merchant_id, phone=new.phone, shopper_id=rec.shopper_id),
-                    condition=ShopperPhoneRecord.phone.does_not_exist())
-            tx.update(_day_item(caller.store_id, day, staff_id),
-                      actions=_day_actions(caller.merchant_id, day, staff_id) + [CashierDayRecord.registered.add(1)])
-    except TransactWriteError as exc:
-        if not is_condition_failure(exc):
-            raise
-        existing = _existing_for_phone(caller.merchant_id, new.phone)
+        units.run(writes)
+    except units.ConditionLost:
+        existing = _existing_for_phone(caller.merchant_id, new.phone)  # another kiosk registered the phone first
         if existing is None:
             raise
         return existing
@@ -145,28 +142,20 @@ def _existing_for_phone(merchant_id: str, phone: str) -> dict | None:
 
 # ---- loyalty --------------------------------------------------------------------------------
 
-def earn_points_ops(tx, *, merchant_id: str, shopper_id: str, order_id: str, amount: int, store_id: str,
+def earn_points_ops(uow: units.UnitOfWork, *, merchant_id: str, shopper_id: str, order_id: str, amount: int, store_id: str,
                     rupiah_per_point: int) -> int:
-    """Add to the caller's transaction: the ledger entry for this order and the shopper's balance/visit update.
+    """Add to the caller's unit of work: the ledger entry for this order and the shopper's balance/visit update.
 
     The entry is put with ``attribute_not_exists``, so a second completion of the same order fails the
-    whole transaction with a condition failure (``is_condition_failure(exc)``): the caller treats that as
-    "already applied". The balance is an atomic ADD in the same transaction, so it can never be credited
-    twice. The shopper update is conditioned on the shopper existing (a vanished shopper also fails the
+    whole unit as a lost condition: the caller treats that as "already applied". The balance is an
+    atomic ADD in the same unit, so it can never be credited twice. The shopper update is conditioned on the shopper existing (a vanished shopper also fails the
     condition; the sales service checks the shopper with :func:`require_shopper` when linking it to the order).
     An entry is written even for 0 points: it is the visit record and the once-per-order guard.
     Returns the points earned.
     """
     points = model.points_for(amount, rupiah_per_point)
-    now = get_clock().now_s()
-    tx.save(PointsEntryRecord(account=repo.account_key(merchant_id, shopper_id), entry_key=repo.earn_key(order_id),
-                              kind="earn", points=points, amount=amount, order_id=order_id, store_id=store_id,
-                              rupiah_per_point=rupiah_per_point, created_at=now),
-            condition=PointsEntryRecord.entry_key.does_not_exist())
-    tx.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
-              actions=[ShopperRecord.points_balance.add(points), ShopperRecord.visit_count.add(1),
-                       ShopperRecord.last_visit_at.set(now), ShopperRecord.last_visit_store_id.set(store_id)],
-              condition=ShopperRecord.shopper_id.exists())
+    repo.credit_points(uow, merchant_id=merchant_id, shopper_id=shopper_id, order_id=order_id, points=points,
+                       amount=amount, store_id=store_id, rupiah_per_point=rupiah_per_point, now=get_clock().now_s())
     return points
 
 
@@ -174,6 +163,12 @@ def points_for_order(merchant_id: str, shopper_id: str, order_id: str) -> int | 
     """Points an order earned, or None when it has not (yet) been credited: the answer after a retry."""
     entry = repo.get_entry(merchant_id, shopper_id, repo.earn_key(order_id))
     return int(entry.points) if entry else None
+
+
+def visit_count(merchant_id: str, shopper_id: str) -> int:
+    """Completed visits so far (0 for a shopper who is gone): tells a repeat shopper from a first visit."""
+    rec = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    return int(rec.visit_count or 0) if rec else 0
 
 
 def balance(merchant_id: str, shopper_id: str) -> int:
@@ -196,14 +191,14 @@ def points_history(caller: Caller, shopper_id: str, *, limit: int, cursor: str |
 
 # ---- messages after a completed order and activation ----------------------------------------
 
-def queue_order_messages(tx, *, order: Mapping) -> list[str]:
-    """Add the shopper's messages for a completed order to the caller's transaction; returns their effect ids.
+def queue_order_messages(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
+    """Add the shopper's messages for a completed order to the caller's unit of work; returns their effect ids.
 
     ``order`` holds ``order_id, order_no, store_id, merchant_id, shopper_id, amount, receipt_url,
     points_earned`` (what :func:`earn_points_ops` returned). Always a receipt-link message; while the
     shopper has not activated their online account, also a fresh single-use activation link (its token
-    record is written in this transaction too). No shopper on the order: nothing is queued. Does not touch
-    the shopper item, which :func:`earn_points_ops` updates in the same transaction.
+    record is written in this unit too). No shopper on the order: nothing is queued. Does not touch
+    the shopper item, which :func:`earn_points_ops` updates in the same unit.
     """
     shopper_id = order.get("shopper_id")
     if not shopper_id:
@@ -216,7 +211,7 @@ def queue_order_messages(tx, *, order: Mapping) -> list[str]:
     tz = staff_service.store_settings(store_id).timezone
     points = int(order.get("points_earned") or 0)
     name = model.first_name(shopper.name)
-    ids = [queue_message(tx, effect_id=f"msg-receipt#{order_id}", store_id=store_id, to_e164=shopper.phone,
+    ids = [queue_message(uow, effect_id=f"msg-receipt#{order_id}", store_id=store_id, to_e164=shopper.phone,
                          template=templates.RECEIPT_LINK,
                          params={"name": name, "store": store.name, "order_no": order["order_no"],
                                  "amount": format_rupiah(int(order["amount"])), "receipt_url": order["receipt_url"],
@@ -225,13 +220,12 @@ def queue_order_messages(tx, *, order: Mapping) -> list[str]:
         now = get_clock().now_s()
         expires_at = now + model.ACTIVATION_SECONDS
         token_id = token(9)
-        tx.save(ActivationTokenRecord(token_id=token_id, merchant_id=merchant_id, shopper_id=shopper_id,
-                                      store_id=store_id, order_id=order_id, created_at=now, expires_at=expires_at,
-                                      purge_at=expires_at + TOKEN_PURGE_GRACE),
-                condition=ActivationTokenRecord.token_id.does_not_exist())
+        repo.add_activation_token(uow, ActivationTokenRecord(
+            token_id=token_id, merchant_id=merchant_id, shopper_id=shopper_id, store_id=store_id, order_id=order_id,
+            created_at=now, expires_at=expires_at, purge_at=expires_at + TOKEN_PURGE_GRACE))
         link = model.activation_link(get_settings().public_base_url,
                                      model.sign_activation(token_id, expires_at, get_settings().token_secret))
-        ids.append(queue_message(tx, effect_id=f"msg-activation#{order_id}", store_id=store_id, to_e164=shopper.phone,
+        ids.append(queue_message(uow, effect_id=f"msg-activation#{order_id}", store_id=store_id, to_e164=shopper.phone,
                                  template=templates.ACTIVATION_LINK,
                                  params={"name": name, "merchant": staff_service.merchant_name(merchant_id) or store.name,
                                          "link": link, "expires": format_wib(expires_at, tz)}))
@@ -281,17 +275,7 @@ def activate(raw_token: str) -> dict:
     """
     rec, shopper = _activation(raw_token)
     now = get_clock().now_s()
-    try:
-        with transaction() as tx:
-            tx.update(rec, actions=[ActivationTokenRecord.used_at.set(now)],
-                      condition=ActivationTokenRecord.used_at.does_not_exist())
-            # if_not_exists: an account activated through another link keeps its first activation time.
-            tx.update(shopper, actions=[ShopperRecord.activated_at.set(ShopperRecord.activated_at | now)],
-                      condition=ShopperRecord.shopper_id.exists())
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise Gone(_USED, code="activation_used") from None
-        raise
+    units.commit(lambda uow: repo.activate(uow, rec, shopper, now, lost=Gone(_USED, code="activation_used")))
     view = _activation_view(rec, shopper)
     view.update(activated=True, activated_at=now)
     return view
@@ -299,34 +283,20 @@ def activate(raw_token: str) -> dict:
 
 # ---- cashier engagement ---------------------------------------------------------------------
 
-def _day_item(store_id: str, day: str, staff_id: str) -> CashierDayRecord:
-    return CashierDayRecord(store_id=store_id, day_staff=repo.cashier_day_key(day, staff_id))
-
-
-def _day_actions(merchant_id: str | None, day: str, staff_id: str) -> list:
-    """The row's descriptive fields, SET alongside every ADD (an ADD creates the row on first use)."""
-    actions = [CashierDayRecord.day.set(day), CashierDayRecord.staff_id.set(staff_id)]
-    if merchant_id:
-        actions.append(CashierDayRecord.merchant_id.set(merchant_id))
-    return actions
-
-
-def record_sale_ops(tx, *, store_id: str, staff_id: str, day: str, linked: bool, merchant_id: str | None = None) -> None:
-    """Add to the caller's transaction: one transaction for this cashier and store-local ``day``
+def record_sale_ops(uow: units.UnitOfWork, *, store_id: str, staff_id: str, day: str, linked: bool,
+                    merchant_id: str | None = None) -> None:
+    """Add to the caller's unit of work: one transaction for this cashier and store-local ``day``
     (see :func:`engagement_day`), and one linked transaction when a shopper was linked. Atomic ADDs."""
-    day = model.validate_day(day)
-    actions = _day_actions(merchant_id, day, staff_id) + [CashierDayRecord.transactions.add(1)]
-    if linked:
-        actions.append(CashierDayRecord.linked.add(1))
-    tx.update(_day_item(store_id, day, staff_id), actions=actions)
+    repo.count_cashier_day(uow, store_id=store_id, day=model.validate_day(day), staff_id=staff_id,
+                           merchant_id=merchant_id, transactions=1, linked=1 if linked else 0)
 
 
 def record_skip(caller: Caller) -> dict:
     """The cashier pressed "Lewati": a sale goes on without a shopper."""
     day = engagement_day(caller.store_id)
     staff_id = caller.staff_id or caller.device_id
-    item = _day_item(caller.store_id, day, staff_id)
-    item.update(actions=_day_actions(caller.merchant_id, day, staff_id) + [CashierDayRecord.skipped.add(1)])
+    item = units.run(lambda uow: repo.count_cashier_day(uow, store_id=caller.store_id, day=day, staff_id=staff_id,
+                                                        merchant_id=caller.merchant_id, skipped=1))
     return {"day": day, "staff_id": staff_id, "skipped": int(item.skipped)}
 
 
@@ -336,6 +306,12 @@ def _row(rec: CashierDayRecord | None, day: str, staff_id: str) -> model.Cashier
     return model.CashierDay(staff_id=staff_id, day=day, transactions=int(rec.transactions or 0),
                             linked=int(rec.linked or 0), skipped=int(rec.skipped or 0),
                             registered=int(rec.registered or 0))
+
+
+def cashier_rows(store_id: str, first: str, last: str) -> list[model.CashierDay]:
+    """The cashier figures of the store-local days ``[first, last]``, one row per day and cashier."""
+    return [_row(r, r.day or r.day_staff.partition("#")[0], r.staff_id or r.day_staff.partition("#")[2])
+            for r in repo.cashier_days_between(store_id, first, last)]
 
 
 def cashier_report(caller: Caller, day: str | None) -> dict:

@@ -8,7 +8,7 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib.core import outbox
-from chalicelib.core.db import transaction
+from chalicelib.core import uow as units
 from chalicelib.core.outbox import OutboxItem
 from chalicelib.notify import templates
 from chalicelib.notify.repo import SentMessageRecord
@@ -23,9 +23,8 @@ GRAPH_OK = (200, {"messaging_product": "whatsapp", "contacts": [{"input": "62812
 
 
 def _queue(store_id: str, effect_id: str = "msg-receipt#o1", params: dict = PARAMS) -> None:
-    with transaction() as tx:
-        queue_message(tx, effect_id=effect_id, store_id=store_id, to_e164="+6281234567890",
-                      template=templates.RECEIPT_LINK, params=params)
+    units.commit(lambda uow: queue_message(uow, effect_id=effect_id, store_id=store_id, to_e164="+6281234567890",
+                                           template=templates.RECEIPT_LINK, params=params))
 
 
 def _configure(store_id: str, messaging: dict) -> None:

@@ -1,5 +1,5 @@
 """Helpers for the shopper suites: sign-in at other stores and merchants, and an order completion that
-calls the shopper functions the way the sales service does, inside one transaction."""
+calls the shopper functions the way the sales service does, inside one unit of work."""
 from __future__ import annotations
 
 import itertools
@@ -42,23 +42,25 @@ def login_elsewhere(api, *, merchant_id: str, store_id: str, new_merchant: bool)
 
 def complete_order(shop: dict, shopper_id: str | None, order_id: str, amount: int, *, staff_id: str = "u_sari",
                    rupiah_per_point: int = 10_000) -> tuple[int, list[str]]:
-    """What the sales service adds to its completion transaction; returns (points, message effect ids)."""
-    from chalicelib.core.db import transaction
+    """What the sales service adds to its completion unit of work; returns (points, message effect ids)."""
+    from chalicelib.core import uow as units
     from chalicelib.shoppers import service
 
-    points, ids = 0, []
-    with transaction() as tx:
+    def work(uow) -> tuple[int, list[str]]:
+        points = 0
         if shopper_id:
-            points = service.earn_points_ops(tx, merchant_id=shop["merchant_id"], shopper_id=shopper_id,
+            points = service.earn_points_ops(uow, merchant_id=shop["merchant_id"], shopper_id=shopper_id,
                                              order_id=order_id, amount=amount, store_id=shop["store_id"],
                                              rupiah_per_point=rupiah_per_point)
-        service.record_sale_ops(tx, store_id=shop["store_id"], staff_id=staff_id,
+        service.record_sale_ops(uow, store_id=shop["store_id"], staff_id=staff_id,
                                 day=service.engagement_day(shop["store_id"]), linked=bool(shopper_id))
-        ids = service.queue_order_messages(tx, order={
+        ids = service.queue_order_messages(uow, order={
             "order_id": order_id, "order_no": f"2311-{order_id[-5:]}", "store_id": shop["store_id"],
             "merchant_id": shop["merchant_id"], "shopper_id": shopper_id, "amount": amount,
             "receipt_url": f"http://127.0.0.1:8000/receipt.html#r-{order_id}", "points_earned": points})
-    return points, ids
+        return points, ids
+
+    return units.run(work)
 
 
 @pytest.fixture

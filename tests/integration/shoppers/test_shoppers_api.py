@@ -90,16 +90,17 @@ def test_a_retry_with_the_same_key_gets_the_first_answer(api, cashier):
 
 def test_two_kiosks_registering_one_phone_at_once_create_one_shopper(shop, clock, monkeypatch):
     """Both kiosks pass the "is this phone known?" check before either writes; the phone item's
-    condition in the transaction lets one create, and the other gets that same shopper back."""
-    from chalicelib.core import db
+    condition in the unit of work lets one create, and the other gets that same shopper back."""
+    from chalicelib.core import uow as units
 
     both_checked = threading.Barrier(2, timeout=10)
+    run = units.run
 
-    def transaction_after_both_checked(*args, **kwargs):
+    def run_after_both_checked(*args, **kwargs):
         both_checked.wait()
-        return db.transaction(*args, **kwargs)
+        return run(*args, **kwargs)
 
-    monkeypatch.setattr(service, "transaction", transaction_after_both_checked)
+    monkeypatch.setattr(service.units, "run", run_after_both_checked)
     results, errors = [], []
 
     def kiosk(staff_id, name):
