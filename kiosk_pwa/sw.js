@@ -1,8 +1,9 @@
-// Sambung Kasir service worker: the app shell from a versioned cache, everything else from the
-// network. API answers (/api/...) are never cached: prices, shoppers and payment states must be live.
-// A new version installs in the background and waits; js/pwa.js lets it take over at the PIN screen.
+// Sambung service worker: the kiosk and the back office (every page and module of both) from one
+// versioned cache, everything else from the network. API answers (/api/...) are never cached:
+// prices, stock, shoppers and payment states must be live. A new version installs in the background
+// and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "2d8a28ca2ec0"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "3f040affdf36"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -29,12 +30,34 @@ const SHELL = [
   "js/screens/payment.js",
   "js/screens/result.js",
   "js/screens/shopper.js",
+  "backoffice/index.html",
+  "backoffice/manifest.webmanifest",
+  "backoffice/backoffice.css",
+  "backoffice/shell.js",
+  "backoffice/common.js",
+  "backoffice/stock.js",
+  "backoffice/drops.js",
+  "backoffice/book.js",
+  "reconciliation/index.html",
+  "reconciliation/reconciliation.js",
+  "reconciliation/upload.js",
+  "reconciliation/review.js",
+  "reconciliation/paid.js",
+  "reconciliation/audit.js",
+  "reconciliation/mapping.js",
+  "shipping/index.html",
+  "shipping/shipping.js",
+  "reports/index.html",
+  "reports/shift.html",
+  "reports/reports.js",
+  "reports/shift.js",
+  "printing/index.html",
+  "printing/printing.js",
 ];
 
 const scope = new URL(self.registration.scope);
 const shellUrls = SHELL.map((path) => new URL(path, scope).href);
 const shellSet = new Set(shellUrls);
-const indexUrl = new URL("index.html", scope).href;
 
 self.addEventListener("install", (event) => {
   // cache: "reload" skips the HTTP cache, so a new version never stores an old file.
@@ -63,8 +86,10 @@ self.addEventListener("fetch", (event) => {
   url.search = "";
   url.hash = "";
   if (request.mode === "navigate") {
-    // The kiosk itself opens from the cache (also offline); other pages (receipts, back office) do not.
-    if (url.href === scope.href || url.href === indexUrl) event.respondWith(fromShell(indexUrl, request));
+    // The kiosk and the back-office pages open from the cache (also offline); other pages (the
+    // shopper's receipt and activation pages, unknown addresses) come from the network.
+    const page = url.pathname.endsWith("/") ? new URL("index.html", url).href : url.href;
+    if (page.endsWith(".html") && shellSet.has(page)) event.respondWith(fromShell(page, request));
     return;
   }
   if (shellSet.has(url.href)) event.respondWith(fromShell(url.href, request));

@@ -5,11 +5,16 @@
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { displayPhone, formatRupiah } from "../js/format.js";
-import { ItemPicker, badge, countdown, errorText, openPdf, parseRupiah, phoneInput, rupiahInput, toast, when } from "./common.js";
+import { t } from "../js/i18n.js";
+import {
+  ItemPicker, attempt, badge, countdown, errorLine, errorText, openPdf, parseRupiah, phoneInput, rupiahInput, toast, when,
+} from "./common.js";
 
 const CHANNELS = { whatsapp: "WhatsApp", instagram: "Instagram", website: "Website", marketplace: "Marketplace",
-  tiktok: "TikTok", other: "Lainnya" };
-const STATUS = { BOOKED: "Dipesan", AWAITING_PAYMENT: "Dibayar di kasir", EXPIRED: "Kedaluwarsa", CANCELLED: "Dibatalkan" };
+  tiktok: "TikTok" }; // brand names: the same in every language
+const STATUS = { BOOKED: "bo.book.status.booked", AWAITING_PAYMENT: "bo.book.status.awaitingPayment",
+  EXPIRED: "bo.book.status.expired", CANCELLED: "bo.book.status.cancelled" };
+const statusLabel = (order) => (STATUS[order.status] ? t(STATUS[order.status]) : order.status_label || order.status);
 const REFRESH_MS = 15000;
 const URGENT_SECONDS = 15 * 60;
 
@@ -31,14 +36,15 @@ export function mount(root, me) {
   const address = h("textarea", { class: "input", id: "bo-address", required: true, maxlength: 400 });
   const shipping = rupiahInput({ id: "bo-shipping", value: "0" });
   const channel = h("select", { class: "input input-small", id: "bo-channel" },
-    Object.entries(CHANNELS).map(([value, label]) => h("option", { value }, label)));
-  const courier = h("input", { class: "input input-small", id: "bo-courier", maxlength: 40, placeholder: "mis. JNE REG" });
+    Object.entries(CHANNELS).map(([value, label]) => h("option", { value }, label)),
+    h("option", { value: "other" }, t("bo.book.channelOther")));
+  const courier = h("input", { class: "input input-small", id: "bo-courier", maxlength: 40, placeholder: t("bo.book.courierPlaceholder") });
   const note = h("input", { class: "input input-small", id: "bo-note", maxlength: 200 });
   const accounts = me.store.bank_accounts || [];
   const account = h("select", { class: "input input-small", id: "bo-account" },
-    accounts.map((a) => h("option", { value: a.account_no }, `${a.bank} ${a.account_no} a.n. ${a.holder}`)));
-  const error = h("p", { class: "form-error", role: "alert" });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Pesan & cetak slip");
+    accounts.map((a) => h("option", { value: a.account_no }, accountLabel(a))));
+  const error = errorLine();
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, t("bo.book.submit"));
   const result = h("div", {});
   for (const field of [name, phone, address, shipping, channel, courier, note, account]) {
     field.addEventListener("input", () => intent.reset());
@@ -49,11 +55,11 @@ export function mount(root, me) {
     error.textContent = "";
     const fee = parseRupiah(shipping.value || "0");
     if (!picker.lines.length) {
-      error.textContent = "Tambahkan barang dulu.";
+      error.textContent = t("bo.common.addItemsFirst");
       return;
     }
     if (fee === null) {
-      error.textContent = "Ongkir harus angka rupiah tanpa pecahan.";
+      error.textContent = t("bo.book.badShippingFee");
       return;
     }
     submit.disabled = true;
@@ -65,7 +71,7 @@ export function mount(root, me) {
       } }));
       if (order) {
         replace(result, booked(order));
-        toast(`Book order ${order.order_no} dibuat.`);
+        toast(t("bo.book.created", { orderNo: order.order_no }));
         picker.clear();
         for (const field of [name, phone, address, courier, note]) field.value = "";
         shipping.value = "0";
@@ -79,23 +85,24 @@ export function mount(root, me) {
   }
 
   const form = h("form", { class: "panel", onsubmit: onSubmit },
-    h("h2", {}, "Book order baru"),
+    h("h2", {}, t("bo.book.newTitle")),
     picker.el,
-    h("p", {}, "Subtotal barang: ", subtotal),
+    h("p", {}, t("bo.book.itemsSubtotal"), " ", subtotal),
     h("div", { class: "fields" },
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Nama pelanggan"), name),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Nomor HP"), phone),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Channel"), channel),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Ongkir (Rp)"), shipping),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Kurir"), courier),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Rekening tujuan"), account)),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Alamat pengiriman"), address),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Catatan"), note),
-    accounts.length ? null : h("p", { class: "notice" }, "Rekening bank toko belum diatur: minta admin mengisinya."),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.customerName")), name),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.phone")), phone),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.channel")), channel),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.shippingFee")), shipping),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.courier")), courier),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.account")), account)),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.address")), address),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.common.note")), note),
+    accounts.length ? null : h("p", { class: "notice" }, t("bo.book.noAccounts")),
     error, submit, result);
 
   // ---- open book orders ----------------------------------------------------------------------
   const list = h("div", { class: "lines" });
+  const actionError = errorLine(); // a cancel or a slip that did not work, until one does
   let open = [];
 
   async function refresh() {
@@ -108,7 +115,7 @@ export function mount(root, me) {
   }
 
   function render() {
-    replace(list, open.length ? open.map(openCard) : h("p", { class: "empty" }, "Tidak ada book order yang menunggu pembayaran."));
+    replace(list, open.length ? open.map(openCard) : h("p", { class: "empty" }, t("bo.book.noneOpen")));
     tick();
   }
 
@@ -116,50 +123,47 @@ export function mount(root, me) {
     const now = api.serverNowSeconds();
     for (const el of list.querySelectorAll("[data-deadline]")) {
       const left = Number(el.dataset.deadline) - now;
-      el.textContent = left > 0 ? countdown(left) : "Waktu habis";
+      el.textContent = left > 0 ? countdown(left) : t("bo.book.timeUp");
       el.classList.toggle("urgent", left > 0 && left < URGENT_SECONDS);
       el.classList.toggle("over", left <= 0);
     }
   }
 
   async function cancel(order, button) {
-    if (!window.confirm(`Batalkan book order ${order.order_no} untuk ${order.customer.name}? Stok kembali tersedia.`)) return;
+    if (!window.confirm(t("bo.book.cancelConfirm", { orderNo: order.order_no, name: order.customer.name }))) return;
     button.disabled = true;
-    try {
-      await api.call("POST", `/book-orders/${order.order_id}/cancel`);
-      toast(`${order.order_no} dibatalkan. Kembalikan barang ke gudang dengan scan retur.`);
-    } catch (err) {
-      toast(errorText(err), "error");
+    if (await attempt(actionError, () => api.call("POST", `/book-orders/${order.order_id}/cancel`))) {
+      toast(t("bo.book.cancelled", { orderNo: order.order_no }));
     }
     refresh();
   }
 
   function openCard(order) {
     const paying = order.hold?.status === "PAYING";
-    const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline" }, "Batalkan");
+    const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline" }, t("bo.common.cancelOrder"));
     cancelButton.addEventListener("click", () => cancel(order, cancelButton));
     return h("article", { class: "card", dataset: { order: order.order_id } },
       h("div", { class: "card-head" },
         h("h3", {}, order.order_no),
-        paying ? badge("PAYING", "Sedang dibayar di kasir") : badge(order.status, STATUS[order.status] || order.status_label)),
+        paying ? badge("PAYING", t("bo.book.paying")) : badge(order.status, statusLabel(order))),
       h("div", { class: "card-head" },
         h("div", {}, h("strong", {}, order.customer.name), ` · ${displayPhone(order.customer.phone)} · ${order.channel_label}`),
         h("span", { class: "countdown-big", dataset: { deadline: String(order.deadline) } })),
       h("div", {}, order.items.map((i) => `${i.qty} × ${i.sku}`).join(", ")),
-      h("div", {}, "Transfer ", h("strong", {}, formatRupiah(order.amount_to_transfer)),
-        ` (kode unik ${order.unique_code}) sebelum ${when(order.deadline)}`),
+      h("div", {}, t("bo.book.transfer"), " ", h("strong", {}, formatRupiah(order.amount_to_transfer)),
+        " ", t("bo.book.transferBefore", { code: order.unique_code, deadline: when(order.deadline) })),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn btn-secondary", onclick: () => openPdf(`/book-orders/${order.order_id}/slip.pdf`)
-          .catch((err) => toast(errorText(err), "error")) }, "Lihat slip"),
+        h("button", { type: "button", class: "btn btn-secondary",
+          onclick: () => attempt(actionError, () => openPdf(`/book-orders/${order.order_id}/slip.pdf`)) }, t("bo.book.viewSlip")),
         paying ? null : cancelButton));
   }
 
   replace(root, h("div", { class: "grid-2" },
     form,
     h("section", { class: "panel" },
-      h("div", { class: "toolbar" }, h("h2", {}, "Book order aktif"),
-        h("button", { type: "button", class: "btn btn-secondary", onclick: refresh }, "Muat ulang")),
-      list)));
+      h("div", { class: "toolbar" }, h("h2", {}, t("bo.book.openTitle")),
+        h("button", { type: "button", class: "btn btn-secondary", onclick: refresh }, t("bo.common.reload"))),
+      actionError, list)));
   refresh();
   const refresher = setInterval(refresh, REFRESH_MS);
   const ticker = setInterval(tick, 1000);
@@ -170,15 +174,20 @@ function booked(order) {
   const amount = formatRupiah(order.amount_to_transfer);
   const code = String(order.unique_code).padStart(3, "0");
   return h("section", { class: "card", id: "booked" },
-    h("div", { class: "card-head" }, h("h3", {}, `Book order ${order.order_no}`), badge(order.status, STATUS[order.status])),
-    h("div", { class: "amount-transfer", "aria-label": `Jumlah transfer ${amount}` },
+    h("div", { class: "card-head" }, h("h3", {}, t("bo.book.bookedTitle", { orderNo: order.order_no })),
+      badge(order.status, statusLabel(order))),
+    h("div", { class: "amount-transfer", "aria-label": t("bo.book.amountLabel", { amount }) },
       amount.slice(0, -3), h("span", { class: "code" }, amount.slice(-3))),
     h("dl", { class: "summary" },
-      h("dt", {}, "Subtotal"), h("dd", {}, formatRupiah(order.subtotal)),
-      h("dt", {}, "Ongkir"), h("dd", {}, formatRupiah(order.shipping_fee)),
-      h("dt", {}, "Kode unik"), h("dd", {}, code),
-      h("dt", {}, "Rekening"), h("dd", {}, `${order.bank_account.bank} ${order.bank_account.account_no} a.n. ${order.bank_account.holder}`),
-      h("dt", {}, "Bayar sebelum"), h("dd", {}, when(order.deadline)),
-      h("dt", {}, "Slip"), h("dd", {}, order.slip_print === "DONE" ? "dikirim ke printer CS" : "antre untuk dicetak")),
-    h("p", { class: "hint" }, "Pelanggan juga menerima pesan berisi jumlah, rekening dan batas waktu."));
+      h("dt", {}, t("bo.book.subtotal")), h("dd", {}, formatRupiah(order.subtotal)),
+      h("dt", {}, t("bo.book.shipping")), h("dd", {}, formatRupiah(order.shipping_fee)),
+      h("dt", {}, t("bo.book.uniqueCode")), h("dd", {}, code),
+      h("dt", {}, t("bo.book.accountShort")), h("dd", {}, accountLabel(order.bank_account)),
+      h("dt", {}, t("bo.book.payBefore")), h("dd", {}, when(order.deadline)),
+      h("dt", {}, t("bo.book.slip")), h("dd", {}, t(order.slip_print === "DONE" ? "bo.book.slipSent" : "bo.book.slipQueued"))),
+    h("p", { class: "hint" }, t("bo.book.customerMessaged")));
+}
+
+function accountLabel(a) {
+  return t("bo.book.accountLabel", { bank: a.bank, number: a.account_no, holder: a.holder });
 }

@@ -1,28 +1,59 @@
-// What the back-office pages share: messages, times in the store's zone, countdowns on the
-// server's clock, rupiah and phone fields as people type them, and the item picker (scan a
+// What the back-office sections share: the signed-in person, messages (toasts for what went well,
+// errors next to what failed), times in the store's zone, countdowns on the server's clock, rupiah
+// and phone fields as people type them, files from the API, sub-tabs, and the item picker (scan a
 // barcode, type an SKU, or search a name).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, formatWib, groupLocalPhone } from "../js/format.js";
+import { hasKey, t } from "../js/i18n.js";
 
-const toastEl = document.getElementById("toast");
+const TOAST_MS = 4000;
 let toastTimer = null;
 
+/** A short note that something went well; errors stay next to what failed (see errorLine). */
 export function toast(message, kind = "info") {
-  toastEl.textContent = message;
-  toastEl.dataset.kind = kind;
-  toastEl.hidden = false;
+  const el = document.getElementById("toast");
+  el.textContent = message;
+  el.dataset.kind = kind;
+  el.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastEl.hidden = true; }, 4000);
+  toastTimer = setTimeout(() => { el.hidden = true; }, TOAST_MS);
 }
 
+/** The server's message (Bahasa Indonesia, written to be shown), or our own wording of a known code. */
 export function errorText(err) {
-  return err instanceof api.ApiError ? err.message : "Terjadi kesalahan. Coba lagi.";
+  if (!(err instanceof api.ApiError)) return t("bo.error.unexpected");
+  const key = `error.code.${err.code}`;
+  return hasKey(key) ? t(key) : err.message;
+}
+
+/**
+ * Where an error is shown: beside the form or list it belongs to, until the person fixes it (the
+ * next attempt that works clears it), never on a timer.
+ */
+export function errorLine(message = "") {
+  return h("p", { class: "form-error", role: "alert" }, message);
+}
+
+/** Runs `action`; its error goes to `line` (cleared once an attempt works). Returns its result or undefined. */
+export async function attempt(line, action) {
+  try {
+    const result = await action();
+    line.textContent = "";
+    return result;
+  } catch (err) {
+    line.textContent = errorText(err);
+    return undefined;
+  }
 }
 
 /** The signed-in person and store, set by the shell after /auth/me. */
 export const session = { me: null };
 
+const ROLE_KEYS = { cashier: "role.cashier", cs: "role.cs", warehouse: "role.warehouse", admin: "role.admin" };
+export const roleName = (role) => (ROLE_KEYS[role] ? t(ROLE_KEYS[role]) : role);
+
+/** Epoch seconds -> "23/11/2026 14:05 WIB" in the store's zone; "-" when there is none. */
 export const when = (epoch) => (epoch ? formatWib(epoch, session.me?.store?.timezone || "Asia/Jakarta") : "-");
 
 /** Seconds left -> "1:59:07" or "04:05"; "00:00" once it is over. */
@@ -40,12 +71,15 @@ export function parseRupiah(text) {
   return /^\d{1,12}$/.test(cleaned) ? Number(cleaned) : null;
 }
 
+/** 150000 -> "150.000": what a rupiah field shows (the one formatter, without "Rp"). */
+export const rupiahDigits = (amount) => formatRupiah(amount).replace(/^-?Rp/, "");
+
 /** A money field that shows thousands separators while the person types. */
 export function rupiahInput(attrs = {}) {
   const input = h("input", { class: "input", inputmode: "numeric", autocomplete: "off", placeholder: "0", ...attrs });
   input.addEventListener("input", () => {
     const value = parseRupiah(input.value);
-    if (value !== null) input.value = formatRupiah(value).slice(2);
+    if (value !== null) input.value = rupiahDigits(value);
   });
   return input;
 }
@@ -61,18 +95,22 @@ export function phoneInput(attrs = {}) {
   return input;
 }
 
-/** A PDF from the API opened in a new tab (the session travels in a header, not in a link). */
+/** A PDF from the API opened in a new tab. */
 export async function openPdf(path) {
-  const credential = api.session.get();
-  const response = await fetch(`/api${path}`, {
-    headers: { Accept: "application/pdf", Authorization: `Bearer ${credential ? credential.token : ""}` }, cache: "no-store",
-  });
-  if (!response.ok) {
-    const payload = await response.json().catch(() => null);
-    throw new api.ApiError(response.status, payload?.error?.code || `http_${response.status}`,
-      payload?.error?.message || "PDF tidak bisa dibuka. Coba lagi.");
-  }
-  window.open(URL.createObjectURL(await response.blob()), "_blank", "noopener");
+  const file = await api.download(path, { accept: "application/pdf", filename: "dokumen.pdf" });
+  window.open(URL.createObjectURL(file), "_blank", "noopener");
+}
+
+/** A PDF or CSV from the API saved under the server's file name (or `filename`). */
+export async function saveFile(path, filename) {
+  const accept = /\.pdf(\?|$)/.test(path) ? "application/pdf" : "text/csv";
+  const file = await api.download(path, { accept, filename });
+  const url = URL.createObjectURL(file);
+  const link = h("a", { href: url, download: file.name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 export function badge(status, label) {
@@ -80,19 +118,34 @@ export function badge(status, label) {
 }
 
 /**
+ * The views inside a section: [{id, label}] as tab buttons; `onSelect(id)` when one is pressed.
+ * Returns the tab list element; `select(id)` marks another one as current.
+ */
+export function subTabs(items, current, onSelect, label) {
+  const buttons = items.map((item) => h("button", {
+    type: "button", class: "tab", role: "tab", id: `tab-${item.id}`, "aria-selected": String(item.id === current),
+    onclick: () => onSelect(item.id),
+  }, item.label, item.extra || null));
+  const el = h("div", { class: "subtabs", role: "tablist", "aria-label": label }, buttons);
+  el.select = (id) => buttons.forEach((b, i) => b.setAttribute("aria-selected", String(items[i].id === id)));
+  return el;
+}
+
+/**
  * A list of items built by scanning barcodes, typing an SKU or searching a name.
  * picker.lines -> [{sku, name, barcode, qty}]; picker.add(code) adds one of a scanned code.
- * `qtyLabel` names the number column ("Jumlah", "Perubahan"); `allowNegative` for corrections.
+ * `qtyLabel` names the number column; `allowNegative` for corrections.
  */
 export class ItemPicker {
-  constructor({ qtyLabel = "Jumlah", allowNegative = false, onChange = () => {} } = {}) {
+  constructor({ qtyLabel = t("bo.picker.qty"), allowNegative = false, onChange = () => {} } = {}) {
     this.lines = [];
     this.allowNegative = allowNegative;
     this.onChange = onChange;
-    this.list = h("div", { class: "lines", "aria-label": "Barang" });
+    this.list = h("div", { class: "lines", "aria-label": t("bo.picker.items") });
     this.results = h("div", { class: "results" });
-    this.query = h("input", { class: "input", placeholder: "Scan barcode, ketik SKU atau nama barang", autocomplete: "off",
-      "aria-label": "Cari barang" });
+    this.error = errorLine();
+    this.query = h("input", { class: "input", placeholder: t("bo.picker.placeholder"), autocomplete: "off",
+      "aria-label": t("bo.picker.search") });
     this.query.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
@@ -102,22 +155,19 @@ export class ItemPicker {
     this.qtyLabel = qtyLabel;
     this.el = h("div", {},
       h("div", { class: "inline" },
-        h("label", { class: "field" }, h("span", { class: "field-label" }, "Barang"), this.query),
-        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.search(this.query.value.trim()) }, "Cari")),
-      this.results, this.list);
+        h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.picker.items")), this.query),
+        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.search(this.query.value.trim()) },
+          t("bo.picker.find"))),
+      this.error, this.results, this.list);
     this.render();
   }
 
   /** A scanned barcode (or an exact SKU): one more of it. */
   async add(code) {
-    try {
-      const product = /^\d{8,14}$/.test(code)
-        ? await api.productByBarcode(code)
-        : await api.call("GET", `/catalog/products/${encodeURIComponent(code.toUpperCase())}`);
-      this.put(product, 1);
-    } catch (err) {
-      toast(errorText(err), "error");
-    }
+    const product = await attempt(this.error, () => (/^\d{8,14}$/.test(code)
+      ? api.productByBarcode(code)
+      : api.call("GET", `/catalog/products/${encodeURIComponent(code.toUpperCase())}`)));
+    if (product) this.put(product, 1);
   }
 
   async search(q) {
@@ -127,21 +177,19 @@ export class ItemPicker {
       await this.add(q);
       return;
     }
-    try {
-      const { products } = await api.searchProducts(q, 12);
-      if (products.length === 1) {
-        this.put(products[0], 1);
-        this.query.value = "";
-        replace(this.results);
-        return;
-      }
-      replace(this.results, products.length ? products.map((p) => h("button", {
-        type: "button", class: "btn btn-secondary",
-        onclick: () => { this.put(p, 1); replace(this.results); this.query.value = ""; },
-      }, `${p.sku} · ${p.name}`)) : h("p", { class: "empty" }, "Barang tidak ditemukan."));
-    } catch (err) {
-      toast(errorText(err), "error");
+    const found = await attempt(this.error, () => api.searchProducts(q, 12));
+    if (!found) return;
+    const { products } = found;
+    if (products.length === 1) {
+      this.put(products[0], 1);
+      this.query.value = "";
+      replace(this.results);
+      return;
     }
+    replace(this.results, products.length ? products.map((p) => h("button", {
+      type: "button", class: "btn btn-secondary",
+      onclick: () => { this.put(p, 1); replace(this.results); this.query.value = ""; },
+    }, `${p.sku} · ${p.name}`)) : h("p", { class: "empty" }, t("bo.picker.notFound")));
   }
 
   put(product, qty) {
@@ -169,11 +217,12 @@ export class ItemPicker {
       return h("div", { class: "line" },
         h("div", {}, h("strong", {}, line.sku), " ", line.name),
         qty,
-        h("button", { type: "button", class: "btn btn-link", "aria-label": `Hapus ${line.sku}`, onclick: () => {
-          this.lines = this.lines.filter((l) => l !== line);
-          this.render();
-        } }, "Hapus"));
-    }) : h("p", { class: "empty" }, "Belum ada barang. Scan barcode atau cari nama barang."));
+        h("button", { type: "button", class: "btn btn-link", "aria-label": t("bo.picker.removeItem", { sku: line.sku }),
+          onclick: () => {
+            this.lines = this.lines.filter((l) => l !== line);
+            this.render();
+          } }, t("bo.common.remove")));
+    }) : h("p", { class: "empty" }, t("bo.picker.empty")));
     this.onChange(this.lines);
   }
 }

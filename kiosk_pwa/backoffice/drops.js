@@ -3,9 +3,13 @@
 // part of it closes it).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
-import { ItemPicker, badge, errorText, toast, when } from "./common.js";
+import { t } from "../js/i18n.js";
+import { ItemPicker, attempt, badge, errorLine, errorText, toast, when } from "./common.js";
 
-const STATUSES = { REQUESTED: "Diminta", HANDED_OVER: "Diserahkan ke CS", CLOSED: "Selesai", CANCELLED: "Dibatalkan" };
+const STATUSES = { REQUESTED: "bo.drop.status.requested", HANDED_OVER: "bo.drop.status.handedOver",
+  CLOSED: "bo.drop.status.closed", CANCELLED: "bo.drop.status.cancelled" };
+const EMPTY = { REQUESTED: "bo.drop.empty.requested", HANDED_OVER: "bo.drop.empty.handedOver",
+  CLOSED: "bo.drop.empty.closed", CANCELLED: "bo.drop.empty.cancelled" };
 const REFRESH_MS = 5000;
 
 let scanTarget = null; // the picker a scanned barcode goes to
@@ -23,27 +27,23 @@ export function mount(root, me) {
   let status = "REQUESTED";
 
   const queue = h("div", { class: "lines" });
-  const filter = h("select", { class: "input input-small", id: "drop-status", "aria-label": "Status" },
-    Object.entries(STATUSES).map(([value, label]) => h("option", { value, selected: value === status }, label)));
+  const actionError = errorLine(); // a hand-over or cancel that did not go through, until one does
+  const filter = h("select", { class: "input input-small", id: "drop-status", "aria-label": t("bo.common.status") },
+    Object.entries(STATUSES).map(([value, key]) => h("option", { value, selected: value === status }, t(key))));
   filter.addEventListener("change", () => { status = filter.value; refresh(); });
 
   async function refresh() {
     if (returning) return;
     try {
       const { drop_orders: drops } = await api.call("GET", `/inventory/drop-orders?status=${status}`);
-      replace(queue, drops.length ? drops.map(card) : h("p", { class: "empty" }, `Tidak ada drop order berstatus ${STATUSES[status].toLowerCase()}.`));
+      replace(queue, drops.length ? drops.map(card) : h("p", { class: "empty" }, t(EMPTY[status])));
     } catch (err) {
       replace(queue, h("p", { class: "form-error" }, errorText(err)));
     }
   }
 
   async function act(drop, path, done) {
-    try {
-      await api.call("POST", `/inventory/drop-orders/${drop.drop_id}/${path}`);
-      toast(done);
-    } catch (err) {
-      toast(errorText(err), "error");
-    }
+    if (await attempt(actionError, () => api.call("POST", `/inventory/drop-orders/${drop.drop_id}/${path}`))) toast(done);
     refresh();
   }
 
@@ -51,65 +51,66 @@ export function mount(root, me) {
     const actions = [];
     if (drop.status === "REQUESTED" && canFulfil) {
       actions.push(h("button", { type: "button", class: "btn btn-primary",
-        onclick: () => act(drop, "handover", `${drop.drop_no} diserahkan ke CS.`) }, "Serahkan ke CS"));
+        onclick: () => act(drop, "handover", t("bo.drop.handedOver", { dropNo: drop.drop_no })) }, t("bo.drop.handOver")));
     }
     if (drop.status === "REQUESTED") {
       actions.push(h("button", { type: "button", class: "btn btn-danger-outline",
-        onclick: () => act(drop, "cancel", `${drop.drop_no} dibatalkan.`) }, "Batalkan"));
+        onclick: () => act(drop, "cancel", t("bo.drop.cancelled", { dropNo: drop.drop_no })) }, t("bo.common.cancelOrder")));
     }
     if (drop.status === "HANDED_OVER" && canFulfil) {
-      actions.push(h("button", { type: "button", class: "btn btn-secondary", onclick: () => startReturn(drop, el) }, "Scan retur"));
+      actions.push(h("button", { type: "button", class: "btn btn-secondary", onclick: () => startReturn(drop, el) }, t("bo.drop.scanReturn")));
     }
     const el = h("article", { class: "card", dataset: { drop: drop.drop_id } },
-      h("div", { class: "card-head" }, h("h3", {}, drop.drop_no), badge(drop.status, STATUSES[drop.status])),
+      h("div", { class: "card-head" }, h("h3", {}, drop.drop_no), badge(drop.status, STATUSES[drop.status] ? t(STATUSES[drop.status]) : drop.status)),
       h("ul", {}, drop.lines.map((l) => h("li", {}, h("strong", {}, `${l.qty} × ${l.sku}`), ` ${l.name}`,
-        drop.returned?.[l.sku] ? h("span", { class: "muted" }, ` (kembali ${drop.returned[l.sku]})`) : null))),
-      drop.note ? h("p", { class: "hint" }, `Catatan: ${drop.note}`) : null,
-      h("p", { class: "hint" }, `Diminta ${when(drop.requested_at)}`,
-        drop.handed_at ? ` · diserahkan ${when(drop.handed_at)}` : "", drop.closed_at ? ` · ditutup ${when(drop.closed_at)}` : ""),
+        drop.returned?.[l.sku] ? h("span", { class: "muted" }, ` ${t("bo.drop.returnedQty", { qty: drop.returned[l.sku] })}`) : null))),
+      drop.note ? h("p", { class: "hint" }, t("bo.drop.note", { note: drop.note })) : null,
+      h("p", { class: "hint" }, t("bo.drop.requestedAt", { at: when(drop.requested_at) }),
+        drop.handed_at ? ` · ${t("bo.drop.handedAt", { at: when(drop.handed_at) })}` : "",
+        drop.closed_at ? ` · ${t("bo.drop.closedAt", { at: when(drop.closed_at) })}` : ""),
       actions.length ? h("div", { class: "actions" }, actions) : null);
     return el;
   }
 
   function startReturn(drop, el) {
     returning = drop.drop_id;
-    const picker = new ItemPicker({ qtyLabel: "Jumlah kembali" });
+    const picker = new ItemPicker({ qtyLabel: t("bo.drop.returnQty") });
     scanTarget = picker;
-    const error = h("p", { class: "form-error", role: "alert" });
+    const error = errorLine();
     const close = () => { returning = null; scanTarget = canRequest ? requestPicker : null; refresh(); };
     el.append(h("form", { class: "card", onsubmit: async (event) => {
       event.preventDefault();
       if (!picker.lines.length) {
-        error.textContent = "Scan barang yang dikembalikan.";
+        error.textContent = t("bo.drop.scanReturnedFirst");
         return;
       }
       try {
         const result = await intentFor(drop.drop_id).run((key) => api.call("POST", `/inventory/drop-orders/${drop.drop_id}/return`, {
           body: { items: picker.lines.map((l) => ({ sku: l.sku, qty: l.qty })) }, idempotencyKey: key }));
         if (result) {
-          toast(`${drop.drop_no}: ${result.status === "CANCELLED" ? "semua barang kembali, drop order dibatalkan" : "retur disimpan, drop order selesai"}.`);
+          toast(t(result.status === "CANCELLED" ? "bo.drop.allReturned" : "bo.drop.returnSaved", { dropNo: drop.drop_no }));
           close();
         }
       } catch (err) {
         error.textContent = errorText(err);
       }
     } },
-    h("h3", {}, "Scan barang yang kembali ke gudang"),
+    h("h3", {}, t("bo.drop.returnTitle")),
     picker.el, error,
     h("div", { class: "actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, "Simpan retur"),
-      h("button", { type: "button", class: "btn btn-secondary", onclick: close }, "Batal"))));
+      h("button", { type: "submit", class: "btn btn-primary" }, t("bo.drop.saveReturn")),
+      h("button", { type: "button", class: "btn btn-secondary", onclick: close }, t("bo.common.cancel")))));
   }
 
   const requestPicker = canRequest ? new ItemPicker() : null;
   scanTarget = requestPicker;
-  const note = h("input", { class: "input input-small", maxlength: 200, placeholder: "mis. untuk chat Bu Rina" });
-  const requestError = h("p", { class: "form-error", role: "alert" });
+  const note = h("input", { class: "input input-small", maxlength: 200, placeholder: t("bo.drop.notePlaceholder") });
+  const requestError = errorLine();
   const request = canRequest ? h("form", { class: "panel", onsubmit: async (event) => {
     event.preventDefault();
     requestError.textContent = "";
     if (!requestPicker.lines.length) {
-      requestError.textContent = "Tambahkan barang dulu.";
+      requestError.textContent = t("bo.common.addItemsFirst");
       return;
     }
     try {
@@ -117,7 +118,8 @@ export function mount(root, me) {
         body: { items: requestPicker.lines.map((l) => ({ sku: l.sku, qty: l.qty })), note: note.value.trim() || null },
         idempotencyKey: key }));
       if (drop) {
-        toast(`Permintaan ${drop.drop_no} dikirim ke gudang.`);
+        requestError.textContent = "";
+        toast(t("bo.drop.requested", { dropNo: drop.drop_no }));
         requestPicker.clear();
         note.value = "";
         refresh();
@@ -126,18 +128,18 @@ export function mount(root, me) {
       requestError.textContent = errorText(err);
     }
   } },
-  h("h2", {}, "Minta barang ke gudang"),
+  h("h2", {}, t("bo.drop.requestTitle")),
   requestPicker.el,
-  h("label", { class: "field" }, h("span", { class: "field-label" }, "Catatan"), note),
+  h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.common.note")), note),
   requestError,
-  h("button", { type: "submit", class: "btn btn-primary" }, "Kirim drop order")) : null;
+  h("button", { type: "submit", class: "btn btn-primary" }, t("bo.drop.send"))) : null;
 
   replace(root, h("div", { class: canRequest ? "grid-2" : "" },
     request,
     h("section", { class: "panel" },
-      h("div", { class: "toolbar" }, h("h2", {}, "Antrian drop order"), filter),
-      h("p", { class: "hint" }, "Diperbarui otomatis setiap beberapa detik."),
-      queue)));
+      h("div", { class: "toolbar" }, h("h2", {}, t("bo.drop.queueTitle")), filter),
+      h("p", { class: "hint" }, t("bo.drop.autoRefresh")),
+      actionError, queue)));
   refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => { clearInterval(timer); scanTarget = null; };

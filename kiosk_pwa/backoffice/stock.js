@@ -3,13 +3,15 @@
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
-import { ItemPicker, errorText, toast, when } from "./common.js";
+import { t } from "../js/i18n.js";
+import { ItemPicker, errorLine, errorText, toast, when } from "./common.js";
 
 const REASONS = {
-  seed: "Stok awal", receive: "Barang masuk", adjust: "Koreksi", count: "Stok opname", sale: "Penjualan toko",
-  book_order_sale: "Penjualan book order", drop_order: "Drop order", drop_return: "Retur drop order", return: "Retur",
+  seed: "bo.stock.reason.seed", receive: "bo.stock.reason.receive", adjust: "bo.stock.reason.adjust",
+  count: "bo.stock.reason.count", sale: "bo.stock.reason.sale", book_order_sale: "bo.stock.reason.bookOrderSale",
+  drop_order: "bo.stock.reason.dropOrder", drop_return: "bo.stock.reason.dropReturn", return: "bo.stock.reason.return",
 };
-const LOCATIONS = { CS: "Meja CS", WAREHOUSE: "Gudang", SHOP: "Toko" };
+const LOCATIONS = { CS: "bo.stock.location.cs", WAREHOUSE: "bo.stock.location.warehouse", SHOP: "bo.stock.location.shop" };
 
 let search = null; // the current page's search, for scans
 
@@ -18,7 +20,7 @@ export function onScan(code) {
 }
 
 export function mount(root, me) {
-  const query = h("input", { class: "input", id: "stock-q", placeholder: "SKU, barcode atau nama barang", autocomplete: "off" });
+  const query = h("input", { class: "input", id: "stock-q", placeholder: t("bo.stock.placeholder"), autocomplete: "off" });
   const results = h("div", {});
   const ledgerBox = h("section", { class: "panel", hidden: true });
 
@@ -28,7 +30,7 @@ export function mount(root, me) {
     try {
       const data = await api.call("GET", `/inventory/stock?q=${encodeURIComponent(q.trim())}`);
       replace(results, data.products.length ? data.products.map((p) => productCard(p)) :
-        h("p", { class: "empty" }, `Tidak ada barang untuk "${q}".`));
+        h("p", { class: "empty" }, t("bo.stock.noResults", { q })));
     } catch (err) {
       replace(results, h("p", { class: "form-error" }, errorText(err)));
     }
@@ -38,32 +40,32 @@ export function mount(root, me) {
     return h("article", { class: "card" },
       h("div", { class: "card-head" },
         h("h3", {}, `${p.sku} · ${p.name}`),
-        h("span", { class: "muted" }, `${p.barcode || "tanpa barcode"} · ${formatRupiah(p.price)}`)),
+        h("span", { class: "muted" }, `${p.barcode || t("bo.stock.noBarcode")} · ${formatRupiah(p.price)}`)),
       h("table", { class: "table" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Lokasi"), h("th", { class: "num" }, "Ada"),
-          h("th", { class: "num" }, "Dipesan"), h("th", { class: "num" }, "Tersedia"))),
+        h("thead", {}, h("tr", {}, h("th", {}, t("bo.stock.location")), h("th", { class: "num" }, t("bo.stock.onHand")),
+          h("th", { class: "num" }, t("bo.stock.reserved")), h("th", { class: "num" }, t("bo.stock.available")))),
         h("tbody", {}, p.locations.map((lv) => h("tr", { class: lv.location === "CS" ? "cs-desk" : "" },
           h("td", {}, lv.label), h("td", { class: "num" }, groupThousands(lv.on_hand)),
           h("td", { class: "num" }, groupThousands(lv.reserved)),
           h("td", { class: `num ${lv.available < 0 ? "negative" : ""}` }, groupThousands(lv.available))))),
-        h("tfoot", {}, h("tr", {}, h("th", {}, "Total"), h("th", { class: "num" }, groupThousands(p.total.on_hand)),
+        h("tfoot", {}, h("tr", {}, h("th", {}, t("bo.stock.total")), h("th", { class: "num" }, groupThousands(p.total.on_hand)),
           h("th", { class: "num" }, groupThousands(p.total.reserved)), h("th", { class: "num" }, groupThousands(p.total.available))))),
       me.role === "cashier" ? null : h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn btn-secondary", onclick: () => showLedger(p.sku) }, "Riwayat stok")));
+        h("button", { type: "button", class: "btn btn-secondary", onclick: () => showLedger(p.sku) }, t("bo.stock.ledger"))));
   }
 
   async function showLedger(sku) {
     ledgerBox.hidden = false;
     try {
       const data = await api.call("GET", `/inventory/ledger?sku=${encodeURIComponent(sku)}&limit=100`);
-      replace(ledgerBox, h("h2", {}, `Riwayat stok ${sku}`),
+      replace(ledgerBox, h("h2", {}, t("bo.stock.ledgerOf", { sku })),
         h("table", { class: "table" },
-          h("thead", {}, h("tr", {}, ["Waktu", "Lokasi", "Perubahan", "Alasan", "Referensi", "Oleh"].map((t, i) =>
-            h("th", { class: i === 2 ? "num" : "" }, t)))),
+          h("thead", {}, h("tr", {}, ["bo.stock.at", "bo.stock.location", "bo.stock.change", "bo.stock.reason",
+            "bo.stock.reference", "bo.stock.by"].map((key, i) => h("th", { class: i === 2 ? "num" : "" }, t(key))))),
           h("tbody", {}, data.entries.map((e) => h("tr", {},
-            h("td", {}, when(e.at)), h("td", {}, LOCATIONS[e.location] || e.location),
+            h("td", {}, when(e.at)), h("td", {}, LOCATIONS[e.location] ? t(LOCATIONS[e.location]) : e.location),
             h("td", { class: `num ${e.delta < 0 ? "negative" : "positive"}` }, `${e.delta > 0 ? "+" : ""}${groupThousands(e.delta)}`),
-            h("td", {}, REASONS[e.reason] || e.reason, e.note ? h("div", { class: "hint" }, e.note) : null),
+            h("td", {}, REASONS[e.reason] ? t(REASONS[e.reason]) : e.reason, e.note ? h("div", { class: "hint" }, e.note) : null),
             h("td", {}, e.reference), h("td", {}, e.actor))))));
       ledgerBox.scrollIntoView({ behavior: "smooth" });
     } catch (err) {
@@ -73,10 +75,10 @@ export function mount(root, me) {
 
   replace(root,
     h("section", { class: "panel" },
-      h("h2", {}, "Cek stok"),
+      h("h2", {}, t("bo.stock.title")),
       h("form", { class: "inline", onsubmit: (event) => { event.preventDefault(); search(query.value); } },
-        h("label", { class: "field" }, h("span", { class: "field-label" }, "Cari barang (atau scan barcode)"), query),
-        h("button", { type: "submit", class: "btn btn-primary" }, "Cek")),
+        h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.stock.searchLabel")), query),
+        h("button", { type: "submit", class: "btn btn-primary" }, t("bo.stock.check"))),
       results),
     ledgerBox,
     me.role === "admin" ? adjustmentsPanel() : null);
@@ -87,20 +89,20 @@ export function mount(root, me) {
 function adjustmentsPanel() {
   const intent = new api.Intent();
   const location = h("select", { class: "input input-small", id: "adj-location" },
-    Object.entries(LOCATIONS).map(([value, label]) => h("option", { value }, label)));
+    Object.entries(LOCATIONS).map(([value, key]) => h("option", { value }, t(key))));
   const reason = h("select", { class: "input input-small", id: "adj-reason" },
-    h("option", { value: "receive" }, "Barang masuk (tambah)"), h("option", { value: "adjust" }, "Koreksi (+/-)"),
-    h("option", { value: "count" }, "Stok opname (hasil hitung)"));
-  const note = h("input", { class: "input input-small", maxlength: 200, placeholder: "mis. PO-17, barang rusak" });
-  const picker = new ItemPicker({ qtyLabel: "Jumlah", allowNegative: true });
-  const error = h("p", { class: "form-error", role: "alert" });
-  const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Simpan penyesuaian");
+    h("option", { value: "receive" }, t("bo.stock.adjust.receive")), h("option", { value: "adjust" }, t("bo.stock.adjust.adjust")),
+    h("option", { value: "count" }, t("bo.stock.adjust.count")));
+  const note = h("input", { class: "input input-small", maxlength: 200, placeholder: t("bo.stock.adjust.notePlaceholder") });
+  const picker = new ItemPicker({ allowNegative: true });
+  const error = errorLine();
+  const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("bo.stock.adjust.submit"));
   reason.addEventListener("change", () => { picker.allowNegative = reason.value !== "receive"; picker.render(); });
   return h("form", { class: "panel", onsubmit: async (event) => {
     event.preventDefault();
     error.textContent = "";
     if (!picker.lines.length) {
-      error.textContent = "Tambahkan barang dulu.";
+      error.textContent = t("bo.common.addItemsFirst");
       return;
     }
     const items = picker.lines.map((l) => (reason.value === "count" ? { sku: l.sku, counted: l.qty } : { sku: l.sku, delta: l.qty }));
@@ -109,7 +111,8 @@ function adjustmentsPanel() {
       const result = await intent.run((key) => api.call("POST", "/inventory/adjustments", {
         body: { location: location.value, reason: reason.value, items, note: note.value.trim() || null }, idempotencyKey: key }));
       if (result) {
-        toast(`Stok disimpan (${result.changes.length} barang).`);
+        error.textContent = "";
+        toast(t("bo.stock.adjust.saved", { count: result.changes.length }));
         picker.clear();
         note.value = "";
       }
@@ -119,11 +122,11 @@ function adjustmentsPanel() {
       submit.disabled = false;
     }
   } },
-  h("h2", {}, "Penyesuaian stok (admin)"),
-  h("p", { class: "hint" }, "Stok opname: isi jumlah hasil hitung per barang. Barang yang sedang dipesan pelanggan tidak bisa dikurangi."),
+  h("h2", {}, t("bo.stock.adjust.title")),
+  h("p", { class: "hint" }, t("bo.stock.adjust.hint")),
   h("div", { class: "fields" },
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Lokasi"), location),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Jenis"), reason),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Catatan"), note)),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.stock.location")), location),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.stock.adjust.kind")), reason),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.common.note")), note)),
   picker.el, error, submit);
 }

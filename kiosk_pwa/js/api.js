@@ -1,6 +1,7 @@
-// The kiosk's only door to the server: same-origin /api calls with the device or session
-// credential, `{"error": {"code", "message"}}` turned into ApiError, and Idempotency-Keys that
-// follow the cashier's intent rather than the HTTP request.
+// The PWA's only door to the server (the kiosk and every back-office page): same-origin /api calls
+// and downloads with the device or session credential, `{"error": {"code", "message"}}` turned into
+// ApiError, "auth-lost" when the server no longer knows the session or the device, and
+// Idempotency-Keys that follow the person's intent rather than the HTTP request.
 import { t } from "./i18n.js";
 
 const DEVICE_KEY = "sambung.kasir.device"; // survives restarts: pairing is done once per tablet
@@ -60,9 +61,9 @@ function noteServerClock(response) {
 
 const DEVICE_LOST = new Set(["device_unknown", "device_revoked"]);
 
-/** One HTTP call. `auth` is "session", "device" or "none". */
-export async function call(method, path, { body, auth = "session", idempotencyKey } = {}) {
-  const headers = { Accept: "application/json" };
+/** Sends one request; answers come back as they are, failures to reach the server as ApiError. */
+async function send(method, path, { body, auth = "session", idempotencyKey, accept = "application/json", timeoutMs = TIMEOUT_MS }) {
+  const headers = { Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const credential = auth === "session" ? session.get() : auth === "device" ? device.get() : null;
   if (auth === "session" && credential) headers.Authorization = `Bearer ${credential.token}`;
@@ -70,7 +71,7 @@ export async function call(method, path, { body, auth = "session", idempotencyKe
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
 
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response;
   try {
     response = await fetch(`/api${path}`, {
@@ -85,9 +86,12 @@ export async function call(method, path, { body, auth = "session", idempotencyKe
   }
   apiEvents.dispatchEvent(new CustomEvent("network", { detail: { online: true } }));
   noteServerClock(response);
+  return response;
+}
 
+/** The ApiError for an answer that is not OK; a 401 also says "auth-lost" (and forgets what it lost). */
+async function failure(response, auth) {
   const payload = await response.json().catch(() => null);
-  if (response.ok) return payload;
   const error = payload && payload.error;
   const err = error && typeof error.code === "string"
     ? new ApiError(response.status, error.code, error.message || t("error.server"), error.details || {})
@@ -100,7 +104,34 @@ export async function call(method, path, { body, auth = "session", idempotencyKe
     session.clear();
     apiEvents.dispatchEvent(new CustomEvent("auth-lost", { detail: { reason: "session", message: err.message } }));
   }
-  throw err;
+  return err;
+}
+
+/**
+ * One JSON call. `auth` is "session", "device" or "none"; `timeoutMs` for the few calls the server
+ * needs longer for (a batch of labels rendered before it answers).
+ */
+export async function call(method, path, { body, auth = "session", idempotencyKey, timeoutMs } = {}) {
+  const response = await send(method, path, { body, auth, idempotencyKey, timeoutMs });
+  if (!response.ok) throw await failure(response, auth);
+  return response.json().catch(() => null);
+}
+
+/**
+ * A file from the API (PDF, CSV) as a File (a Blob with a name): the session travels in a header, so
+ * a plain link cannot fetch it. Errors and an ended session are handled exactly as in `call`.
+ */
+export async function download(path, { accept = "*/*", filename = "download", auth = "session", timeoutMs } = {}) {
+  const response = await send("GET", path, { auth, accept, timeoutMs });
+  if (!response.ok) throw await failure(response, auth);
+  let blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    throw new ApiError(0, "network", t("error.network"));
+  }
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "")?.[1] || filename;
+  return new File([blob], name, { type: blob.type });
 }
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

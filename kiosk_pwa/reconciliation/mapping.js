@@ -2,13 +2,15 @@
 // Built-in layouts (KlikBCA, BRI, Mandiri) need nothing here.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
-import { errorText, toast } from "../backoffice/common.js";
+import { t } from "../js/i18n.js";
+import { attempt, errorLine, errorText, toast } from "../backoffice/common.js";
 
 const TEXT_FIELDS = [
-  ["date", "Kolom tanggal", "Post Date"], ["description", "Kolom keterangan (pisahkan dengan koma)", "Description"],
-  ["amount", "Kolom jumlah (satu kolom)", ""], ["direction", "Kolom arah D/K (bila ada)", ""],
-  ["debit", "Kolom debet", "Debit"], ["credit", "Kolom kredit", "Credit"], ["balance", "Kolom saldo", ""],
-  ["reference", "Kolom referensi", ""], ["date_format", "Format tanggal", "%d/%m/%Y"],
+  ["date", "bo.recon.mapping.date", "Post Date"], ["description", "bo.recon.mapping.description", "Description"],
+  ["amount", "bo.recon.mapping.amount", ""], ["direction", "bo.recon.mapping.direction", ""],
+  ["debit", "bo.recon.mapping.debit", "Debit"], ["credit", "bo.recon.mapping.credit", "Credit"],
+  ["balance", "bo.recon.mapping.balance", ""], ["reference", "bo.recon.mapping.reference", ""],
+  ["date_format", "bo.recon.mapping.dateFormat", "%d/%m/%Y"],
 ];
 
 /** A column is its header text, or its 0-based position when the file has no header. */
@@ -18,9 +20,10 @@ export function mount(page) {
   const account = h("select", { class: "input", id: "mapping-account" });
   const inputs = Object.fromEntries(TEXT_FIELDS.map(([name, , placeholder]) =>
     [name, h("input", { class: "input", placeholder, autocomplete: "off", id: `mapping-${name}` })]));
-  const decimal = h("select", { class: "input" }, h("option", { value: "auto" }, "Otomatis"),
-    h("option", { value: "." }, "Titik (1,234,567.00)"), h("option", { value: "," }, "Koma (1.234.567,00)"));
+  const decimal = h("select", { class: "input" }, h("option", { value: "auto" }, t("bo.recon.mapping.auto")),
+    h("option", { value: "." }, t("bo.recon.mapping.point")), h("option", { value: "," }, t("bo.recon.mapping.comma")));
   const header = h("input", { type: "checkbox", checked: true });
+  const error = errorLine();
   let accounts = [];
 
   const fill = () => {
@@ -41,29 +44,28 @@ export function mount(page) {
       body[name] = name === "description" ? value.split(",").map((v) => column(v.trim())).filter((v) => v !== "")
         : name === "date_format" ? value : column(value);
     }
-    try {
+    const saved = await attempt(error, async () => {
       await api.call("PUT", `/reconciliation/mappings/${encodeURIComponent(account.value)}`, { body });
-      toast("Format CSV tersimpan untuk rekening ini.");
       accounts = (await api.call("GET", "/reconciliation/mappings")).accounts;
-    } catch (err) {
-      toast(errorText(err), "error");
-    }
+      return true;
+    });
+    if (saved) toast(t("bo.recon.mapping.saved"));
   };
   account.addEventListener("change", fill);
   replace(page, h("form", { class: "panel", onsubmit: save },
-    h("h2", {}, "Format CSV bank lain"),
-    h("p", { class: "lead" }, "Untuk bank tanpa format bawaan: sebutkan judul kolom persis seperti di berkas "
-      + "(atau nomor urut kolom, mulai 0). Isi kolom jumlah, atau kolom debet dan kredit."),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Rekening"), account),
+    h("h2", {}, t("bo.recon.mapping.title")),
+    h("p", { class: "lead" }, t("bo.recon.mapping.lead")),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.accountShort")), account),
     h("div", { class: "fields" },
-      TEXT_FIELDS.map(([name, label]) => h("label", { class: "field" }, h("span", { class: "field-label" }, label), inputs[name])),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Pemisah desimal"), decimal),
-      h("label", { class: "inline" }, header, "Berkas punya baris judul")),
-    h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Simpan format")));
+      TEXT_FIELDS.map(([name, key]) => h("label", { class: "field" }, h("span", { class: "field-label" }, t(key)), inputs[name])),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.recon.mapping.decimal")), decimal),
+      h("label", { class: "inline" }, header, t("bo.recon.mapping.hasHeader"))),
+    error,
+    h("button", { type: "submit", class: "btn btn-primary btn-lg" }, t("bo.recon.mapping.submit"))));
   api.call("GET", "/reconciliation/mappings").then((data) => {
     accounts = data.accounts;
     replace(account, accounts.map((a) => h("option", { value: a.account_no }, `${a.bank} ${a.account_no} (${a.holder})`)));
     fill();
-  }).catch((err) => toast(errorText(err), "error"));
+  }).catch((err) => { error.textContent = errorText(err); });
   return null;
 }

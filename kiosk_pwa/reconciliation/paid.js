@@ -3,17 +3,20 @@
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
-import { badge, errorText, toast } from "../backoffice/common.js";
+import { t } from "../js/i18n.js";
+import { badge, errorLine, errorText, toast } from "../backoffice/common.js";
 
 export function mount(page) {
   const list = h("div", { class: "lines", id: "paid-orders" });
+  const error = errorLine(); // the last action or load that failed, until one works
   const run = async (button, fn, done) => {
     button.disabled = true;
     try {
       toast((await fn()) || done);
+      error.textContent = "";
       reload();
     } catch (err) {
-      toast(errorText(err), "error");
+      error.textContent = errorText(err);
       button.disabled = false;
     }
   };
@@ -21,28 +24,27 @@ export function mount(page) {
     try {
       const { orders } = await api.call("GET", "/reconciliation/paid-orders");
       replace(list, orders.length ? orders.map((o) => {
-        const sale = h("button", { type: "button", class: "btn btn-primary" }, "Jadikan penjualan");
+        const sale = h("button", { type: "button", class: "btn btn-primary" }, t("bo.recon.paid.makeSale"));
         sale.addEventListener("click", () => run(sale, async () => {
           const done = await api.call("POST", `/reconciliation/orders/${o.order_id}/sale`);
-          return done.receipt_print === "DONE" ? `Penjualan ${o.order_no} dibuat; struk dikirim ke printer.`
-            : `Penjualan ${o.order_no} dibuat; struk menunggu antrean cetak.`;
+          return t(done.receipt_print === "DONE" ? "bo.recon.paid.salePrinted" : "bo.recon.paid.saleQueued", { orderNo: o.order_no });
         }));
         return h("article", { class: "card" },
           h("div", { class: "card-head" }, h("h3", {}, `${o.order_no} · ${o.customer_name}`), badge(o.status, o.status_label)),
-          h("p", {}, `Total ${o.total_label}`),
+          h("p", {}, t("bo.recon.paid.total", { total: o.total_label })),
           h("ul", {}, o.allocations.map((a) => {
-            const undo = h("button", { type: "button", class: "btn btn-secondary" }, "Lepas");
-            undo.addEventListener("click", () => run(undo, () => api.call("POST", `/reconciliation/lines/${a.fingerprint}/unmatch`),
-              "Pencocokan dilepas; pesanan kembali menunggu pembayaran."));
-            return h("li", { class: "inline" }, `${formatRupiah(a.amount)} dari baris ${a.line_number}`, undo);
+            const undo = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.recon.unmatch"));
+            undo.addEventListener("click", () => run(undo, () => api.call("POST", `/reconciliation/lines/${a.fingerprint}/unmatch`)
+              .then(() => null), t("bo.recon.paid.unmatched")));
+            return h("li", { class: "inline" }, t("bo.recon.paid.fromLine", { amount: formatRupiah(a.amount), line: a.line_number }), undo);
           })),
           h("div", { class: "actions" }, sale));
-      }) : h("p", { class: "empty" }, "Belum ada book order lunas yang menunggu dijadikan penjualan."));
+      }) : h("p", { class: "empty" }, t("bo.recon.paid.none")));
     } catch (err) {
-      toast(errorText(err), "error");
+      error.textContent = errorText(err);
     }
   }
-  replace(page, h("section", { class: "panel" }, h("h2", {}, "Siap dijadikan penjualan"), list));
+  replace(page, h("section", { class: "panel" }, h("h2", {}, t("bo.recon.paid.title")), error, list));
   reload();
   return null;
 }

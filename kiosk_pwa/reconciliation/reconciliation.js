@@ -1,46 +1,40 @@
-// Bank reconciliation for CS: upload the bank's statement (mutasi), follow its import, check the
-// rows the matcher left for a person, confirm or match by hand, unmatch, and turn paid book orders
-// into sales. It signs in through the back office's shell (../backoffice/shell.js): the tablet's
-// pairing in localStorage and, in this tab, the PIN session.
-import { session } from "../backoffice/common.js";
-import { runShell } from "../backoffice/shell.js";
+// Mutasi Bank, for CS: upload the bank's statement (mutasi), follow its import, check the rows the
+// matcher left for a person, confirm or match by hand, unmatch, and turn paid book orders into
+// sales. A section of the back office (../backoffice/shell.js); its views are told apart by the hash.
 import { h, replace } from "../js/dom.js";
+import { t } from "../js/i18n.js";
+import { subTabs } from "../backoffice/common.js";
 import * as audit from "./audit.js";
 import * as mapping from "./mapping.js";
 import * as paid from "./paid.js";
 import { proposedPage, reviewPage } from "./review.js";
 import * as uploads from "./upload.js";
 
-const PAGES = [
-  { id: "impor", label: "Unggah & Impor", module: uploads },
-  { id: "cek", label: "Perlu Dicek", module: reviewPage },
-  { id: "usulan", label: "Usulan Cocok", module: proposedPage },
-  { id: "dibayar", label: "Siap Dijual", module: paid },
-  { id: "riwayat", label: "Riwayat", module: audit },
-  { id: "format", label: "Format CSV Lain", module: mapping },
+const VIEWS = [
+  { id: "impor", label: "bo.recon.tab.upload", module: uploads },
+  { id: "cek", label: "bo.recon.tab.review", module: reviewPage },
+  { id: "usulan", label: "bo.recon.tab.proposed", module: proposedPage },
+  { id: "dibayar", label: "bo.recon.tab.paid", module: paid },
+  { id: "riwayat", label: "bo.recon.tab.audit", module: audit },
+  { id: "format", label: "bo.recon.tab.mapping", module: mapping },
 ];
 
-const tabs = document.getElementById("tabs");
+export function mount(root, me) {
+  let stopView = null;
 
-function unpaired(page) {
-  replace(page, h("section", { class: "panel login" },
-    h("h2", {}, "Tablet belum dipasangkan"),
-    h("p", { class: "lead" }, "Pasangkan tablet ini di Back Office dengan kode dari admin toko, lalu kembali ke sini."),
-    h("a", { class: "btn btn-primary btn-lg", href: "../backoffice/index.html" }, "Buka Back Office")));
+  function go() {
+    const body = h("div", { class: "view" }); // a new one per view: a slow answer for the last view lands nowhere
+    const target = VIEWS.find((v) => v.id === window.location.hash.slice(1)) || VIEWS[0];
+    if (stopView) stopView();
+    replace(root, subTabs(VIEWS.map((v) => ({ id: v.id, label: t(v.label) })), target.id,
+      (id) => { window.location.hash = id; }, t("bo.nav.reconciliation")), body);
+    stopView = target.module.mount(body, me) || null;
+  }
+
+  window.addEventListener("hashchange", go);
+  go();
+  return () => {
+    window.removeEventListener("hashchange", go);
+    if (stopView) stopView();
+  };
 }
-
-function go(id) {
-  const target = PAGES.find((p) => p.id === id) || PAGES[0];
-  replace(tabs, PAGES.map((p) => h("button", {
-    type: "button", class: "tab", "aria-current": p === target ? "page" : false,
-    onclick: () => { window.location.hash = p.id; },
-  }, p.label)));
-  shell.replaceView(null);
-  shell.replaceView(target.module.mount(document.getElementById("page"), session.me));
-}
-
-const shell = runShell({
-  roles: ["cs", "admin"], unpaired, signedIn: () => go(window.location.hash.slice(1)),
-  notAllowed: "Rekonsiliasi bank hanya untuk CS dan admin toko. Keluar lalu masuk dengan akun CS.",
-});
-window.addEventListener("hashchange", () => { if (session.me) go(window.location.hash.slice(1)); });

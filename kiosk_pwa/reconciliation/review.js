@@ -4,10 +4,11 @@
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
-import { badge, errorText, parseRupiah, rupiahInput, toast } from "../backoffice/common.js";
+import { t } from "../js/i18n.js";
+import { attempt, badge, errorLine, errorText, parseRupiah, rupiahDigits, rupiahInput, toast } from "../backoffice/common.js";
 
-const SIGNALS = { exact_amount: "nominal sama", amount_without_code: "tanpa kode unik", order_no: "no. pesanan di berita",
-  name: "nama cocok", date: "tanggal sesuai" };
+const SIGNALS = { exact_amount: "bo.recon.signal.exactAmount", amount_without_code: "bo.recon.signal.withoutCode",
+  order_no: "bo.recon.signal.orderNo", name: "bo.recon.signal.name", date: "bo.recon.signal.date" };
 
 export function rowSummary(line) {
   const day = line.posted_date ? line.posted_date.split("-").reverse().join("/") : "PEND";
@@ -17,7 +18,7 @@ export function rowSummary(line) {
         `${line.direction === "DB" ? "−" : ""}${line.amount_label}${line.amount_sen ? `,${String(line.amount_sen).padStart(2, "0")}` : ""}`),
       h("span", {}, `${day}${line.posted_time ? ` ${line.posted_time}` : ""} · ${line.bank} ${line.account}`)),
     h("p", {}, line.payer_name ? h("b", {}, `${line.payer_name} · `) : null, line.description),
-    h("p", { class: "row-meta" }, `${line.file}, baris ${line.line_number}`),
+    h("p", { class: "row-meta" }, t("bo.recon.fileLine", { file: line.file, line: line.line_number })),
   ];
 }
 
@@ -29,7 +30,8 @@ class MatchPanel {
     this.onDone = onDone;
     this.intent = new api.Intent();
     this.inputs = new Map(); // `${line_id}|${order_id}` -> input
-    this.el = h("section", { class: "panel match-panel", hidden: true, "aria-label": "Cocokkan manual" });
+    this.error = errorLine(); // kept across redraws until a save or a search works
+    this.el = h("section", { class: "panel match-panel", hidden: true, "aria-label": t("bo.recon.match.title") });
   }
 
   toggleLine(line) {
@@ -47,6 +49,7 @@ class MatchPanel {
     this.lines.clear();
     this.orders.clear();
     this.intent.reset();
+    this.error.textContent = "";
     this.render();
   }
 
@@ -63,12 +66,9 @@ class MatchPanel {
   }
 
   async findOrder(number) {
-    try {
-      const { orders } = await api.call("GET", `/sales/find?order_no=${encodeURIComponent(number.trim().toUpperCase())}`);
-      for (const o of orders) this.addOrder({ order_id: o.order_id, order_no: o.order_no, total: o.total });
-    } catch (err) {
-      toast(errorText(err), "error");
-    }
+    const found = await attempt(this.error,
+      () => api.call("GET", `/sales/find?order_no=${encodeURIComponent(number.trim().toUpperCase())}`));
+    for (const o of found?.orders || []) this.addOrder({ order_id: o.order_id, order_no: o.order_no, total: o.total });
   }
 
   render() {
@@ -85,98 +85,104 @@ class MatchPanel {
         lines.map((l) => {
           const used = chosen.filter((a) => a.line_id === l.line_id).reduce((s, a) => s + a.amount, 0);
           return h("span", { class: used === l.amount ? "sum-ok" : "sum-bad" },
-            `Baris ${l.line_number}: ${formatRupiah(used)} dari ${l.amount_label}`);
+            t("bo.recon.match.lineSum", { line: l.line_number, used: formatRupiah(used), amount: l.amount_label }));
         }),
         orders.map((o) => {
           const got = chosen.filter((a) => a.order_id === o.order_id).reduce((s, a) => s + a.amount, 0);
-          return h("span", {}, `${o.order_no}: ${formatRupiah(got)} dari ${formatRupiah(o.total)}`);
+          return h("span", {}, t("bo.recon.match.orderSum", { orderNo: o.order_no, got: formatRupiah(got), total: formatRupiah(o.total) }));
         }));
     };
     const grid = h("table", { class: "alloc-grid" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Kredit \\ Pesanan"), orders.map((o) => h("th", {}, o.order_no)))),
+      h("thead", {}, h("tr", {}, h("th", {}, t("bo.recon.match.corner")), orders.map((o) => h("th", {}, o.order_no)))),
       h("tbody", {}, lines.map((l) => h("tr", {},
-        h("td", {}, `${l.amount_label} · baris ${l.line_number}`),
+        h("td", {}, t("bo.recon.match.rowHead", { amount: l.amount_label, line: l.line_number })),
         orders.map((o) => {
           const cell = `${l.line_id}|${o.order_id}`;
           const single = lines.length === 1 && orders.length === 1;
-          const input = rupiahInput({ "aria-label": `Alokasi baris ${l.line_number} ke ${o.order_no}`,
-            value: previous.get(cell) ?? (single ? formatRupiah(Math.min(l.amount, o.total)).slice(2) : "") });
+          const input = rupiahInput({ "aria-label": t("bo.recon.match.cell", { line: l.line_number, orderNo: o.order_no }),
+            value: previous.get(cell) ?? (single ? rupiahDigits(Math.min(l.amount, o.total)) : "") });
           input.addEventListener("input", update);
           this.inputs.set(cell, input);
           return h("td", {}, input);
         })))));
-    const number = h("input", { class: "input input-small", placeholder: "No. pesanan", "aria-label": "Nomor pesanan" });
+    const number = h("input", { class: "input input-small", placeholder: t("bo.recon.match.orderNoShort"),
+      "aria-label": t("bo.recon.match.orderNo") });
     const submit = h("button", { type: "button", class: "btn btn-primary", disabled: !lines.length || !orders.length,
       onclick: async () => {
         submit.disabled = true;
         try {
           const result = await this.intent.run((key) => api.call("POST", "/reconciliation/matches",
             { idempotencyKey: key, body: { allocations: this.amounts() } }));
-          toast(result.paid_orders.length ? `Cocok. ${result.paid_orders.length} pesanan sekarang lunas.` : "Cocok. Pesanan belum lunas.");
+          toast(result.paid_orders.length ? t("bo.recon.match.paid", { count: result.paid_orders.length }) : t("bo.recon.match.notPaid"));
           this.clear();
           this.onDone();
         } catch (err) {
-          toast(errorText(err), "error");
+          this.error.textContent = errorText(err);
           submit.disabled = false;
         }
-      } }, "Simpan pencocokan");
+      } }, t("bo.recon.match.submit"));
     replace(this.el,
-      h("div", { class: "toolbar" }, h("h2", {}, "Cocokkan manual"),
-        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.clear() }, "Batal")),
-      orders.length ? grid : h("p", { class: "lead" }, "Pilih pesanan dari saran, atau cari dengan nomor pesanan."),
-      h("p", { class: "row-meta" }, "Setiap kredit harus habis dialokasikan; pesanan lunas saat alokasinya mencapai totalnya."),
+      h("div", { class: "toolbar" }, h("h2", {}, t("bo.recon.match.title")),
+        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.clear() }, t("bo.common.cancel"))),
+      orders.length ? grid : h("p", { class: "lead" }, t("bo.recon.match.pickOrders")),
+      h("p", { class: "row-meta" }, t("bo.recon.match.rule")),
       sums,
       h("div", { class: "inline" }, number,
-        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.findOrder(number.value) }, "Tambah pesanan"),
-        submit));
+        h("button", { type: "button", class: "btn btn-secondary", onclick: () => this.findOrder(number.value) }, t("bo.recon.match.addOrder")),
+        submit),
+      this.error);
     update();
   }
 }
 
-function suggestionRow(s, line, panel, reload) {
+function suggestionRow(s, line, { panel, reload, error }) {
   const quick = async () => {
-    try {
-      await api.call("POST", "/reconciliation/matches", { idempotencyKey: crypto.randomUUID(),
-        body: { allocations: [{ line_id: line.line_id, order_id: s.order_id, amount: line.amount }] } });
-      toast(`Baris ${line.line_number} dicocokkan ke ${s.order_no}.`);
+    const done = await attempt(error, () => api.call("POST", "/reconciliation/matches", { idempotencyKey: crypto.randomUUID(),
+      body: { allocations: [{ line_id: line.line_id, order_id: s.order_id, amount: line.amount }] } }));
+    if (done) {
+      toast(t("bo.recon.review.matched", { line: line.line_number, orderNo: s.order_no }));
       reload();
-    } catch (err) {
-      toast(errorText(err), "error");
     }
   };
+  const signals = s.signals.map((x) => (SIGNALS[x] ? t(SIGNALS[x]) : x)).join(", ");
   return h("div", { class: "suggestion" },
     h("div", {}, h("b", {}, s.order_no), ` · ${s.amount_label} · ${s.status_label}`,
-      h("div", { class: "signals" }, `skor ${s.score}: ${s.signals.map((x) => SIGNALS[x] || x).join(", ")}`)),
+      h("div", { class: "signals" }, t("bo.recon.review.score", { score: s.score, signals }))),
     h("button", { type: "button", class: "btn btn-secondary",
-      onclick: () => panel.addOrder({ order_id: s.order_id, order_no: s.order_no, total: s.amount_due }) }, "Pilih"),
+      onclick: () => panel.addOrder({ order_id: s.order_id, order_no: s.order_no, total: s.amount_due }) }, t("bo.recon.review.pick")),
     s.amount_due === line.amount && s.status !== "PAID"
-      ? h("button", { type: "button", class: "btn btn-primary", onclick: quick }, "Cocokkan") : null);
+      ? h("button", { type: "button", class: "btn btn-primary", onclick: quick }, t("bo.recon.review.match")) : null);
 }
 
-function reviewCard(line, panel, reload) {
+function reviewCard(line, context) {
+  const { panel, reload } = context;
   const chosen = panel.lines.has(line.line_id);
   const matchable = line.direction === "CR" && !line.pending && !line.amount_sen;
   return h("article", { class: `card row-card${chosen ? " selected" : ""}` },
     rowSummary(line),
     h("p", { class: "reason" }, line.review_label),
     line.suggestions.length ? h("div", { class: "suggestions" },
-      line.suggestions.map((s) => suggestionRow(s, line, panel, reload))) : null,
+      line.suggestions.map((s) => suggestionRow(s, line, context))) : null,
     matchable ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-secondary",
-      onclick: () => { panel.toggleLine(line); reload(); } }, chosen ? "Batal pilih" : "Pilih untuk dicocokkan")) : null,
-    h("details", {}, h("summary", {}, "Baris asli"), h("p", { class: "raw-line" }, line.raw_line)));
+      onclick: () => { panel.toggleLine(line); reload(); } }, t(chosen ? "bo.recon.review.unpick" : "bo.recon.review.pickLine"))) : null,
+    h("details", {}, h("summary", {}, t("bo.recon.review.raw")), h("p", { class: "raw-line" }, line.raw_line)));
 }
 
 export const reviewPage = {
   mount(page) {
     const list = h("div", { class: "lines", id: "review-lines" });
-    const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, "Muat lagi");
-    const reason = h("select", { class: "input input-small", "aria-label": "Alasan" }, h("option", { value: "" }, "Semua alasan"));
+    const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, t("bo.common.loadMore"));
+    const reason = h("select", { class: "input input-small", "aria-label": t("bo.stock.reason") },
+      h("option", { value: "" }, t("bo.recon.review.allReasons")));
     const debits = h("input", { type: "checkbox", id: "show-debits" });
+    const error = errorLine(); // a quick match that failed, until one works
+    const loadError = errorLine();
     let labels = null;
     let next = null;
     let shown = [];
     let reload = () => {};
     const panel = new MatchPanel(() => reload());
+    const context = { panel, reload: () => reload(), error };
 
     async function load(append) {
       try {
@@ -184,6 +190,7 @@ export const reviewPage = {
         if (reason.value && !debits.checked) params.set("reason", reason.value);
         if (append && next) params.set("next", next);
         const data = await api.call("GET", `/reconciliation/review?${params}`);
+        loadError.textContent = "";
         if (!labels) {
           labels = data.reasons;
           for (const [value, label] of Object.entries(labels)) {
@@ -194,10 +201,10 @@ export const reviewPage = {
         next = data.next;
         more.hidden = !next;
         reason.disabled = debits.checked;
-        replace(list, shown.length ? shown.map((line) => reviewCard(line, panel, reload))
-          : h("p", { class: "empty" }, debits.checked ? "Tidak ada debet." : "Tidak ada kredit yang perlu dicek."));
+        replace(list, shown.length ? shown.map((line) => reviewCard(line, context))
+          : h("p", { class: "empty" }, t(debits.checked ? "bo.recon.review.noDebits" : "bo.recon.review.none")));
       } catch (err) {
-        toast(errorText(err), "error");
+        loadError.textContent = errorText(err);
       }
     }
     reload = () => load(false);
@@ -206,10 +213,10 @@ export const reviewPage = {
     debits.addEventListener("change", reload);
     replace(page,
       h("section", { class: "panel" },
-        h("div", { class: "toolbar" }, h("h2", {}, "Perlu dicek"),
+        h("div", { class: "toolbar" }, h("h2", {}, t("bo.recon.review.title")),
           h("div", { class: "filters" }, reason,
-            h("label", { class: "inline" }, debits, "Tampilkan debet (uang keluar)"))),
-        list, more),
+            h("label", { class: "inline" }, debits, t("bo.recon.review.showDebits")))),
+        loadError, error, list, more),
       panel.el);
     reload();
     return null;
@@ -219,33 +226,33 @@ export const reviewPage = {
 export const proposedPage = {
   mount(page) {
     const list = h("div", { class: "lines", id: "proposed-lines" });
+    const error = errorLine(); // a confirm or reject that failed, until one works
+    const loadError = errorLine();
     const act = async (line, action) => {
-      try {
-        await api.call("POST", `/reconciliation/lines/${line.line_id}/${action}`);
-        toast(action === "confirm" ? "Dikonfirmasi: pesanan lunas." : "Usulan ditolak; baris kembali ke daftar cek.");
+      if (await attempt(error, () => api.call("POST", `/reconciliation/lines/${line.line_id}/${action}`))) {
+        toast(t(action === "confirm" ? "bo.recon.proposed.confirmed" : "bo.recon.proposed.rejected"));
         reload();
-      } catch (err) {
-        toast(errorText(err), "error");
       }
     };
     async function reload() {
       try {
         const { lines } = await api.call("GET", "/reconciliation/review?queue=proposed");
+        loadError.textContent = "";
         replace(list, lines.length ? lines.map((line) => {
           const a = line.allocations[0];
           return h("article", { class: "card row-card" }, rowSummary(line),
-            h("p", {}, "Cocok dengan ", h("b", {}, a.order_no), a.customer_name ? ` · ${a.customer_name}` : "",
-              " · ", badge(a.status, a.status_label), a.total ? ` · total ${formatRupiah(a.total)}` : ""),
+            h("p", {}, t("bo.recon.proposed.matchesWith"), " ", h("b", {}, a.order_no), a.customer_name ? ` · ${a.customer_name}` : "",
+              " · ", badge(a.status, a.status_label), a.total ? ` · ${t("bo.recon.proposed.total", { total: formatRupiah(a.total) })}` : ""),
             h("div", { class: "actions" },
-              h("button", { type: "button", class: "btn btn-primary", onclick: () => act(line, "confirm") }, "Konfirmasi"),
-              h("button", { type: "button", class: "btn btn-secondary", onclick: () => act(line, "unmatch") }, "Tolak")));
-        }) : h("p", { class: "empty" }, "Tidak ada usulan yang menunggu."));
+              h("button", { type: "button", class: "btn btn-primary", onclick: () => act(line, "confirm") }, t("bo.recon.proposed.confirm")),
+              h("button", { type: "button", class: "btn btn-secondary", onclick: () => act(line, "unmatch") }, t("bo.recon.proposed.reject"))));
+        }) : h("p", { class: "empty" }, t("bo.recon.proposed.none")));
       } catch (err) {
-        toast(errorText(err), "error");
+        loadError.textContent = errorText(err);
       }
     }
-    replace(page, h("section", { class: "panel" }, h("h2", {}, "Usulan cocok otomatis"),
-      h("p", { class: "lead" }, "Kredit dengan nominal tepat satu pesanan. Pesanan lunas setelah Anda konfirmasi."), list));
+    replace(page, h("section", { class: "panel" }, h("h2", {}, t("bo.recon.proposed.title")),
+      h("p", { class: "lead" }, t("bo.recon.proposed.lead")), loadError, error, list));
     reload();
     return null;
   },

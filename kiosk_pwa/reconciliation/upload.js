@@ -3,7 +3,8 @@
 // to check) or why it failed.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
-import { badge, errorText, toast, when } from "../backoffice/common.js";
+import { t } from "../js/i18n.js";
+import { badge, errorLine, errorText, when } from "../backoffice/common.js";
 
 const POLL_MS = 1500;
 
@@ -20,9 +21,8 @@ export function sendToStorage(upload, file, onProgress) {
     });
     xhr.addEventListener("load", () => (xhr.status >= 200 && xhr.status < 300
       ? resolve()
-      : reject(new Error(xhr.status === 400 ? "Berkas ditolak penyimpanan (terlalu besar atau kosong)."
-        : `Unggah gagal (HTTP ${xhr.status}).`))));
-    xhr.addEventListener("error", () => reject(new Error("Koneksi terputus saat mengunggah. Coba lagi.")));
+      : reject(new Error(xhr.status === 400 ? t("bo.recon.upload.rejected") : t("bo.recon.upload.failed", { status: xhr.status })))));
+    xhr.addEventListener("error", () => reject(new Error(t("bo.recon.upload.disconnected"))));
     xhr.send(form);
   });
 }
@@ -42,31 +42,35 @@ function statementCard(st) {
     h("div", { class: "card-head" },
       h("h3", {}, st.filename),
       badge(st.status, st.status_label)),
-    h("p", { class: "row-meta" }, `Diunggah ${when(st.created_at)}${st.uploaded_by_name ? ` oleh ${st.uploaded_by_name}` : ""}`,
-      st.bank ? ` · ${st.bank} ${st.account}` : "", st.period ? ` · periode ${st.period[0]} s/d ${st.period[1]}` : ""),
+    h("p", { class: "row-meta" },
+      t(st.uploaded_by_name ? "bo.recon.upload.uploadedBy" : "bo.recon.upload.uploaded", { at: when(st.created_at), name: st.uploaded_by_name }),
+      st.bank ? ` · ${st.bank} ${st.account}` : "", st.period ? ` · ${t("bo.recon.upload.period", { from: st.period[0], to: st.period[1] })}` : ""),
     finished ? null : progressBar(st.progress.percent / 100,
-      st.progress.total ? `${st.progress.done} dari ${st.progress.total} baris` : "Membaca berkas…"),
-    st.retrying ? h("p", { class: "row-meta" }, "Sempat gagal, sedang diulang otomatis.") : null,
+      st.progress.total ? t("bo.recon.upload.progress", { done: st.progress.done, total: st.progress.total }) : t("bo.recon.upload.reading")),
+    st.retrying ? h("p", { class: "row-meta" }, t("bo.recon.upload.retrying")) : null,
     st.status === "FAILED" && st.error ? h("p", { class: "form-error" }, st.error.message) : null,
     finished && st.status !== "FAILED" ? h("div", { class: "counts" },
-      h("span", {}, "Baris ", h("b", {}, c.rows)),
-      h("span", {}, "Baru ", h("b", {}, c.new)),
-      h("span", {}, "Duplikat ", h("b", {}, c.duplicates)),
-      h("span", {}, "Cocok otomatis ", h("b", {}, c.auto_matched), c.proposed ? ` (${c.proposed} menunggu konfirmasi)` : ""),
-      h("span", {}, "Perlu dicek ", h("b", {}, c.review)),
-      c.pending_settled ? h("span", {}, "PEND terbukukan ", h("b", {}, c.pending_settled)) : null) : null,
+      h("span", {}, t("bo.recon.upload.rows"), " ", h("b", {}, c.rows)),
+      h("span", {}, t("bo.recon.upload.new"), " ", h("b", {}, c.new)),
+      h("span", {}, t("bo.recon.upload.duplicates"), " ", h("b", {}, c.duplicates)),
+      h("span", {}, t("bo.recon.upload.autoMatched"), " ", h("b", {}, c.auto_matched),
+        c.proposed ? ` ${t("bo.recon.upload.proposed", { count: c.proposed })}` : ""),
+      h("span", {}, t("bo.recon.upload.review"), " ", h("b", {}, c.review)),
+      c.pending_settled ? h("span", {}, t("bo.recon.upload.pendingSettled"), " ", h("b", {}, c.pending_settled)) : null) : null,
     st.problems.length ? h("div", {},
-      h("p", { class: "reason" }, "Berkas tidak lolos pemeriksaan: tidak ada yang dicocokkan otomatis."),
+      h("p", { class: "reason" }, t("bo.recon.upload.problems")),
       h("ul", { class: "problems" }, st.problems.map((p) => h("li", {}, p)))) : null);
 }
 
 export function mount(page) {
   const fileInput = h("input", { type: "file", class: "input", accept: ".csv,.txt,text/csv", required: true, id: "statement-file" });
   const account = h("select", { class: "input", id: "statement-account" },
-    h("option", { value: "" }, "Dikenali dari isi berkas"));
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Unggah");
+    h("option", { value: "" }, t("bo.recon.upload.detect")));
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, t("bo.recon.upload.submit"));
   const status = h("div", {});
   const list = h("div", { class: "lines", id: "statements" });
+  const listError = errorLine();
+  const accountsError = errorLine();
   const intent = new api.Intent();
   const waiting = new Map(); // object key -> file name, until the import shows up
   let timer = null;
@@ -77,16 +81,17 @@ export function mount(page) {
     if (stopped) return;
     try {
       const { statements } = await api.call("GET", "/reconciliation/statements");
+      listError.textContent = "";
       for (const st of statements) waiting.delete(st.object_key);
       replace(list,
         [...waiting.values()].map((name) => h("article", { class: "card" },
-          h("div", { class: "card-head" }, h("h3", {}, name), badge("PROCESSING", "Menunggu diproses")),
-          progressBar(0, "Berkas sudah terkirim, menunggu giliran…"))),
+          h("div", { class: "card-head" }, h("h3", {}, name), badge("PROCESSING", t("bo.recon.upload.waiting"))),
+          progressBar(0, t("bo.recon.upload.queued")))),
         statements.length || waiting.size ? statements.map(statementCard)
-          : h("p", { class: "empty" }, "Belum ada mutasi yang diunggah."));
+          : h("p", { class: "empty" }, t("bo.recon.upload.none")));
       if (waiting.size || statements.some((st) => st.status === "PROCESSING")) timer = setTimeout(refresh, POLL_MS);
     } catch (err) {
-      toast(errorText(err), "error");
+      listError.textContent = errorText(err);
       timer = setTimeout(refresh, POLL_MS * 4);
     }
   }
@@ -96,18 +101,19 @@ export function mount(page) {
     const file = fileInput.files[0];
     if (!file) return;
     submit.disabled = true;
-    replace(status, progressBar(0, "Menyiapkan unggahan…"));
+    replace(status, progressBar(0, t("bo.recon.upload.preparing")));
     try {
       const ticket = await intent.run((key) => api.call("POST", "/reconciliation/uploads", {
         idempotencyKey: key, body: { filename: file.name, account_no: account.value || null } }));
-      if (file.size > ticket.max_bytes) throw new Error("Berkas lebih dari 10 MB. Unduh mutasi per periode yang lebih pendek.");
-      await sendToStorage(ticket.upload, file, (f) => replace(status, progressBar(f, `Mengunggah ${Math.round(f * 100)}%`)));
+      if (file.size > ticket.max_bytes) throw new Error(t("bo.recon.upload.tooLarge"));
+      await sendToStorage(ticket.upload, file,
+        (f) => replace(status, progressBar(f, t("bo.recon.upload.uploading", { percent: Math.round(f * 100) }))));
       waiting.set(ticket.key, file.name);
-      replace(status, h("p", { class: "positive" }, `${file.name} terkirim. Proses impor berjalan otomatis.`));
+      replace(status, h("p", { class: "positive" }, t("bo.recon.upload.sent", { name: file.name })));
       fileInput.value = "";
       refresh();
     } catch (err) {
-      replace(status, h("p", { class: "form-error", role: "alert" }, err instanceof api.ApiError ? errorText(err) : err.message));
+      replace(status, errorLine(err instanceof api.ApiError ? errorText(err) : err.message));
     } finally {
       submit.disabled = false;
     }
@@ -115,16 +121,16 @@ export function mount(page) {
 
   replace(page,
     h("form", { class: "panel", onsubmit: upload },
-      h("h2", {}, "Unggah mutasi rekening"),
-      h("p", { class: "lead" }, "CSV dari KlikBCA (Individu atau Bisnis), BRI, Mandiri MCM/Kopra, atau bank lain yang formatnya sudah diatur."),
+      h("h2", {}, t("bo.recon.upload.title")),
+      h("p", { class: "lead" }, t("bo.recon.upload.lead")),
       h("div", { class: "fields" },
-        h("label", { class: "field" }, h("span", { class: "field-label" }, "Berkas CSV"), fileInput),
-        h("label", { class: "field" }, h("span", { class: "field-label" }, "Rekening"), account)),
-      status, submit),
-    h("section", { class: "panel" }, h("h2", {}, "Impor mutasi"), list));
+        h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.recon.upload.file")), fileInput),
+        h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.book.accountShort")), account)),
+      accountsError, status, submit),
+    h("section", { class: "panel" }, h("h2", {}, t("bo.recon.upload.imports")), listError, list));
   api.call("GET", "/reconciliation/mappings").then(({ accounts }) => {
     for (const a of accounts) account.append(h("option", { value: a.account_no }, `${a.bank} ${a.account_no} (${a.holder})`));
-  }).catch((err) => toast(errorText(err), "error"));
+  }).catch((err) => { accountsError.textContent = errorText(err); });
   refresh();
   return () => { stopped = true; clearTimeout(timer); };
 }

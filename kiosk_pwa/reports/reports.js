@@ -1,15 +1,14 @@
 // Laporan harian dan bulanan: the store's figures for a day or a month (store time), charts of
-// sales by hour and by day of the month, and the CSV / PDF downloads. For CS and admins.
+// sales by hour and by day of the month, and the CSV / PDF downloads. For CS and admins; a section
+// of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
-import { barChart, boot, download, errorText, page } from "./common.js";
-
-const MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-  "Oktober", "November", "Desember"];
-const READERS = new Set(["cs", "admin"]);
+import { t } from "../js/i18n.js";
+import { errorLine, errorText, saveFile } from "../backoffice/common.js";
 
 let me = null;
+let root = null;
 const state = { mode: "day", day: "", month: "" };
 
 const rupiah = (n) => (n === null || n === undefined ? "–" : formatRupiah(n));
@@ -20,6 +19,8 @@ const percent = (f) => {
   const value = Math.round(f * 1000) / 10;
   return `${Number.isInteger(value) ? value : value.toFixed(1).replace(".", ",")}%`;
 };
+const trx = (amount, n) => t("bo.reports.amountTrx", { amount: rupiah(amount), count: count(n) });
+const pcs = (n, qty) => t("bo.reports.countPcs", { count: count(n), qty: count(qty) });
 
 /** Today in the store's timezone as YYYY-MM-DD (en-CA writes dates that way). */
 function storeToday() {
@@ -28,50 +29,53 @@ function storeToday() {
 }
 
 function periodLabel(report) {
+  const months = t("bo.reports.months").split(",");
   if (report.kind === "day") {
     const [y, m, d] = report.date.split("-");
-    return `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}`;
+    return `${Number(d)} ${months[Number(m) - 1]} ${y}`;
   }
   const [y, m] = report.month.split("-");
-  return `${MONTHS[Number(m) - 1]} ${y}`;
+  return `${months[Number(m) - 1]} ${y}`;
 }
 
 // ---- building blocks ----------------------------------------------------------------------------
 
+/** A panel of [label key, value] rows. */
 function figureTable(title, rows) {
-  return h("section", { class: "panel" }, h("h2", {}, title),
+  return h("section", { class: "panel" }, h("h2", {}, t(title)),
     h("table", { class: "figures" }, h("tbody", {},
-      rows.map(([label, value]) => h("tr", {}, h("th", { scope: "row" }, label), h("td", { class: "num" }, value))))));
+      rows.map(([label, value]) => h("tr", {}, h("th", { scope: "row" }, t(label)), h("td", { class: "num" }, value))))));
 }
 
-function listTable(title, headers, rows, total = null, empty = "Belum ada data.") {
-  if (!rows.length) return h("section", { class: "panel" }, h("h2", {}, title), h("p", { class: "hint" }, empty));
+/** A panel with a table: header keys, rows of values, an optional total row, the key for "nothing yet". */
+function listTable(title, headers, rows, total, empty) {
+  if (!rows.length) return h("section", { class: "panel" }, h("h2", {}, t(title)), h("p", { class: "hint" }, t(empty)));
   const cell = (value, i) => h("td", { class: i ? "num" : "" }, value);
-  return h("section", { class: "panel" }, h("h2", {}, title),
+  return h("section", { class: "panel" }, h("h2", {}, t(title)),
     h("table", { class: "figures" },
-      h("thead", {}, h("tr", {}, headers.map((x, i) => h("th", { class: i ? "num" : "", scope: "col" }, x)))),
+      h("thead", {}, h("tr", {}, headers.map((x, i) => h("th", { class: i ? "num" : "", scope: "col" }, t(x))))),
       h("tbody", {}, rows.map((row) => h("tr", {}, row.map(cell))),
         total ? h("tr", { class: "total" }, total.map(cell)) : null)));
 }
 
 function headline(report) {
   const items = [
-    ["Penjualan bersih", rupiah(report.sales.net)], ["Transaksi", count(report.sales.count)],
-    ["Rata-rata transaksi", rupiah(report.sales.average_ticket)], ["Pembeli ulang", percent(report.o2o.repeat_rate)],
+    ["bo.reports.netSales", rupiah(report.sales.net)], ["bo.reports.transactions", count(report.sales.count)],
+    ["bo.reports.averageTicket", rupiah(report.sales.average_ticket)], ["bo.reports.repeatShoppers", percent(report.o2o.repeat_rate)],
   ];
   return h("div", { class: "headline" }, items.map(([label, value]) =>
-    h("div", { class: "figure" }, h("div", { class: "figure-label" }, label), h("div", { class: "figure-value" }, value))));
+    h("div", { class: "figure" }, h("div", { class: "figure-label" }, t(label)), h("div", { class: "figure-value" }, value))));
 }
 
 function chart(report) {
   if (report.kind === "day") {
     const hours = report.sales.by_hour;
-    return h("section", { class: "panel" }, h("h2", {}, "Penjualan bersih per jam"),
-      barChart("Penjualan bersih per jam", hours.map((x) => String(x.hour).padStart(2, "0")), hours.map((x) => x.net),
+    return h("section", { class: "panel" }, h("h2", {}, t("bo.reports.byHour")),
+      barChart(t("bo.reports.byHour"), hours.map((x) => String(x.hour).padStart(2, "0")), hours.map((x) => x.net),
         { labelEvery: 2 }));
   }
-  return h("section", { class: "panel" }, h("h2", {}, "Penjualan bersih per hari"),
-    barChart("Penjualan bersih per hari", report.days.map((d) => String(Number(d.date.slice(8)))),
+  return h("section", { class: "panel" }, h("h2", {}, t("bo.reports.byDay")),
+    barChart(t("bo.reports.byDay"), report.days.map((d) => String(Number(d.date.slice(8)))),
       report.days.map((d) => d.net)));
 }
 
@@ -81,83 +85,129 @@ function sections(report) {
   const d = report.drop_orders;
   const sh = report.shipments;
   const o = report.o2o;
+  const withAmount = (n, amount) => `${count(n)} (${rupiah(amount)})`;
   return [
-    h("div", { class: "grid-2" },
-      figureTable("Penjualan", [
-        ["Jumlah transaksi", count(s.count)], ["Penjualan kotor", rupiah(s.gross)], ["Diskon", rupiah(s.discounts)],
-        ["Penjualan bersih", rupiah(s.net)], ["Ongkir & kode unik", rupiah(s.shipping_and_codes)],
-        ["Uang diterima", rupiah(s.collected)], ["Penjualan toko", `${rupiah(s.store.net)} (${count(s.store.count)} trx)`],
-        ["Dari Book Order", `${rupiah(s.from_book_orders.net)} (${count(s.from_book_orders.count)} trx)`],
-        ["Bayar terlambat diselesaikan", count(s.late_completed)],
+    h("div", { class: "grid-auto" },
+      figureTable("bo.reports.sales", [
+        ["bo.reports.transactionCount", count(s.count)], ["bo.reports.grossSales", rupiah(s.gross)],
+        ["bo.reports.discounts", rupiah(s.discounts)], ["bo.reports.netSales", rupiah(s.net)],
+        ["bo.reports.shippingAndCodes", rupiah(s.shipping_and_codes)], ["bo.reports.collected", rupiah(s.collected)],
+        ["bo.reports.storeSales", trx(s.store.net, s.store.count)],
+        ["bo.reports.fromBookOrders", trx(s.from_book_orders.net, s.from_book_orders.count)],
+        ["bo.reports.lateCompleted", count(s.late_completed)],
       ]),
       h("div", {},
-        listTable("Per metode bayar", ["Metode", "Transaksi", "Nilai"],
+        listTable("bo.reports.byMethod", ["bo.reports.method", "bo.reports.transactions", "bo.reports.value"],
           s.by_method.map((m) => [m.label, count(m.count), rupiah(m.amount)]),
-          s.by_method.length ? ["Total", count(s.count), rupiah(s.collected)] : null, "Belum ada penjualan."),
-        listTable("QRIS per penerbit", ["Penerbit", "Transaksi", "Nilai"],
-          s.by_issuer.map((i) => [i.issuer, count(i.count), rupiah(i.amount)]), null, "Belum ada pembayaran QRIS.")),
-      figureTable("O2O", [
-        ["Volume transaksi", count(o.transactions)], ["Nilai rata-rata transaksi", rupiah(o.average_value)],
-        ["Transaksi dengan pembeli", count(o.linked)], ["Transaksi pembeli ulang", count(o.repeat)],
-        ["Tingkat pembeli ulang", percent(o.repeat_rate)], ["GMV toko", rupiah(o.gmv_store)],
-        ["GMV chat (Book Order)", rupiah(o.gmv_chat)], ["Porsi GMV chat", percent(o.chat_share)],
+          s.by_method.length ? [t("bo.stock.total"), count(s.count), rupiah(s.collected)] : null, "bo.reports.noSales"),
+        listTable("bo.reports.byIssuer", ["bo.reports.issuer", "bo.reports.transactions", "bo.reports.value"],
+          s.by_issuer.map((i) => [i.issuer, count(i.count), rupiah(i.amount)]), null, "bo.reports.noQris")),
+      figureTable("bo.reports.o2o", [
+        ["bo.reports.o2oVolume", count(o.transactions)], ["bo.reports.o2oAverage", rupiah(o.average_value)],
+        ["bo.reports.o2oLinked", count(o.linked)], ["bo.reports.o2oRepeat", count(o.repeat)],
+        ["bo.reports.o2oRepeatRate", percent(o.repeat_rate)], ["bo.reports.gmvStore", rupiah(o.gmv_store)],
+        ["bo.reports.gmvChat", rupiah(o.gmv_chat)], ["bo.reports.chatShare", percent(o.chat_share)],
       ]),
-      figureTable("Book Order", [
-        ["Dibuat", `${count(b.created)} (${rupiah(b.created_amount)})`], ["Dibayar", `${count(b.paid)} (${rupiah(b.paid_amount)})`],
-        ["Dibatalkan", count(b.cancelled)], ["Kedaluwarsa", count(b.expired)],
-        ["Bayar terlambat", `${count(b.late)} (${rupiah(b.late_amount)})`],
+      figureTable("bo.nav.book", [
+        ["bo.reports.created", withAmount(b.created, b.created_amount)], ["bo.reports.paid", withAmount(b.paid, b.paid_amount)],
+        ["bo.drop.status.cancelled", count(b.cancelled)], ["bo.book.status.expired", count(b.expired)],
+        ["bo.reports.late", withAmount(b.late, b.late_amount)],
       ]),
-      figureTable("Drop Order", [
-        ["Diminta", `${count(d.created)} (${count(d.created_qty)} pcs)`],
-        ["Diserahkan ke CS", `${count(d.handed)} (${count(d.handed_qty)} pcs)`],
-        ["Dikembalikan", `${count(d.returned)} (${count(d.returned_qty)} pcs)`], ["Dibatalkan", count(d.cancelled)],
+      figureTable("bo.nav.drop", [
+        ["bo.drop.status.requested", pcs(d.created, d.created_qty)],
+        ["bo.drop.status.handedOver", pcs(d.handed, d.handed_qty)],
+        ["bo.reports.returned", pcs(d.returned, d.returned_qty)], ["bo.drop.status.cancelled", count(d.cancelled)],
       ]),
-      figureTable("Pengiriman", [
-        ["Diminta", count(sh.requested)], ["Resi terbit", count(sh.awb)], ["Dikirim", count(sh.shipped)],
-        ["Dibatalkan", count(sh.cancelled)], ["Menunggu resi (saat ini)", count(sh.waiting_awb_now)],
+      figureTable("bo.nav.shipping", [
+        ["bo.drop.status.requested", count(sh.requested)], ["bo.reports.awbIssued", count(sh.awb)],
+        ["bo.reports.shipped", count(sh.shipped)], ["bo.drop.status.cancelled", count(sh.cancelled)],
+        ["bo.reports.waitingAwb", count(sh.waiting_awb_now)],
       ])),
-    listTable("Per kasir", ["Kasir", "Transaksi", "Terhubung", "Pembeli baru", "Penjualan bersih", "Rata-rata"],
-      report.cashiers.map((c) => [c.name, count(c.transactions), percent(c.link_rate), count(c.registered),
-        rupiah(c.net), rupiah(c.average_ticket)]), null, "Belum ada transaksi kasir."),
+    listTable("bo.reports.byCashier", ["role.cashier", "bo.reports.transactions", "bo.reports.linked", "bo.reports.newShoppers",
+      "bo.reports.netSales", "bo.reports.average"],
+    report.cashiers.map((c) => [c.name, count(c.transactions), percent(c.link_rate), count(c.registered),
+      rupiah(c.net), rupiah(c.average_ticket)]), null, "bo.reports.noCashierSales"),
   ];
 }
+
+/**
+ * A bar chart as SVG: one bar per value, every `labelEvery`-th label under the axis, the exact
+ * value in each bar's tooltip (<title>), scaled to the largest value.
+ */
+export function barChart(title, labels, values, { format = formatRupiah, labelEvery = 1 } = {}) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs = {}, text = null) => {
+    const el = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (text !== null) el.textContent = text;
+    return el;
+  };
+  const width = 720;
+  const height = 220;
+  const left = 8;
+  const bottom = 24;
+  const top = 22;
+  const slot = (width - left * 2) / values.length;
+  const largest = Math.max(...values, 0);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", "aria-label": title });
+  chart.append(svg("title", {}, title));
+  chart.append(svg("text", { x: left, y: 14, class: "chart-max" }, largest ? t("bo.reports.chartMax", { max: format(largest) }) : t("bo.reports.chartEmpty")));
+  chart.append(svg("line", { x1: left, x2: width - left, y1: height - bottom, y2: height - bottom, class: "chart-axis" }));
+  values.forEach((value, i) => {
+    const barHeight = largest ? ((height - bottom - top) * value) / largest : 0;
+    const x = left + i * slot + slot * 0.15;
+    const bar = svg("rect", {
+      x, y: height - bottom - barHeight, width: slot * 0.7, height: barHeight, class: "chart-bar",
+    });
+    bar.append(svg("title", {}, `${labels[i]}: ${format(value)}`));
+    chart.append(bar);
+    if (i % labelEvery === 0) {
+      chart.append(svg("text", { x: x + slot * 0.35, y: height - 6, class: "chart-label", "text-anchor": "middle" }, labels[i]));
+    }
+  });
+  return chart;
+}
+
 
 // ---- the page -----------------------------------------------------------------------------------
 
 async function show() {
+  const mine = root;
   const path = state.mode === "day" ? `/reports/day?date=${state.day}` : `/reports/month?month=${state.month}`;
-  const body = h("div", { class: "report", "aria-busy": "true" }, h("p", { class: "hint" }, "Memuat laporan…"));
-  replace(page, toolbar(), body);
+  const body = h("div", { class: "report", "aria-busy": "true" }, h("p", { class: "hint" }, t("bo.reports.loading")));
+  replace(mine, toolbar(), body);
   try {
     const report = await api.call("GET", path);
-    replace(body, h("p", { class: "lead" }, `${report.kind === "day" ? "Laporan harian" : "Laporan bulanan"} · `
+    replace(body, h("p", { class: "lead" }, `${t(report.kind === "day" ? "bo.reports.daily" : "bo.reports.monthly")} · `
       + `${periodLabel(report)} (${me.store.timezone})`), headline(report), chart(report), sections(report));
   } catch (err) {
-    replace(body, h("p", { class: "form-error", role: "alert" }, errorText(err)));
+    replace(body, errorLine(errorText(err)));
   }
   body.removeAttribute("aria-busy");
 }
 
 function toolbar() {
   const tab = (mode, label) => h("button", {
-    type: "button", class: "btn btn-secondary tab", role: "tab", "aria-selected": String(state.mode === mode),
+    type: "button", class: "tab", role: "tab", "aria-selected": String(state.mode === mode),
     onclick: () => { state.mode = mode; show(); },
   }, label);
   const picker = state.mode === "day"
-    ? h("input", { class: "input", type: "date", value: state.day, max: storeToday(), "aria-label": "Tanggal" })
-    : h("input", { class: "input", type: "month", value: state.month, max: storeToday().slice(0, 7), "aria-label": "Bulan" });
+    ? h("input", { class: "input", type: "date", value: state.day, max: storeToday(), "aria-label": t("bo.reports.date") })
+    : h("input", { class: "input", type: "month", value: state.month, max: storeToday().slice(0, 7), "aria-label": t("bo.reports.month") });
   picker.addEventListener("change", () => {
     if (!picker.value) return;
     state[state.mode] = picker.value;
     show();
   });
   const query = () => (state.mode === "day" ? `date=${state.day}` : `month=${state.month}`);
+  const alertBox = errorLine(); // a download that failed, until one works
   const save = (extension) => {
-    const button = h("button", { type: "button", class: "btn btn-secondary" }, `Unduh ${extension.toUpperCase()}`);
+    const button = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.reports.download", { kind: extension.toUpperCase() }));
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await download(`/reports/${state.mode}.${extension}?${query()}`, `laporan.${extension}`);
+        await saveFile(`/reports/${state.mode}.${extension}?${query()}`, `laporan.${extension}`);
+        alertBox.textContent = "";
       } catch (err) {
         alertBox.textContent = errorText(err);
       }
@@ -165,24 +215,19 @@ function toolbar() {
     });
     return button;
   };
-  const alertBox = h("p", { class: "form-error", role: "alert" });
   return h("section", { class: "panel" },
-    h("div", { class: "toolbar" },
-      h("div", { class: "tabs", role: "tablist" }, tab("day", "Harian"), tab("month", "Bulanan")),
+    h("div", { class: "toolbar toolbar-start" },
+      h("div", { class: "subtabs", role: "tablist" }, tab("day", t("bo.reports.day")), tab("month", t("bo.reports.monthTab"))),
       picker, save("csv"), save("pdf")),
     alertBox);
 }
 
-boot(async (who) => {
+export async function mount(view, who) {
   me = who;
-  if (!READERS.has(me.role)) {
-    replace(page, h("section", { class: "panel narrow" },
-      h("h2", {}, "Laporan untuk CS dan admin"),
-      h("p", { class: "lead" }, "Kasir melihat rekap penjualannya di halaman tutup kasir."),
-      h("a", { class: "btn btn-primary btn-lg", href: "shift.html" }, "Buka / tutup kasir")));
-    return;
+  root = view;
+  if (!state.day) { // kept when the section is drawn again (another language), so is the chosen period
+    state.day = storeToday();
+    state.month = state.day.slice(0, 7);
   }
-  state.day = storeToday();
-  state.month = state.day.slice(0, 7);
   await show();
-});
+}

@@ -1,29 +1,30 @@
 // Buka / tutup kasir: open a shift with the opening float (kas awal), record cash in and out with a
 // reason, and close it by counting the drawer. The expected totals per payment method come from the
 // server; a selisih over the store's allowance needs an admin's PIN. The closing report prints on
-// the receipt printer and can be downloaded again.
+// the receipt printer and can be downloaded again. A section of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
-import { formatRupiah, formatWib } from "../js/format.js";
-import { boot, download, errorText, page, parseRupiah, rupiahInput, toast } from "./common.js";
+import { formatRupiah } from "../js/format.js";
+import { t } from "../js/i18n.js";
+import { errorLine, errorText, parseRupiah, rupiahInput, saveFile, toast, when } from "../backoffice/common.js";
 
-const METHOD_LABELS = { CASH: "Tunai", QRIS: "QRIS", BANK_TRANSFER: "Transfer bank" };
+const METHOD_LABELS = { CASH: "bo.shift.method.cash", QRIS: "bo.shift.method.qris", BANK_TRANSFER: "bo.shift.method.transfer" };
 
-let me = null;
+let page = null; // this section's element, given by the shell
 // One Idempotency-Key per cashier intent, kept across retries of a lost answer.
 const intents = { open: new api.Intent(), cash: new api.Intent(), close: new api.Intent() };
 
-const when = (epoch) => (epoch ? formatWib(epoch, me.store.timezone) : "-");
-const methodLabel = (m) => (m.issuer ? `${METHOD_LABELS[m.method] || m.method} – ${m.issuer}` : METHOD_LABELS[m.method] || m.method);
+const methodName = (m) => (METHOD_LABELS[m.method] ? t(METHOD_LABELS[m.method]) : m.method);
+const methodLabel = (m) => (m.issuer ? `${methodName(m)} – ${m.issuer}` : methodName(m));
 
 function signedRupiah(amount) {
   return amount > 0 ? `+${formatRupiah(amount)}` : formatRupiah(amount);
 }
 
 function differenceNote(amount) {
-  if (amount > 0) return "kas LEBIH";
-  if (amount < 0) return "kas KURANG";
-  return "kas PAS";
+  if (amount > 0) return t("bo.shift.over");
+  if (amount < 0) return t("bo.shift.short");
+  return t("bo.shift.exact");
 }
 
 function rows(pairs, totalIndex = -1) {
@@ -31,13 +32,14 @@ function rows(pairs, totalIndex = -1) {
     h("tr", { class: i === totalIndex ? "total" : "" }, h("th", { scope: "row" }, label), h("td", { class: "num" }, value)))));
 }
 
-async function load() {
+/** The current shift, or the form to open one; `message` says why it is shown again. */
+async function load(message = "") {
   try {
     const { shift } = await api.call("GET", "/shifts/current");
-    if (shift) showShift(shift);
-    else showOpen();
+    if (shift) showShift(shift, message);
+    else showOpen(message);
   } catch (err) {
-    replace(page, h("p", { class: "form-error", role: "alert" }, errorText(err)));
+    replace(page, errorLine(errorText(err)));
   }
 }
 
@@ -45,19 +47,19 @@ async function load() {
 
 function showOpen(message = "") {
   const amount = rupiahInput({ id: "opening-float", required: true, value: "0" });
-  const error = h("p", { class: "form-error", role: "alert" }, message);
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Buka kasir");
+  const error = errorLine(message);
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, t("bo.shift.open"));
   replace(page, h("form", { class: "panel narrow", onsubmit: onSubmit },
-    h("h2", {}, "Buka kasir"),
-    h("p", { class: "lead" }, "Hitung uang di laci sebelum mulai berjualan."),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Kas awal (Rp)"), amount),
+    h("h2", {}, t("bo.shift.open")),
+    h("p", { class: "lead" }, t("bo.shift.openLead")),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.shift.openingFloat")), amount),
     error, submit));
 
   async function onSubmit(event) {
     event.preventDefault();
     const value = parseRupiah(amount.value);
     if (value === null) {
-      error.textContent = "Isi kas awal dalam rupiah, tanpa pecahan.";
+      error.textContent = t("bo.shift.badOpeningFloat");
       return;
     }
     submit.disabled = true;
@@ -73,52 +75,53 @@ function showOpen(message = "") {
 
 // ---- an open shift ------------------------------------------------------------------------------
 
-function showShift(shift) {
-  const sales = shift.sales.by_method.map((m) => [`${methodLabel(m)} (${m.count} trx)`, formatRupiah(m.amount)]);
-  sales.push([`Total (${shift.sales.count} trx)`, formatRupiah(shift.sales.total)]);
+function showShift(shift, message = "") {
+  const sales = shift.sales.by_method.map((m) => [t("bo.shift.methodTrx", { method: methodLabel(m), count: m.count }),
+    formatRupiah(m.amount)]);
+  sales.push([t("bo.shift.totalTrx", { count: shift.sales.count }), formatRupiah(shift.sales.total)]);
   const drawer = [
-    ["Kas awal", formatRupiah(shift.opening_float)], ["Penjualan tunai", formatRupiah(shift.cash_sales)],
-    ["Kas masuk", formatRupiah(shift.cash_in)], ["Kas keluar", formatRupiah(-shift.cash_out)],
-    ["Kas seharusnya", formatRupiah(shift.expected_cash)],
+    [t("bo.shift.openingFloatShort"), formatRupiah(shift.opening_float)], [t("bo.shift.cashSales"), formatRupiah(shift.cash_sales)],
+    [t("bo.shift.cashIn"), formatRupiah(shift.cash_in)], [t("bo.shift.cashOut"), formatRupiah(-shift.cash_out)],
+    [t("bo.shift.expectedCash"), formatRupiah(shift.expected_cash)],
   ];
   const movements = shift.movements.length
     ? h("ul", {}, shift.movements.map((m) => h("li", {}, `${when(m.at)} · ${m.reason} · ${signedRupiah(m.amount)}`)))
-    : h("p", { class: "hint" }, "Belum ada kas masuk atau keluar.");
+    : h("p", { class: "hint" }, t("bo.shift.noMovements"));
   replace(page,
     h("section", { class: "panel" },
       h("div", { class: "row" },
-        h("h2", {}, `Shift ${shift.shift_code} · ${shift.staff_name}`),
-        h("button", { type: "button", class: "btn btn-secondary", onclick: load }, "Muat ulang")),
-      h("p", { class: "hint" }, `Dibuka ${when(shift.opened_at)}. Angka di bawah dihitung server dari transaksi `
-        + "yang selesai di perangkat ini selama shift.")),
-    h("div", { class: "grid-2" },
-      h("section", { class: "panel" }, h("h2", {}, "Penjualan per metode"), rows(sales, sales.length - 1)),
-      h("section", { class: "panel" }, h("h2", {}, "Kas di laci"), rows(drawer, drawer.length - 1),
-        h("h3", {}, "Kas masuk / keluar"), movements)),
-    h("div", { class: "grid-2" }, movementForm(shift), closeForm(shift)));
+        h("h2", {}, t("bo.shift.title", { code: shift.shift_code, name: shift.staff_name })),
+        h("button", { type: "button", class: "btn btn-secondary", onclick: () => load() }, t("bo.common.reload"))),
+      h("p", { class: "hint" }, t("bo.shift.openedAt", { at: when(shift.opened_at) })),
+      errorLine(message)),
+    h("div", { class: "grid-auto" },
+      h("section", { class: "panel" }, h("h2", {}, t("bo.shift.salesByMethod")), rows(sales, sales.length - 1)),
+      h("section", { class: "panel" }, h("h2", {}, t("bo.shift.drawer")), rows(drawer, drawer.length - 1),
+        h("h3", {}, t("bo.shift.movements")), movements)),
+    h("div", { class: "grid-auto" }, movementForm(shift), closeForm(shift)));
 }
 
 function movementForm(shift) {
   const direction = h("select", { class: "input", id: "cash-direction" },
-    h("option", { value: "in" }, "Tunai masuk"), h("option", { value: "out" }, "Tunai keluar"));
+    h("option", { value: "in" }, t("bo.shift.in")), h("option", { value: "out" }, t("bo.shift.out")));
   const amount = rupiahInput({ id: "cash-amount", required: true });
   const reason = h("input", { class: "input", id: "cash-reason", maxlength: 80, required: true,
-    placeholder: "mis. tukar uang kecil, beli air galon" });
-  const error = h("p", { class: "form-error", role: "alert" });
-  const submit = h("button", { type: "submit", class: "btn btn-secondary" }, "Catat");
+    placeholder: t("bo.shift.reasonPlaceholder") });
+  const error = errorLine();
+  const submit = h("button", { type: "submit", class: "btn btn-secondary" }, t("bo.shift.record"));
   return h("form", { class: "panel", onsubmit: onSubmit },
-    h("h2", {}, "Kas masuk / keluar"),
+    h("h2", {}, t("bo.shift.movements")),
     h("div", { class: "movement-form" },
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Jenis"), direction),
-      h("label", { class: "field" }, h("span", { class: "field-label" }, "Jumlah (Rp)"), amount),
-      h("label", { class: "field field-wide" }, h("span", { class: "field-label" }, "Alasan"), reason)),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.stock.adjust.kind")), direction),
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.shift.amount")), amount),
+      h("label", { class: "field field-wide" }, h("span", { class: "field-label" }, t("bo.stock.reason")), reason)),
     error, submit);
 
   async function onSubmit(event) {
     event.preventDefault();
     const value = parseRupiah(amount.value);
     if (!value) {
-      error.textContent = "Isi jumlah dalam rupiah.";
+      error.textContent = t("bo.shift.badAmount");
       return;
     }
     submit.disabled = true;
@@ -126,7 +129,7 @@ function movementForm(shift) {
       const body = { direction: direction.value, amount: value, reason: reason.value };
       const updated = await intents.cash.run((key) => api.call("POST", `/shifts/${shift.shift_id}/cash`, { body, idempotencyKey: key }));
       if (updated) {
-        toast(direction.value === "in" ? "Tunai masuk dicatat." : "Tunai keluar dicatat.");
+        toast(t(direction.value === "in" ? "bo.shift.inRecorded" : "bo.shift.outRecorded"));
         showShift(updated);
       }
     } catch (err) {
@@ -139,18 +142,18 @@ function movementForm(shift) {
 function closeForm(shift) {
   const counted = rupiahInput({ id: "counted-cash", required: true });
   const note = h("textarea", { class: "input", id: "close-note", maxlength: 300, rows: 2,
-    placeholder: "Opsional, mis. alasan selisih" });
+    placeholder: t("bo.shift.notePlaceholder") });
   const difference = h("p", { class: "difference", "aria-live": "polite" });
   const approval = h("div", { class: "approval", hidden: true });
   const admin = h("select", { class: "input", id: "approver" });
   const pin = h("input", { class: "input", id: "approver-pin", type: "password", inputmode: "numeric",
     autocomplete: "off", maxlength: 6, pattern: "[0-9]{6}" });
   replace(approval,
-    h("p", { class: "notice" }, `Selisih melebihi batas toko (${formatRupiah(shift.allowance)}). Minta admin memasukkan PIN.`),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Admin"), admin),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "PIN admin"), pin));
-  const error = h("p", { class: "form-error", role: "alert" });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Tutup kasir");
+    h("p", { class: "notice" }, t("bo.shift.overAllowance", { allowance: formatRupiah(shift.allowance) })),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("role.admin")), admin),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.shift.adminPin")), pin));
+  const error = errorLine();
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg" }, t("bo.shift.close"));
 
   let admins = null;
   async function needApproval(show) {
@@ -172,7 +175,7 @@ function closeForm(shift) {
       return;
     }
     const selisih = value - shift.expected_cash;
-    difference.textContent = `Selisih ${signedRupiah(selisih)} (${differenceNote(selisih)})`;
+    difference.textContent = t("bo.shift.difference", { amount: signedRupiah(selisih), note: differenceNote(selisih) });
     difference.dataset.sign = selisih < 0 ? "minus" : selisih > 0 ? "plus" : "zero";
     needApproval(Math.abs(selisih) > shift.allowance);
   });
@@ -181,7 +184,7 @@ function closeForm(shift) {
     event.preventDefault();
     const value = parseRupiah(counted.value);
     if (value === null) {
-      error.textContent = "Isi uang yang dihitung di laci.";
+      error.textContent = t("bo.shift.badCounted");
       return;
     }
     const body = { counted_cash: value, note: note.value.trim() || null };
@@ -198,8 +201,7 @@ function closeForm(shift) {
         await needApproval(true);
         error.textContent = err.message;
       } else if (err.code === "shift_changed") {
-        toast(err.message);
-        await load();
+        await load(errorText(err));
       } else {
         error.textContent = errorText(err);
       }
@@ -207,11 +209,11 @@ function closeForm(shift) {
   }
 
   return h("form", { class: "panel", onsubmit: onSubmit },
-    h("h2", {}, "Tutup kasir"),
-    h("p", { class: "hint" }, `Kas seharusnya ${formatRupiah(shift.expected_cash)}. Hitung uang di laci, lalu isi di sini.`),
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Kas dihitung (Rp)"), counted),
+    h("h2", {}, t("bo.shift.close")),
+    h("p", { class: "hint" }, t("bo.shift.closeHint", { expected: formatRupiah(shift.expected_cash) })),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.shift.counted")), counted),
     difference,
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Catatan"), note),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.common.note")), note),
     approval, error, submit);
 }
 
@@ -219,38 +221,39 @@ function closeForm(shift) {
 
 function showClosed(shift) {
   const facts = [
-    ["Kas seharusnya", formatRupiah(shift.expected_cash)], ["Kas dihitung", formatRupiah(shift.counted_cash)],
-    ["Selisih", `${signedRupiah(shift.difference)} (${differenceNote(shift.difference)})`],
+    [t("bo.shift.expectedCash"), formatRupiah(shift.expected_cash)], [t("bo.shift.countedShort"), formatRupiah(shift.counted_cash)],
+    [t("bo.shift.differenceShort"), `${signedRupiah(shift.difference)} (${differenceNote(shift.difference)})`],
   ];
-  if (shift.approved_by_name) facts.push(["Disetujui", `${shift.approved_by_name}, ${when(shift.approved_at)}`]);
-  if (shift.note) facts.push(["Catatan", shift.note]);
-  const error = h("p", { class: "form-error", role: "alert" });
-  const reprint = h("button", { type: "button", class: "btn btn-secondary" }, "Cetak ulang");
+  if (shift.approved_by_name) facts.push([t("bo.shift.approved"), `${shift.approved_by_name}, ${when(shift.approved_at)}`]);
+  if (shift.note) facts.push([t("bo.common.note"), shift.note]);
+  const error = errorLine();
+  const reprint = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.shift.reprint"));
   reprint.addEventListener("click", async () => {
     reprint.disabled = true;
     try {
       await api.call("POST", `/shifts/${shift.shift_id}/print`);
-      toast("Laporan masuk antrean printer.");
+      error.textContent = "";
+      toast(t("bo.shift.reprinted"));
     } catch (err) {
       error.textContent = errorText(err);
     }
     reprint.disabled = false;
   });
-  const pdf = h("button", { type: "button", class: "btn btn-secondary" }, "Unduh PDF");
-  pdf.addEventListener("click", () => download(`/shifts/${shift.shift_id}/report.pdf`, "tutup-kasir.pdf")
-    .catch((err) => { error.textContent = errorText(err); }));
+  const pdf = h("button", { type: "button", class: "btn btn-secondary", id: "shift-pdf" }, t("bo.reports.download", { kind: "PDF" }));
+  pdf.addEventListener("click", () => saveFile(`/shifts/${shift.shift_id}/report.pdf`, "tutup-kasir.pdf")
+    .then(() => { error.textContent = ""; }, (err) => { error.textContent = errorText(err); }));
   replace(page, h("section", { class: "panel narrow" },
-    h("h2", {}, `Shift ${shift.shift_code} ditutup`),
+    h("h2", {}, t("bo.shift.closed", { code: shift.shift_code })),
     h("p", { class: "lead" }, `${when(shift.opened_at)} – ${when(shift.closed_at)}`),
     rows(facts),
-    h("p", { class: "hint" }, "Laporan tutup kasir masuk antrean printer struk. Simpan cetakannya bersama uang di laci."),
+    h("p", { class: "hint" }, t("bo.shift.closedHint")),
     h("div", { class: "actions" }, reprint, pdf,
-      h("button", { type: "button", class: "btn btn-primary", onclick: () => showOpen() }, "Buka shift baru")),
+      h("button", { type: "button", class: "btn btn-primary", onclick: () => showOpen() }, t("bo.shift.openNew"))),
     error));
-  toast("Kasir ditutup.");
+  toast(t("bo.shift.closedToast"));
 }
 
-boot(async (who) => {
-  me = who;
+export async function mount(view) {
+  page = view;
   await load();
-});
+}

@@ -1,21 +1,10 @@
-"""The back-office shell shared by the back office and the reconciliation page: pair the tablet,
-sign in with a PIN, reach the other sections by role with the same session, wrong PIN, sign out."""
-
-
-def _sign_in(page, stack, http, admin_auth, staff_id, pin):
-    """Pair this browser as a back-office tablet with a fresh code, then sign in with a PIN."""
-    status, code, _ = http.post("/api/devices/pairing-codes", {"kind": "backoffice"}, auth=admin_auth)
-    assert status == 201
-    page.goto(stack.url + "/backoffice/")
-    page.fill("#pair-code", code["code"])
-    page.get_by_role("button", name="Pasangkan").click()
-    page.select_option("#login-staff", staff_id)
-    page.fill("#login-pin", pin)
-    page.get_by_role("button", name="Masuk").click()
+"""The back-office shell every section shares: pair the tablet, sign in with a PIN, reach the other
+sections by role with the same session, wrong PIN, sign out."""
+from tests.browser.backoffice import sign_in
 
 
 def test_backoffice_pairs_signs_in_and_reaches_reconciliation_with_the_same_session(page, stack, http, admin_auth):
-    _sign_in(page, stack, http, admin_auth, "u_dewi", "000000")
+    sign_in(page, stack, http, admin_auth, "u_dewi", "000000")
     page.get_by_text("PIN salah.").wait_for()
 
     page.fill("#login-pin", "357913")
@@ -36,14 +25,14 @@ def test_backoffice_pairs_signs_in_and_reaches_reconciliation_with_the_same_sess
 
 
 def test_a_warehouse_person_sees_only_warehouse_sections(page, stack, http, admin_auth):
-    _sign_in(page, stack, http, admin_auth, "u_agus", "468024")
+    sign_in(page, stack, http, admin_auth, "u_agus", "468024")
     page.get_by_role("heading", name="Cek stok").wait_for()
     tabs = [t.inner_text() for t in page.query_selector_all("#tabs .tab")]
     assert tabs == ["Cek Stok", "Drop Order", "Pengiriman"]
 
 
 def test_the_printing_page_signs_in_through_the_same_shell(page, stack, http, admin_auth):
-    _sign_in(page, stack, http, admin_auth, "u_admin", "135790")
+    sign_in(page, stack, http, admin_auth, "u_admin", "135790")
     page.get_by_role("link", name="Printer").click()
     page.get_by_role("heading", name="Stasiun cetak").wait_for()  # admins see the stations
     page.get_by_role("heading", name="Pekerjaan cetak").wait_for()
@@ -52,7 +41,7 @@ def test_the_printing_page_signs_in_through_the_same_shell(page, stack, http, ad
 
 
 def test_reports_and_shift_pages_sign_in_through_the_same_shell(page, stack, http, admin_auth):
-    _sign_in(page, stack, http, admin_auth, "u_dewi", "357913")
+    sign_in(page, stack, http, admin_auth, "u_dewi", "357913")
     page.get_by_role("link", name="Laporan").click()
     page.get_by_role("heading", name="Penjualan bersih per jam").wait_for()
     assert page.inner_text("#staff-name").startswith("Dewi CS")

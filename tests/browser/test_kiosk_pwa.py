@@ -49,7 +49,10 @@ def wait_until_controlled(page) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
-def test_shell_lists_every_kiosk_file_and_its_version_is_stamped():
+BACK_OFFICE = ("backoffice", "reconciliation", "shipping", "reports", "printing")
+
+
+def test_shell_lists_every_kiosk_and_back_office_file_and_its_version_is_stamped():
     stamp = stamp_module()
     text = (KIOSK / "sw.js").read_text()
     shell = stamp.shell_paths(text)
@@ -58,7 +61,12 @@ def test_shell_lists_every_kiosk_file_and_its_version_is_stamped():
     app_files |= {p.relative_to(KIOSK).as_posix() for pattern in ("js/**/*.js", "i18n/*.json", "vendor/*.js", "icons/*.png")
                   for p in KIOSK.glob(pattern)}
     app_files.discard("js/receipt.js")  # the shopper's receipt page is online-only, on the shopper's phone
-    assert app_files == set(shell)
+    # The whole back office: every page, module, stylesheet and its manifest.
+    back_office = {p.relative_to(KIOSK).as_posix() for folder in BACK_OFFICE for p in (KIOSK / folder).rglob("*")
+                   if p.suffix in (".html", ".js", ".css", ".webmanifest")}
+    assert {"backoffice/index.html", "shipping/index.html", "reports/shift.html", "shipping/shipping.js"} <= back_office
+    assert app_files | back_office == set(shell)
+    assert not [path for path in shell if "api/" in path]
     assert stamp.main(["--check"]) == 0, "run python3 kiosk_pwa/stamp_sw.py"
 
 
