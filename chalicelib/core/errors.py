@@ -67,11 +67,6 @@ class Locked(SambungError):
     code = "locked"
 
 
-class TooManyRequests(SambungError):
-    status = 429
-    code = "too_many_requests"
-
-
 class UpstreamError(SambungError):
     """An outside system (gateway, courier, messaging) failed or answered badly."""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.errors import Conflict
+from ..core.tender import BANK_TRANSFER, CASH, QRIS  # noqa: F401 - how an order was paid
 
 AWAITING_PAYMENT = "AWAITING_PAYMENT"
 BOOKED = "BOOKED"
@@ -28,7 +29,6 @@ CANCELLED = "CANCELLED"
 PAID_LATE = "PAID_LATE"
 
 STORE_SALE, BOOK_ORDER = "STORE_SALE", "BOOK_ORDER"
-CASH, QRIS, BANK_TRANSFER = "CASH", "QRIS", "BANK_TRANSFER"
 
 OPEN = frozenset({AWAITING_PAYMENT, BOOKED})
 UNPAID_ENDS = frozenset({EXPIRED, FAILED, CANCELLED})
@@ -82,12 +82,6 @@ def split_gateway_ref(ref: str) -> tuple[str, int] | None:
     if not sep or not attempt.isdigit() or not order_id:
         return None
     return order_id, int(attempt)
-
-
-def points_for(amount: int, rupiah_per_point: int) -> int:
-    if rupiah_per_point <= 0:
-        return 0
-    return amount // rupiah_per_point
 
 
 @dataclass(frozen=True)
