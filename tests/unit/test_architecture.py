@@ -54,15 +54,15 @@ class Import:
     lazy: bool = False
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def imports_of(path: Path) -> list[Import]:
-    name = module_name(path)
+def imports_of(path: Path, root: Path = ROOT) -> list[Import]:
+    name = module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: list[Import] = []
 
@@ -85,13 +85,13 @@ def imports_of(path: Path) -> list[Import]:
     return [i for i in found if i.target.startswith("chalicelib")]
 
 
-@lru_cache(maxsize=1)
-def _all_imports() -> tuple[Import, ...]:
-    return tuple(i for path in sorted(PACKAGE.rglob("*.py")) for i in imports_of(path))
+@lru_cache(maxsize=4)
+def _all_imports(root: Path) -> tuple[Import, ...]:
+    return tuple(i for path in sorted((root / "chalicelib").rglob("*.py")) for i in imports_of(path, root))
 
 
-def all_imports() -> list[Import]:
-    return list(_all_imports())
+def all_imports(root: Path = ROOT) -> list[Import]:
+    return list(_all_imports(root))
 
 
 def area(module: str) -> str | None:
