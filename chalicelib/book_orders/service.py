@@ -158,7 +158,7 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
             sales.add_order(uow, order)
             unique_codes.reserve(uow, account=account_key, base=base, code=code, order_id=order_id,
                                  store_id=caller.store_id, now=now,
-                                 until=unique_codes.free_at(deadline, grace, settings.kode_unik_cooldown_hours))
+                                 until=unique_codes.free_at(deadline, grace, settings.unique_code_cooldown_hours))
             hold = holds.create_ops(uow, hold_id=order_id, store_id=caller.store_id, location=stock.CS_DESK,
                                     lines=wanted, deadline=deadline, grace_seconds=grace)
             uow.outbox(f"slip-print#{order_id}", "print.order_slip", caller.store_id, {"order_id": order_id})

@@ -82,7 +82,7 @@ class StoreSettings:
     idle_lock_minutes: int = 5
     payment_deadline_minutes: int = 120
     hold_grace_minutes: int = 15
-    kode_unik_cooldown_hours: int = 48
+    unique_code_cooldown_hours: int = 48  # a kode unik stays taken this long after its deadline + grace
     qris_expiry_minutes: int = 15
     loyalty_rupiah_per_point: int = 10_000
     shift_difference_allowance: int = 10_000

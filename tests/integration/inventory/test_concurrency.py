@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.core.errors import Conflict
 from chalicelib.inventory import repo as stock_repo
-from chalicelib.book_orders import unique_codes as kode_unik
+from chalicelib.book_orders import unique_codes
 from chalicelib.sales.repo import OrderRecord
 from tests.integration.inventory.conftest import book, level
 
@@ -52,13 +52,13 @@ def test_fifty_parallel_bookings_for_ten_units_exactly_ten_succeed(shop, clock):
     final = level(store, "KOPI-250")
     assert (int(final.on_hand), int(final.reserved), int(final.available)) == (10, 10, 0)
     assert seen and min(seen) >= 0
-    assert OrderRecord.count() == 10 and kode_unik.UniqueCodeReservation.count() == 10
+    assert OrderRecord.count() == 10 and unique_codes.UniqueCodeReservation.count() == 10
 
 
 def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
     """A books the last 3 units after reading its codes; B slips in between and takes 8 of 10.
     A's transaction carries the condition, not its earlier view: it fails and nothing is booked."""
-    original = kode_unik.in_use
+    original = unique_codes.in_use
     b_booked = []
 
     def in_use_then_b_books(account, base, now):
@@ -68,7 +68,7 @@ def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
             book(shop, [{"sku": "KOPI-250", "qty": 8}], shipping_fee=0)
         return seen
 
-    monkeypatch.setattr(kode_unik, "in_use", in_use_then_b_books)
+    monkeypatch.setattr(unique_codes, "in_use", in_use_then_b_books)
     with pytest.raises(Conflict) as e:
         book(shop, [{"sku": "KOPI-250", "qty": 3}], shipping_fee=0)
     assert e.value.code == "insufficient_stock" and "tersedia 2, diminta 3" in e.value.message
@@ -80,7 +80,7 @@ def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
 def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(shop, clock, monkeypatch):
     """A and B book the same total; B commits code 1 after A read "1 is free". A's reservation of
     code 1 fails its condition, A reads the codes again and takes 2. Both orders exist, codes distinct."""
-    original = kode_unik.in_use
+    original = unique_codes.in_use
     reads, b_orders = [], []
 
     def in_use_then_b_books(account, base, now):
@@ -90,12 +90,12 @@ def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(
             b_orders.append(book(shop, [{"sku": "KOPI-250", "qty": 1}]))
         return seen
 
-    monkeypatch.setattr(kode_unik, "in_use", in_use_then_b_books)
+    monkeypatch.setattr(unique_codes, "in_use", in_use_then_b_books)
     a = book(shop, [{"sku": "KOPI-250", "qty": 1}])
     assert reads == [[], [], [1]]  # A and B both saw every code free; A, refused, read again
     assert (b_orders[0]["unique_code"], a["unique_code"]) == (1, 2)
     assert int(level(shop["store_id"], "KOPI-250").reserved) == 2
-    assert kode_unik.UniqueCodeReservation.count() == 2
+    assert unique_codes.UniqueCodeReservation.count() == 2
 
 
 def test_the_stock_conditions_themselves(shop, clock):
