@@ -91,8 +91,8 @@ class SessionRecord(Table):
 
 # ---- reads -----------------------------------------------------------------------------------
 
-def get_store(store_id: str) -> StoreRecord | None:
-    return find(StoreRecord, store_id)
+def get_store(store_id: str, *, consistent: bool = False) -> StoreRecord | None:
+    return find(StoreRecord, store_id, consistent_read=consistent)
 
 
 def get_merchant(merchant_id: str) -> MerchantRecord | None:
@@ -133,8 +133,11 @@ def add_store(uow, store: StoreRecord, *, lost: Exception | None = None) -> None
     uow.save(store, condition=StoreRecord.store_id.does_not_exist(), lost=lost)
 
 
-def set_store_settings(uow, store: StoreRecord, settings: dict) -> None:
-    uow.update(store, [StoreRecord.settings.set(settings)])
+def replace_store_settings(uow, store: StoreRecord, current: dict, settings: dict) -> None:
+    """The store's settings become ``settings``, only while they are still ``current`` (as read):
+    people edit different parts of the same settings, and none may undo another's change."""
+    uow.update(store, [StoreRecord.settings.set(settings)], condition=StoreRecord.settings == current,
+               label="store_settings")
 
 
 # ---- devices and pairing ---------------------------------------------------------------------

@@ -6,10 +6,11 @@ caller's merchant and store: an id from another store is simply "not found".
 from __future__ import annotations
 
 import hmac
+from typing import Callable
 
 from ..core import uow as units
 from ..core.clock import get_clock
-from ..core.errors import Forbidden, Gone, Locked, NotFound, Unauthorized, ValidationError
+from ..core.errors import Conflict, Forbidden, Gone, Locked, NotFound, Unauthorized, ValidationError
 from ..core.ids import new_id, short_code, token
 from ..core.settings import get_settings
 from ..core.web import DEVICE, Caller
@@ -67,11 +68,33 @@ def public_store(caller: Caller) -> dict:
 
 
 def update_store_settings(caller: Caller, patch: dict) -> dict:
-    store = get_store(caller)
-    merged = dict(store.settings or {}, **patch)
-    model.StoreSettings.from_dict(merged)
-    units.commit(lambda uow: repo.set_store_settings(uow, store, merged))
+    change_settings(caller.store_id, lambda current: dict(current, **patch))
     return public_store(caller)
+
+
+SETTINGS_RETRIES = 3
+
+
+def change_settings(store_id: str, change: Callable[[dict], dict], *, retries: int = SETTINGS_RETRIES) -> dict:
+    """Replace the store's settings with ``change(settings as stored)`` (checked as
+    :class:`~.model.StoreSettings`), conditional on the settings read: others edit other parts of
+    the same settings (``shipping``, ``messaging``, ...) and each keeps its change. Someone first:
+    decided again from a fresh read, ``retries`` times in all, then 409 ``settings_busy``.
+    Returns the new settings."""
+    def work(uow: units.UnitOfWork) -> dict:
+        store = repo.get_store(store_id, consistent=True)
+        if store is None:
+            raise NotFound("Toko tidak ditemukan.")
+        current = dict(store.settings or {})
+        merged = change(dict(current))
+        model.StoreSettings.from_dict(merged)
+        repo.replace_store_settings(uow, store, current, merged)
+        return merged
+
+    try:
+        return units.run(work, lost_retries=retries - 1)
+    except units.ConditionLost:
+        raise Conflict("Pengaturan toko sedang diubah orang lain. Coba lagi.", code="settings_busy") from None
 
 
 # ---- devices ---------------------------------------------------------------------------------

@@ -86,3 +86,24 @@ def test_admin_manages_staff_with_valid_pins_only(api, demo):
     assert rec.pin_hash.startswith("scrypt$") and "482915" not in rec.pin_hash
     names = [s["name"] for s in api.get("/auth/staff", auth=f"Device {demo['backoffice_device_token']}").json["staff"]]
     assert "Tono" in names
+
+
+def test_a_settings_change_keeps_what_someone_else_changed_meanwhile(api, demo, monkeypatch):
+    """Two admins change different parts of the store's settings at the same moment: the one who
+    writes second reads again and keeps the first one's change."""
+    from chalicelib.staff import repo, service
+
+    admin = api.login_as(demo, "admin")
+    replace = repo.replace_store_settings
+    sneaked = []
+
+    def someone_else_first(uow, store, current, settings):
+        if not sneaked:  # another admin's change lands between this read and this write
+            sneaked.append(True)
+            service.change_settings(demo["store_id"], lambda s: dict(s, idle_lock_minutes=9))
+        replace(uow, store, current, settings)
+
+    monkeypatch.setattr(repo, "replace_store_settings", someone_else_first)
+    r = api.patch("/store/settings", {"qris_expiry_minutes": 20}, auth=admin)
+    assert r.status == 200, r
+    assert (r.json["qris_expiry_minutes"], r.json["idle_lock_minutes"]) == (20, 9)
