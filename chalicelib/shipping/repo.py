@@ -1,21 +1,26 @@
-"""Shipments, their unique keys (AWB per store, courier order id) and courier events in DynamoDB.
+"""Shipments and their unique keys (AWB per store, courier order id) in DynamoDB.
 
 A shipment's id is the id of the sale it ships (one shipment per sale), which is also the reference
 we give the courier aggregator: a repeated booking finds the first one instead of making another.
 Every change to a shipment is a conditional write on its ``version`` (or, for label claims, on the
 label's own state), so concurrent webhooks, pollers, staff and label batches never overwrite each
-other.
+other. The writes below take the unit of work (``core.uow``) as their first argument and hold every
+condition and update expression of the area; courier webhooks are de-duplicated by the shared inbox
+(``core.inbox``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
-
-EVENT_KEEP_SECONDS = 90 * 86400
+from ..core.paging import decode_cursor, encode_cursor
+from ..core.uow import UnitOfWork
+from .model import MANUAL
 
 
 class ShipmentsByStore(GlobalSecondaryIndex):
@@ -107,22 +112,6 @@ class ShipmentKeyRecord(Table):
     store_id = UnicodeAttribute()
 
 
-class CourierEventRecord(Table):
-    """Every verified courier callback, raw, once (the event key de-duplicates redeliveries)."""
-
-    Meta = table_meta("courier_events", ttl="purge_at")
-    event_key = UnicodeAttribute(hash_key=True)
-    provider = UnicodeAttribute()
-    shipment_id = UnicodeAttribute()
-    store_id = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    raw = JSONAttribute()
-    received_at = NumberAttribute()
-    applied = BooleanAttribute(default=False)
-    outcome = UnicodeAttribute(null=True)
-    purge_at = NumberAttribute()
-
-
 def awb_key(store_id: str, awb: str) -> str:
     return f"awb#{store_id}#{awb}"
 
@@ -144,8 +133,221 @@ def own_shipment(store_id: str, shipment_id: str) -> ShipmentRecord:
 
 
 def shipment_by_key(key: str) -> ShipmentRecord | None:
-    try:
-        found = ShipmentKeyRecord.get(key, consistent_read=True)
-    except DoesNotExist:
-        return None
-    return get_shipment(found.shipment_id)
+    found = find(ShipmentKeyRecord, key, consistent_read=True)
+    return None if found is None else get_shipment(found.shipment_id)
+
+
+def shipment_with_awb(store_id: str, awb: str) -> ShipmentRecord | None:
+    return shipment_by_key(awb_key(store_id, awb))
+
+
+def shipment_of_courier_order(provider: str, provider_order_id: str) -> ShipmentRecord | None:
+    return shipment_by_key(provider_key(provider, provider_order_id))
+
+
+def labels_to_print(store_id: str, limit: int) -> list[ShipmentRecord]:
+    """The store's shipments whose label is queued (first print or a reprint), oldest first."""
+    return list(ShipmentRecord.label_queue_index.query(store_id, limit=limit))
+
+
+def count_labels_to_print(store_id: str) -> int:
+    return ShipmentRecord.label_queue_index.count(store_id)
+
+
+def awb_polls_due(now: int, limit: int) -> list[ShipmentRecord]:
+    """Courier-booked shipments still without an AWB whose next poll is due."""
+    return list(ShipmentRecord.awb_wait_index.query(AWB_WAIT_SHARD, ShipmentRecord.poll_at <= now, limit=limit))
+
+
+def store_shipments(store_id: str, *, statuses: list[str], awb: str | None, label: str | None, booking: str | None,
+                    limit: int, cursor: str | None) -> tuple[list[ShipmentRecord], str | None]:
+    """A page of the store's shipments, newest first: ``awb`` is ``missing``/``present``, ``label``
+    ``printed``/``unprinted``, ``booking`` ``error``; the cursor resumes after the page's last one."""
+    S = ShipmentRecord
+    conditions = []
+    if statuses:
+        conditions.append(S.status.is_in(*statuses))
+    if awb == "missing":
+        conditions.append(S.awb.does_not_exist())
+    elif awb == "present":
+        conditions.append(S.awb.exists())
+    if label == "printed":
+        conditions.append(S.label_batch.exists())
+    elif label == "unprinted":
+        conditions.append(S.label_queue.exists())
+    if booking == "error":
+        conditions.append(S.error.exists())
+    condition = None
+    for c in conditions:
+        condition = c if condition is None else condition & c
+    # PynamoDB reads pages until ``limit`` items pass the filter; the cursor resumes after the last one.
+    result = S.by_store.query(store_id, scan_index_forward=False, filter_condition=condition, limit=limit,
+                              last_evaluated_key=decode_cursor(cursor), page_size=max(limit, 50))
+    recs = list(result)
+    return recs, encode_cursor(result.last_evaluated_key)
+
+
+# ---- changes (each takes the unit of work; the service commits it) ----------------------------------
+
+def open_shipment(uow: UnitOfWork, shipment: ShipmentRecord) -> None:
+    """A new shipment for a sale; lost when the sale already has one."""
+    uow.save(shipment, condition=ShipmentRecord.shipment_id.does_not_exist(), label="shipment")
+
+
+def note_booking_failure(uow: UnitOfWork, shipment: ShipmentRecord, error: dict) -> None:
+    """Why booking failed, for the PWA; lost when another attempt has booked it meanwhile."""
+    uow.update(shipment, [ShipmentRecord.error.set(error), ShipmentRecord.updated_at.set(error["at"])],
+               condition=ShipmentRecord.provider_order_id.does_not_exist(), label="shipment")
+
+
+COURIER_DETAILS = ("tracking_id", "tracking_url", "price", "courier_company", "courier_type")
+
+
+def record_news(uow: UnitOfWork, shipment: ShipmentRecord, *, now: int, courier_order_id: str | None = None,
+                sender: dict | None = None, details: Mapping[str, Any] | None = None, status: str | None = None,
+                awb: str | None = None, awb_source: str = "courier", reprint_reason: str | None = None,
+                leave_label_queue: bool = False, wait_for_awb: bool = False, poll_at: int | None = None) -> bool:
+    """Store what news changes on the shipment, on the version read; False (nothing written) when
+    nothing differs.
+
+    ``courier_order_id``: the courier booked it (clears the booking error, keeps the ``sender`` the
+    booking used); ``details``: the courier's tracking id and link, price, courier and service, of
+    which only those that differ are written; ``reprint_reason``: the printed label no longer
+    matches, so it goes back to the print queue; ``leave_label_queue``: the journey ended, its label
+    is no longer worth printing; ``wait_for_awb``: whether the AWB poller should ask about it
+    (from ``poll_at``).
+    """
+    S = ShipmentRecord
+    actions = []
+    if courier_order_id:
+        actions += [S.provider_order_id.set(courier_order_id), S.error.remove()]
+        if sender:
+            actions.append(S.sender.set(sender))
+    for name, value in (details or {}).items():
+        if name not in COURIER_DETAILS:
+            raise ValueError(f"not a courier detail: {name}")
+        if value is not None and value != getattr(shipment, name):
+            actions.append(getattr(S, name).set(value))
+    if status is not None:
+        actions.append(S.status.set(str(status)))
+    if awb is not None:
+        actions += [S.awb.set(awb), S.awb_at.set(now), S.awb_source.set(awb_source)]
+    if reprint_reason is not None:
+        actions += [S.label_batch.remove(), S.label_queue.set(shipment.store_id), S.reprint_reason.set(reprint_reason)]
+    if leave_label_queue and shipment.label_queue is not None:
+        actions += [S.label_queue.remove(), S.reprint_reason.remove()]
+    if wait_for_awb and shipment.awb_wait is None:
+        actions += [S.awb_wait.set(AWB_WAIT_SHARD), S.poll_at.set(poll_at)]
+    elif not wait_for_awb and shipment.awb_wait is not None:
+        actions += [S.awb_wait.remove(), S.poll_at.remove()]
+    if not actions:
+        return False
+    uow.update(shipment, actions + [S.version.add(1), S.updated_at.set(now)], condition=S.version == shipment.version,
+               label="shipment")
+    return True
+
+
+def take_awb(uow: UnitOfWork, shipment: ShipmentRecord, awb: str) -> None:
+    """The AWB now names this shipment; lost when it already names one (of this store)."""
+    uow.save(ShipmentKeyRecord(key=awb_key(shipment.store_id, awb), shipment_id=shipment.shipment_id,
+                               store_id=shipment.store_id),
+             condition=ShipmentKeyRecord.key.does_not_exist(), label="awb")
+
+
+def give_up_awb(uow: UnitOfWork, shipment: ShipmentRecord, awb: str) -> None:
+    """A replaced AWB no longer names this shipment (and never takes another's key away)."""
+    uow.delete(ShipmentKeyRecord(key=awb_key(shipment.store_id, awb)),
+               condition=(ShipmentKeyRecord.shipment_id == shipment.shipment_id) | ShipmentKeyRecord.key.does_not_exist(),
+               label="old_awb")
+
+
+def take_courier_order(uow: UnitOfWork, shipment: ShipmentRecord, provider: str, provider_order_id: str) -> None:
+    """The courier's order id now names this shipment (how webhooks find it)."""
+    uow.save(ShipmentKeyRecord(key=provider_key(provider, provider_order_id), shipment_id=shipment.shipment_id,
+                               store_id=shipment.store_id),
+             condition=ShipmentKeyRecord.key.does_not_exist(), label="courier_order")
+
+
+def lease_awb_poll(uow: UnitOfWork, shipment: ShipmentRecord, next_poll_at: int) -> None:
+    """Move the next AWB poll ahead, so an overlapping poller run skips it; lost when another run
+    (or the AWB itself) got there first."""
+    uow.update(shipment, [ShipmentRecord.poll_at.set(next_poll_at), ShipmentRecord.polls.add(1)],
+               condition=(ShipmentRecord.poll_at == shipment.poll_at) & ShipmentRecord.awb_wait.exists(),
+               label="shipment")
+
+
+def fix_booking_details(uow: UnitOfWork, shipment: ShipmentRecord, *, now: int, postal_code: str | None = None,
+                        courier_company: str | None = None, courier_type: str | None = None,
+                        lost: Exception | None = None) -> None:
+    """Staff fix the recipient's postal code or the courier of a shipment not booked yet."""
+    S = ShipmentRecord
+    actions = []
+    if postal_code is not None:
+        actions.append(S.recipient.set(dict(shipment.recipient, postal_code=postal_code)))
+    if courier_company is not None:
+        actions.append(S.courier_company.set(courier_company))
+    if courier_type is not None:
+        actions.append(S.courier_type.set(courier_type))
+    uow.update(shipment, actions + [S.version.add(1), S.updated_at.set(now)],
+               condition=(S.version == shipment.version) & S.provider_order_id.does_not_exist(),
+               label="shipment", lost=lost)
+
+
+def book_by_hand(uow: UnitOfWork, shipment: ShipmentRecord, *, now: int, lost: Exception | None = None) -> None:
+    """Staff book the courier themselves: the shipment leaves the courier API (and the AWB poller)."""
+    S = ShipmentRecord
+    uow.update(shipment, [S.mode.set(MANUAL), S.error.remove(), S.awb_wait.remove(), S.poll_at.remove(),
+                          S.version.add(1), S.updated_at.set(now)],
+               condition=(S.version == shipment.version) & S.provider_order_id.does_not_exist(),
+               label="shipment", lost=lost)
+
+
+def _label_printed_actions(batch_id: str, now: int) -> list:
+    S = ShipmentRecord
+    return [S.label_batch.set(batch_id), S.label_printed_at.set(now), S.label_print_count.add(1),
+            S.label_queue.remove(), S.reprint_reason.remove(), S.version.add(1)]
+
+
+def claim_label(uow: UnitOfWork, shipment: ShipmentRecord, batch_id: str, now: int) -> None:
+    """Take a queued label into a print batch; lost when another batch took it first."""
+    uow.update(shipment, _label_printed_actions(batch_id, now),
+               condition=ShipmentRecord.label_batch.does_not_exist() & (ShipmentRecord.label_queue == shipment.store_id),
+               label="label")
+
+
+def release_label(uow: UnitOfWork, shipment: ShipmentRecord, batch_id: str, reprint_reason: str | None) -> None:
+    """Undo a claim whose batch did not print: the label is queued again as it was."""
+    S = ShipmentRecord
+    actions = [S.label_batch.remove(), S.label_queue.set(shipment.store_id), S.label_print_count.add(-1),
+               S.version.add(1)]
+    if reprint_reason:
+        actions.append(S.reprint_reason.set(reprint_reason))
+    uow.update(shipment, actions, condition=S.label_batch == batch_id, label="label")
+
+
+def mark_label_reprinted(uow: UnitOfWork, shipment: ShipmentRecord, batch_id: str, now: int) -> None:
+    """A label printed again on request; lost (and left queued) when the shipment changed since it
+    was rendered, e.g. an AWB arrived."""
+    uow.update(shipment, _label_printed_actions(batch_id, now), condition=ShipmentRecord.version == shipment.version,
+               label="label")
+
+
+# ---- the store's shipping settings ----------------------------------------------------------------
+# TRANSITIONAL: the store record belongs to staff. These two go once staff.service publishes a
+# conditional change of one part of a store's settings (asked for in the migration report).
+
+def store_for_settings(store_id: str):
+    """The store as stored now (consistent read), to change its settings on what was read."""
+    from ..staff.repo import StoreRecord
+
+    store = find(StoreRecord, store_id, consistent_read=True)
+    if store is None:
+        raise NotFound("Toko tidak ditemukan.")
+    return store
+
+
+def replace_store_settings(uow: UnitOfWork, store, current: dict, merged: dict) -> None:
+    """Replace the store's settings, conditional on them being what was read (others edit other
+    parts of the same item)."""
+    S = type(store)
+    uow.update(store, [S.settings.set(merged)], condition=S.settings == current, label="store_settings")

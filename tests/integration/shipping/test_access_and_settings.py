@@ -105,11 +105,11 @@ def test_raw_keys_are_refused_outside_local_stages(api, shop, monkeypatch):
     from dataclasses import replace
 
     from chalicelib.core import settings as core_settings
-    from chalicelib.shipping import service
+    from chalicelib.shipping import settings as shipping_settings
 
     admin = api.login_as(shop, "admin")
     prod = replace(core_settings.get_settings(), stage="prod")
-    monkeypatch.setattr(service, "get_settings", lambda: prod)
+    monkeypatch.setattr(shipping_settings, "get_settings", lambda: prod)
     r = api.call("PUT", "/shipping/settings", {"api_key": "biteship_test.x"}, auth=admin)
     assert r.error_code == "api_key_needs_ssm"
     assert api.call("PUT", "/shipping/settings", {"api_key_param": "/sambung/prod/biteship/s_demo"}, auth=admin).status == 200
