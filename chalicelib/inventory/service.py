@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from ..catalog import service as catalog
 from ..catalog.model import Product
-from ..core import outbox
 from ..core import uow as units
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
