@@ -42,7 +42,8 @@ def _measure(runs: int) -> dict:
     import app
     from chalice.test import Client
     from chalicelib.core import outbox
-    from chalicelib.core.db import create_tables, transaction
+    from chalicelib.core import uow as units
+    from chalicelib.core.db import create_tables
     from chalicelib.schema import all_tables
     from chalicelib.core.errors import Conflict
     from chalicelib.core.settings import get_settings
@@ -55,10 +56,9 @@ def _measure(runs: int) -> dict:
     create_tables(all_tables())
     s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     demo = seed.seed()
-    with transaction() as tx:  # plenty at the CS desk so the timed bookings never run short
-        for sku in ("KOPI-250", "TEH-350"):
-            stock_repo.move_on_hand(tx, demo["store_id"], sku, "CS", 100_000, reason="receive", reference="bench",
-                                    actor="bench", entry_id=f"bench#{sku}")
+    units.commit(lambda uow: [  # plenty at the CS desk so the timed bookings never run short
+        stock_repo.move_on_hand(uow, demo["store_id"], sku, "CS", 100_000, reason="receive", reference="bench",
+                                actor="bench", entry_id=f"bench#{sku}") for sku in ("KOPI-250", "TEH-350")])
 
     phase = threading.local()
     calls: Counter = Counter()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.catalog import model as catalog_model
 from chalicelib.catalog import repo as catalog_repo
-from chalicelib.core.db import transaction
+from chalicelib.core import uow as units
 from chalicelib.inventory import repo as inventory_repo
 from chalicelib.staff import service as staff_service
 from chalicelib.core.web import Caller
@@ -81,10 +81,9 @@ def seed(*, gateway: dict | None = None, shipping: dict | None = None, pairing_k
         catalog_repo.insert(MERCHANT_ID, p)
         products.append(p)
     for p in products:
-        with transaction() as tx:
-            for location, qty in OPENING_STOCK.items():
-                inventory_repo.move_on_hand(tx, STORE_ID, p.sku, location, qty, reason="seed", reference="seed",
-                                            actor="seed", entry_id=f"seed#{p.sku}#{location}")
+        units.commit(lambda uow, sku=p.sku: [
+            inventory_repo.move_on_hand(uow, STORE_ID, sku, location, qty, reason="seed", reference="seed", actor="seed",
+                                        entry_id=f"seed#{sku}#{location}") for location, qty in OPENING_STOCK.items()])
     admin = Caller(merchant_id=MERCHANT_ID, store_id=STORE_ID, role="admin", device_id="seed", staff_id="u_admin")
     # A back-office device already paired, so admins and tests can start at the PIN screen.
     code = staff_service.create_pairing_code(admin, "backoffice")["code"]

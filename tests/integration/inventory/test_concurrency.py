@@ -101,20 +101,13 @@ def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(
 def test_the_stock_conditions_themselves(shop, clock):
     """The raw operations: a reservation needs available >= qty, a release needs reserved >= qty,
     taking stock out never goes below what is booked; each failure changes nothing."""
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.core.db import is_condition_failure, transaction
+    from chalicelib.core import uow as units
 
     store = shop["store_id"]
 
     def run(op) -> bool:
-        try:
-            with transaction() as tx:
-                op(tx)
-            return True
-        except TransactWriteError as exc:
-            assert is_condition_failure(exc)
-            return False
+        done, _ = units.attempt(op)  # a lost condition answers False; anything else raises
+        return done
 
     assert run(lambda tx: stock_repo.reserve(tx, store, "TEH-350", "CS", 10))
     assert not run(lambda tx: stock_repo.reserve(tx, store, "TEH-350", "CS", 1))
