@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..book_orders import unique_codes
-from ..book_orders.model import BOOK_ORDER, BookOrder
+from ..book_orders import service as book_orders
+from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
 from ..core import uow as units
 from ..core.clock import get_clock
@@ -72,7 +72,7 @@ def matcher_status(order, payment: OrderPaymentRecord | None) -> OrderStatus:
 
 
 def candidate(order, account: str, payment: OrderPaymentRecord | None) -> MatchCandidate:
-    book = BookOrder.of(order)
+    book = book_orders.book_order(order)
     return MatchCandidate(
         order_id=book.order_id, order_no=book.order_no, account=account, amount_due=book.total,
         kode_unik=book.unique_code, booked_at=int(order.created_at), deadline=book.deadline,
@@ -80,15 +80,10 @@ def candidate(order, account: str, payment: OrderPaymentRecord | None) -> MatchC
 
 
 def order_candidates(merchant_id: str, store_id: str, bank_account: dict, account: str) -> list[MatchCandidate]:
-    """The book orders a credit on this receiving account may pay, read per account, never by scan.
-
-    Every book order keeps its kode unik reservation (keyed by account and amount) until deadline +
-    grace + the store's cool-down, whatever happens to the order, so one Query of the account gives
-    the open orders, the expired/cancelled ones still in cool-down and the recently paid ones: exactly
-    the set the matcher needs. Other stores sharing the account keep their orders to themselves.
-    """
-    key = unique_codes.account_key(merchant_id, bank_account.get("bank", ""), bank_account["account_no"])
-    ids = unique_codes.order_ids_on_account(key, store_id)
+    """The book orders a credit on this receiving account may pay, read per account (by their kode
+    unik reservations), never by scan: the open ones, those expired or cancelled still in cool-down and
+    the recently paid ones, exactly the set the matcher needs."""
+    ids = book_orders.order_ids_paying_to(merchant_id, bank_account, store_id)
     if not ids:
         return []
     payments = order_payments(ids)
