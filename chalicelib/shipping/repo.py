@@ -331,23 +331,3 @@ def mark_label_reprinted(uow: UnitOfWork, shipment: ShipmentRecord, batch_id: st
     uow.update(shipment, _label_printed_actions(batch_id, now), condition=ShipmentRecord.version == shipment.version,
                label="label")
 
-
-# ---- the store's shipping settings ----------------------------------------------------------------
-# TRANSITIONAL: the store record belongs to staff. These two go once staff.service publishes a
-# conditional change of one part of a store's settings (asked for in the migration report).
-
-def store_for_settings(store_id: str):
-    """The store as stored now (consistent read), to change its settings on what was read."""
-    from ..staff.repo import StoreRecord
-
-    store = find(StoreRecord, store_id, consistent_read=True)
-    if store is None:
-        raise NotFound("Toko tidak ditemukan.")
-    return store
-
-
-def replace_store_settings(uow: UnitOfWork, store, current: dict, merged: dict) -> None:
-    """Replace the store's settings, conditional on them being what was read (others edit other
-    parts of the same item)."""
-    S = type(store)
-    uow.update(store, [S.settings.set(merged)], condition=S.settings == current, label="store_settings")

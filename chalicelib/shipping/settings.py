@@ -10,11 +10,10 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..core import uow as units
-from ..core.errors import Conflict, ValidationError
+from ..core.errors import ValidationError
 from ..core.settings import get_settings
 from ..core.web import Caller
-from . import model, repo
+from . import model
 from .model import ShippingSettings
 from .providers.biteship import BASE_URL, DEFAULT_WEBHOOK_HEADER, BiteshipProvider
 
@@ -120,19 +119,11 @@ def _validated(s: ShippingSettings, changed: set[str]) -> ShippingSettings:
 def _save_settings(store_id: str, change: Callable[[ShippingSettings], ShippingSettings]) -> None:
     """Replace the ``shipping`` part of the store's settings, conditional on the settings read (others
     edit other parts of the same item); decided again from a fresh read when someone was first."""
-    from ..staff.model import StoreSettings
+    from ..staff import service as staff
 
-    def work(uow: units.UnitOfWork) -> None:
-        store = repo.store_for_settings(store_id)
-        current = dict(store.settings or {})
-        merged = dict(current, shipping=change(ShippingSettings.from_dict(current.get("shipping"))).to_dict())
-        StoreSettings.from_dict(merged)
-        repo.replace_store_settings(uow, store, current, merged)
-
-    try:
-        units.run(work, lost_retries=SETTINGS_RETRIES - 1)
-    except units.ConditionLost:
-        raise Conflict("Pengaturan toko sedang diubah orang lain. Coba lagi.", code="settings_busy") from None
+    staff.change_settings(store_id, lambda current: dict(
+        current, shipping=change(ShippingSettings.from_dict(current.get("shipping"))).to_dict()),
+        retries=SETTINGS_RETRIES)
 
 
 def secret(value: str | None, param: str | None) -> str | None:
