@@ -327,3 +327,14 @@ def order_ids_paying_to(merchant_id: str, bank_account: dict, store_id: str) -> 
 def book_order(order) -> BookOrder:
     """A book order's own details (deadline, grace, courier, account) from its order record."""
     return BookOrder.of(order)
+
+
+def undo_statement_payment(uow, order, status_before: str | None) -> None:
+    """Put a PAID (or PAID_LATE) book order back to what it was before a statement row paid it (a
+    person unmatched the row). A booked order gets its deadline back on the open index; if the
+    deadline has passed, the hold sweeper expires it as usual."""
+    back = status_before if status_before in (sales.EXPIRED, sales.CANCELLED) else sales.BOOKED
+    if back == sales.BOOKED:
+        sales.undo_payment(uow, order, back_to=back, open_shard="BOOK", due_at=BookOrder.of(order).deadline)
+    else:
+        sales.undo_payment(uow, order, back_to=back)

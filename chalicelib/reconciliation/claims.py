@@ -33,10 +33,7 @@ from ..core import uow as units
 from ..core.clock import get_clock
 from ..core.errors import Conflict
 from ..core.tender import BANK_TRANSFER
-from ..sales import model as order_rules
 from ..sales import service as sales
-from ..sales.completion import Payment, apply_payment
-from ..sales.repo import OrderRecord  # only for _revert_order, until Book Orders publish it (see there)
 from . import repo
 from .matching import MatchCandidate, OrderStatus
 from .repo import (AUTO, CONFIRMED, HAND, PROPOSED, SYSTEM, UNMATCHED, Actor, OrderPaymentRecord, Paid,
@@ -113,7 +110,7 @@ def _check_still_free(row: StatementLineRecord, order_id: str) -> None:
 
 
 def _statement_payment(order_id: str, amount: int) -> Payment:
-    return Payment(order_id=order_id, attempt=None, method=BANK_TRANSFER, amount=amount, source="statement")
+    return sales.Payment(order_id=order_id, attempt=None, method=BANK_TRANSFER, amount=amount, source="statement")
 
 
 def claim_auto(statement: StatementRecord, row: StatementLineRecord, order_id: str, *, confirm: bool) -> bool:
@@ -145,7 +142,7 @@ def _claim_confirmed(statement: StatementRecord, row: StatementLineRecord, order
                    orders=[order_ref(order, amount)])
 
     try:
-        outcome = apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
+        outcome = sales.apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
     except Stale:
         return False
     return outcome == "paid"
@@ -193,7 +190,7 @@ def confirm(row: StatementLineRecord, actor: Actor) -> str:
         repo.audit(uow, row.store_id, "confirm", actor, lines=[row], orders=[order_ref(order, amount)])
 
     try:
-        outcome = apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
+        outcome = sales.apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
     except Stale:
         raise Conflict("Usulan ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed") from None
     if outcome not in ("paid", "late"):
@@ -262,7 +259,7 @@ def apply_order_paid(item) -> dict:
     if payment is None:
         return {"outcome": "nothing_to_do"}
     try:
-        outcome = apply_payment(_statement_payment(order_id, int(payment.total)), extra_ops=ops, complete_sale=False)
+        outcome = sales.apply_payment(_statement_payment(order_id, int(payment.total)), extra_ops=ops, complete_sale=False)
     except Stale:
         return {"outcome": "nothing_to_do"}
     if outcome == "contended":
@@ -274,7 +271,7 @@ def apply_order_paid(item) -> dict:
 
 def paid_by_statement(payment: OrderPaymentRecord | None) -> bool:
     """Whether the statement rows are what made the order paid (not a second payment on a paid order)."""
-    return bool(payment and payment.payment_applied and payment.status_before not in order_rules.PAID_STATES)
+    return bool(payment and payment.payment_applied and payment.status_before not in sales.PAID_STATES)
 
 
 def unmatch(row: StatementLineRecord, actor: Actor) -> list[str]:
@@ -300,7 +297,7 @@ def unmatch(row: StatementLineRecord, actor: Actor) -> list[str]:
             if order is None or payment is None:
                 continue
             if paid_by_statement(payment) and order.status in (sales.PAID, sales.PAID_LATE):
-                _revert_order(uow, order, payment.status_before)
+                book_orders.undo_statement_payment(uow, order, payment.status_before)
                 reverted.append(oid)
             else:
                 sales.require_unchanged(uow, order)  # nothing to put back, but it must not move (become a sale) under us
@@ -318,23 +315,3 @@ def unmatch(row: StatementLineRecord, actor: Actor) -> list[str]:
     return reverted
 
 
-def _revert_order(uow, order, status_before: str | None) -> None:
-    """Put a PAID (or PAID_LATE) order back to what it was before the statement paid it.
-
-    A deliberate exception to "orders never move backwards": the payment was a person's mistake
-    (the wrong row), undone by a person and audited. The condition on the current status keeps a sale
-    made meanwhile untouched (the unit of work fails instead). A booked order gets its deadline back
-    on the open index; if the deadline has passed, the hold sweeper expires it as usual.
-
-    Still written against the sales area's ``OrderRecord``: a Book Order rule waiting for a published
-    function of chalicelib/book_orders/ (taking the uow) to move into.
-    """
-    back = status_before if status_before in (sales.EXPIRED, sales.CANCELLED) else sales.BOOKED
-    actions = [OrderRecord.status.set(back), OrderRecord.paid_at.remove(), OrderRecord.paid_amount.remove(),
-               OrderRecord.payment_method.remove(), OrderRecord.payment_issuer.remove(),
-               OrderRecord.payment_provider.remove(),
-               OrderRecord.flags.set([f for f in order.flags or [] if f != "late_payment"])]
-    if back == sales.BOOKED:
-        deadline = int((order.extra or {}).get("deadline") or order.expires_at or get_clock().now_s())
-        actions += [OrderRecord.open_shard.set("BOOK"), OrderRecord.due_at.set(deadline)]
-    uow.update(order, actions=actions, condition=OrderRecord.status == order.status)

@@ -18,9 +18,7 @@ from ..core.money import format_rupiah
 from ..core.paging import decode_cursor, encode_cursor
 from ..core.storage import presigned_post
 from ..core.web import ADMIN, Caller
-from ..sales import model as order_rules
 from ..sales import service as sales
-from ..sales.completion import complete
 from ..staff import service as staff
 from . import claims, repo
 from .importer import MAX_BYTES, PREFIX
@@ -362,7 +360,7 @@ def paid_orders(caller: Caller, limit: int = 100) -> list[dict]:
 
 def make_sale(caller: Caller, order_id: str) -> dict:
     """Only a paid book order becomes a sale: its held stock is consumed, the receipt printed and
-    loyalty points credited (``sales.completion.complete``). Anything else is 409."""
+    loyalty points credited (``sales.complete``). Anything else is 409."""
     order = sales.own_order(caller.store_id, order_id)
     if order.kind != BOOK_ORDER:
         raise Conflict("Hanya book order yang sudah dibayar yang bisa dijadikan penjualan di sini.",
@@ -370,11 +368,11 @@ def make_sale(caller: Caller, order_id: str) -> dict:
     if order.status == sales.PAID_LATE and caller.role != ADMIN:
         raise Conflict("Pembayaran ini terlambat: minta admin memeriksa lalu menjadikannya penjualan.",
                        code="invalid_transition", details={"status": order.status})
-    order_rules.require_move(order.status, sales.COMPLETED)
-    if not complete(order_id, actor=caller.staff_id or caller.device_id):
+    sales.require_move(order.status, sales.COMPLETED)
+    if not sales.complete(order_id, actor=caller.staff_id or caller.device_id):
         order = sales.get_order(order_id) or order
         if order.status != sales.COMPLETED:
-            order_rules.require_move(order.status, sales.COMPLETED)
+            sales.require_move(order.status, sales.COMPLETED)
     payment = get_order_payment(order_id)
 
     def writes(uow: units.UnitOfWork) -> None:

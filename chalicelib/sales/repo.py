@@ -274,3 +274,15 @@ def orders_by_number(store_id: str, order_no: str) -> list[OrderRecord]:
 
 def orders_by_phone(store_id: str, phone_e164: str, *, limit: int) -> list[OrderRecord]:
     return list(OrderRecord.by_customer_phone.query(f"{store_id}#{phone_e164}", scan_index_forward=False, limit=limit))
+
+
+def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | None, due_at: int | None) -> None:
+    """A PAID / PAID_LATE order goes back to ``back_to`` with its payment fields cleared (and the
+    late flag): only while it is still in the status read, so a sale made meanwhile stays."""
+    actions = [OrderRecord.status.set(back_to), OrderRecord.paid_at.remove(), OrderRecord.paid_amount.remove(),
+               OrderRecord.payment_method.remove(), OrderRecord.payment_issuer.remove(),
+               OrderRecord.payment_provider.remove(),
+               OrderRecord.flags.set([f for f in order.flags or [] if f != "late_payment"])]
+    if open_shard is not None:
+        actions += [OrderRecord.open_shard.set(open_shard), OrderRecord.due_at.set(due_at)]
+    uow.update(order, actions=actions, condition=OrderRecord.status == order.status)

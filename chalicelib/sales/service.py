@@ -82,6 +82,24 @@ def end_unpaid(uow, order: OrderRecord, target: str, reason: str) -> None:
     repo.ended_unpaid(uow, order, target, reason)
 
 
+def undo_payment(uow, order: OrderRecord, *, back_to: str, open_shard: str | None = None,
+                 due_at: int | None = None) -> None:
+    """In the caller's unit of work: a payment recorded by mistake is taken back (a person unmatched
+    the statement row). A deliberate, audited exception to "orders never move backwards"."""
+    if order.status not in (model.PAID, model.PAID_LATE):
+        raise Conflict("Hanya pesanan yang sudah dibayar yang bisa dibatalkan pembayarannya.", code="invalid_transition")
+    repo.payment_undone(uow, order, back_to=back_to, open_shard=open_shard, due_at=due_at)
+
+
+PAID_STATES = model.PAID_STATES
+# Also published (imported above from .completion): Payment, apply_payment (a payment from any source)
+# and complete (a paid order becomes a sale).
+
+
+def require_move(current: str, target: str) -> None:
+    model.require_move(current, target)
+
+
 def require_unchanged(uow, order: OrderRecord) -> None:
     """In the caller's unit of work: the order must still be in the status read."""
     repo.order_unchanged(uow, order)
