@@ -88,3 +88,41 @@ def add_sale_ops(tx, store_id: str, shift_id: str, method: str, issuer: str | No
 
 def recent_shifts(store_id: str, limit: int) -> list[ShiftRecord]:
     return list(ShiftRecord.query(store_id, scan_index_forward=False, limit=limit))
+
+
+# ---- writes: every condition and update expression on shifts lives here ------------------------
+
+def add_shift(uow, rec: ShiftRecord, pointers: list[OpenShiftRecord]) -> None:
+    """A new open shift and its pointers: a cashier or a drawer that already has one loses the condition."""
+    uow.save(rec, condition=ShiftRecord.shift_id.does_not_exist())
+    for pointer in pointers:
+        uow.save(pointer, condition=OpenShiftRecord.holder.does_not_exist())
+
+
+def add_movement(uow, rec: ShiftRecord, movement: dict, *, cash_in: bool, amount: int) -> None:
+    """Tunai masuk/keluar on the shift as read (its version), while it is open."""
+    total = ShiftRecord.cash_in if cash_in else ShiftRecord.cash_out
+    uow.update(rec, actions=[ShiftRecord.movements.set([*rec.movements, movement]), total.add(amount),
+                             ShiftRecord.version.add(1)],
+               condition=(ShiftRecord.status == model.OPEN) & (ShiftRecord.version == rec.version))
+
+
+def close(uow, rec: ShiftRecord, *, now: int, closed_by: str, counted_cash: int, expected_cash: int, difference: int,
+          allowance: int, sales_total: int, note: str | None, approved_by: str | None, lost=None) -> None:
+    """Tutup kasir on the totals read: no cash movement (version) and no sale (sales_count) since,
+    and its pointers removed so the cashier and the drawer are free again."""
+    actions = [ShiftRecord.status.set(model.CLOSED), ShiftRecord.closed_at.set(now), ShiftRecord.closed_by.set(closed_by),
+               ShiftRecord.counted_cash.set(counted_cash), ShiftRecord.expected_cash.set(expected_cash),
+               ShiftRecord.difference.set(difference), ShiftRecord.allowance.set(allowance),
+               ShiftRecord.sales_total.set(sales_total), ShiftRecord.note.set(note)]
+    if approved_by is not None:
+        actions += [ShiftRecord.approved_by.set(approved_by), ShiftRecord.approved_at.set(now)]
+    uow.update(rec, actions=actions, lost=lost, condition=(ShiftRecord.status == model.OPEN)
+               & (ShiftRecord.version == rec.version) & (ShiftRecord.sales_count == rec.sales_count))
+    for holder in (staff_holder(rec.staff_id), device_holder(rec.device_id)):
+        uow.delete(OpenShiftRecord(store_id=rec.store_id, holder=holder), lost=lost,
+                   condition=OpenShiftRecord.shift_id == rec.shift_id)
+
+
+def report_kept(uow, rec: ShiftRecord, key: str) -> None:
+    uow.update(rec, actions=[ShiftRecord.pdf_key.set(key)])

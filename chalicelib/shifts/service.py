@@ -8,11 +8,9 @@ sales counted so far, so a sale completing at the same moment makes the close fa
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
 from ..core import outbox, storage
+from ..core import uow as units
 from ..core.clock import get_clock, local_day
-from ..core.db import is_condition_failure, transaction
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.ids import new_id, short_code
 from ..core.observability import logger
@@ -109,20 +107,14 @@ def open_shift(caller: Caller, opening_float: int) -> dict:
     pointers = [OpenShiftRecord(store_id=caller.store_id, holder=holder, shift_id=rec.shift_id, staff_id=staff_id,
                                 device_id=caller.device_id, opened_at=now)
                 for holder in (repo.staff_holder(staff_id), repo.device_holder(caller.device_id))]
-    try:
-        with transaction() as tx:
-            tx.save(rec, condition=ShiftRecord.shift_id.does_not_exist())
-            for pointer in pointers:
-                tx.save(pointer, condition=OpenShiftRecord.holder.does_not_exist())
-    except TransactWriteError as exc:
-        if not is_condition_failure(exc):
-            raise
+    opened, _ = units.attempt(lambda uow: repo.add_shift(uow, rec, pointers))
+    if not opened:
         mine = repo.open_pointer(caller.store_id, repo.staff_holder(staff_id))
         if mine is not None:
             raise Conflict("Anda masih punya shift yang belum ditutup.", code="shift_already_open",
-                           details={"shift_id": mine.shift_id}) from None
+                           details={"shift_id": mine.shift_id})
         raise Conflict("Perangkat ini masih dipakai shift kasir lain. Tutup shift itu dulu.",
-                       code="device_shift_open") from None
+                       code="device_shift_open")
     return shift_view(rec, {}, settings.shift_difference_allowance)
 
 
@@ -134,7 +126,9 @@ def _require_open(rec: ShiftRecord) -> None:
 def cash_movement(caller: Caller, shift_id: str, direction: str, amount: int, reason: str) -> dict:
     """Tunai masuk / keluar. Cash out never takes more than the drawer should hold."""
     direction, reason = model.validate_direction(direction), model.validate_reason(reason)
-    for _ in range(3):
+    busy = Conflict("Shift sedang diubah di perangkat lain. Coba lagi.", code="shift_busy")
+
+    def work(uow) -> None:
         rec, counters = _load(caller, shift_id)
         _require_open(rec)
         drawer = model.expected_cash(int(rec.opening_float), model.cash_sales(counters), int(rec.cash_in), int(rec.cash_out))
@@ -144,17 +138,13 @@ def cash_movement(caller: Caller, shift_id: str, direction: str, amount: int, re
         now = get_clock().now_s()
         movement = {"at": now, "amount": amount if direction == model.IN else -amount, "reason": reason,
                     "by": caller.staff_id or caller.device_id}
-        total = ShiftRecord.cash_in if direction == model.IN else ShiftRecord.cash_out
-        try:
-            rec.update(actions=[ShiftRecord.movements.set([*rec.movements, movement]), total.add(amount),
-                                ShiftRecord.version.add(1)],
-                       condition=(ShiftRecord.status == model.OPEN) & (ShiftRecord.version == rec.version))
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                continue  # another movement landed first: read again
-            raise
-        return get_shift(caller, shift_id)
-    raise Conflict("Shift sedang diubah di perangkat lain. Coba lagi.", code="shift_busy")
+        repo.add_movement(uow, rec, movement, cash_in=direction == model.IN, amount=amount)
+
+    try:
+        units.run(work, lost_retries=2)  # another movement landed first: read again
+    except units.ConditionLost:
+        raise busy from None
+    return get_shift(caller, shift_id)
 
 
 # ---- closing ---------------------------------------------------------------------------------
@@ -192,27 +182,17 @@ def close_shift(caller: Caller, shift_id: str, counted_cash: int, note: str | No
         approver = verify_approver(caller.store_id, approver_staff_id, approver_pin)
     now = get_clock().now_s()
     sales_total = sum(line.amount for line in model.method_lines(counters))
-    actions = [ShiftRecord.status.set(model.CLOSED), ShiftRecord.closed_at.set(now),
-               ShiftRecord.closed_by.set(caller.staff_id), ShiftRecord.counted_cash.set(counted_cash),
-               ShiftRecord.expected_cash.set(expected), ShiftRecord.difference.set(difference),
-               ShiftRecord.allowance.set(allowance), ShiftRecord.sales_total.set(sales_total),
-               ShiftRecord.note.set(note)]
-    if approver is not None:
-        actions += [ShiftRecord.approved_by.set(approver.staff_id), ShiftRecord.approved_at.set(now)]
     effect_id = f"shift-report#{shift_id}"
-    try:
-        with transaction() as tx:
-            tx.update(rec, actions=actions, condition=(ShiftRecord.status == model.OPEN)
-                      & (ShiftRecord.version == rec.version) & (ShiftRecord.sales_count == rec.sales_count))
-            for holder in (repo.staff_holder(rec.staff_id), repo.device_holder(rec.device_id)):
-                tx.delete(OpenShiftRecord(store_id=rec.store_id, holder=holder),
-                          condition=OpenShiftRecord.shift_id == rec.shift_id)
-            outbox.add(tx, effect_id, PRINT_KIND, rec.store_id, {"shift_id": shift_id})
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("Ada transaksi atau kas baru di shift ini. Periksa lagi totalnya, lalu tutup.",
-                           code="shift_changed") from None
-        raise
+    changed = Conflict("Ada transaksi atau kas baru di shift ini. Periksa lagi totalnya, lalu tutup.",
+                       code="shift_changed")
+
+    def writes(uow) -> None:
+        repo.close(uow, rec, now=now, closed_by=caller.staff_id, counted_cash=counted_cash, expected_cash=expected,
+                   difference=difference, allowance=allowance, sales_total=sales_total, note=note,
+                   approved_by=approver.staff_id if approver is not None else None, lost=changed)
+        uow.outbox(effect_id, PRINT_KIND, rec.store_id, {"shift_id": shift_id})
+
+    units.commit(writes)
     closed, frozen = repo.get_shift(caller.store_id, shift_id)
     try:
         kept_pdf(closed, frozen)
@@ -254,7 +234,7 @@ def kept_pdf(rec: ShiftRecord, counters: dict[str, int]) -> bytes:
     pdf = render_pdf(rec, counters, ARCHIVE_WIDTH_MM)
     key = f"shift-reports/{rec.store_id}/{rec.shift_id}.pdf"
     storage.put(key, pdf, "application/pdf")
-    rec.update(actions=[ShiftRecord.pdf_key.set(key)])
+    units.commit(lambda uow: repo.report_kept(uow, rec, key))
     return pdf
 
 
