@@ -12,9 +12,7 @@ from typing import ClassVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError, DeleteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from .settings import get_settings
 
@@ -86,24 +84,6 @@ def connection() -> Connection:
         s = get_settings()
         conn = _local.connection = Connection(region=s.region, host=s.endpoint_url)
     return conn
-
-
-def transaction(client_request_token: str | None = None) -> TransactWrite:
-    """A TransactWriteItems context: all writes or none."""
-    return TransactWrite(connection=connection(), client_request_token=client_request_token)
-
-
-def is_condition_failure(exc: Exception) -> bool:
-    """True when a write failed only because its condition did not hold (the expected race)."""
-    if isinstance(exc, TransactWriteError):
-        if exc.cause_response_code != "TransactionCanceledException":
-            return False
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        codes = {r.code for r in reasons if r is not None}
-        return bool(codes) and codes <= {"ConditionalCheckFailed", "None"}
-    if isinstance(exc, (PutError, UpdateError, DeleteError)):
-        return exc.cause_response_code == "ConditionalCheckFailedException"
-    return False
 
 
 def table_spec(model: type[Table]) -> dict:

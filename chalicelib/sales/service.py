@@ -47,6 +47,12 @@ def own_order(store_id: str, order_id: str) -> OrderRecord:
     return _repo_own_order(store_id, order_id)
 
 
+def order_by_number(store_id: str, order_no: str) -> OrderRecord | None:
+    """The store's order with this number (as printed on slips and labels), or None."""
+    found = repo.orders_by_number(store_id, order_no.strip().upper())
+    return found[0] if found else None
+
+
 def orders_by_id(order_ids: list[str]) -> list[OrderRecord]:
     return list(OrderRecord.batch_get(order_ids)) if order_ids else []
 

@@ -93,11 +93,10 @@ def find_shipment(caller: Caller, order_no: str | None, shipment_id: str | None)
     if not order_no or not order_no.strip():
         raise ValidationError("Isi nomor pesanan atau id kiriman.", code="missing_field")
     wanted = order_no.strip().upper()
-    try:
-        [order, *_] = sales.find_open_order(caller, order_no=wanted)
-    except NotFound:
-        raise NotFound(f"Pesanan {wanted} tidak ditemukan.", code="order_not_found") from None
-    rec = get_shipment(order["order_id"])
+    order = sales.order_by_number(caller.store_id, wanted)
+    if order is None:
+        raise NotFound(f"Pesanan {wanted} tidak ditemukan.", code="order_not_found")
+    rec = get_shipment(order.order_id)
     if rec is not None and rec.store_id == caller.store_id:
         return rec
     raise NotFound(f"Pesanan {wanted} tidak punya kiriman.", code="shipment_not_found")

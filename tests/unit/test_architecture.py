@@ -144,3 +144,15 @@ def test_the_checker_sees_imports_inside_functions_and_lazy_modules(tmp_path):
     found = imports_of(sample)
     assert any(i.lazy and i.target == "chalicelib.sales.service" for i in found)
     assert any(i.in_function for i in all_imports())
+
+
+def test_every_state_change_goes_through_the_unit_of_work():
+    """No hand-built transaction and no condition-failure handling outside core/uow.py: a lost
+    condition reaches a service as its named domain error or as ``ConditionLost``."""
+    import re
+
+    pattern = re.compile(r"TransactWrite\(|with transaction\(|is_condition_failure|"
+                         r"except \(?(?:PutError|UpdateError|DeleteError|TransactWriteError)")
+    wrong = [f"{path.relative_to(ROOT)}:{n}" for path in PACKAGE.rglob("*.py") if path.name != "uow.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not wrong, "write through chalicelib.core.uow instead:\n" + "\n".join(wrong)
