@@ -194,7 +194,7 @@ async function renderJobs(root) {
     h("div", { class: "row" }, h("h2", {}, t("bo.print.jobs")), filter),
     jobsError,
     jobs.length ? h("table", { class: "table" },
-      h("thead", {}, h("tr", {}, ["bo.stock.at", "bo.print.document", "bo.nav.printing", "bo.common.status", "bo.print.detail",
+      h("thead", {}, h("tr", {}, ["bo.stock.at", "bo.print.document", "bo.print.printer", "bo.common.status", "bo.print.detail",
         "bo.print.station", ""].map((key) => h("th", { scope: "col" }, key ? t(key) : "")))),
       h("tbody", {}, jobs.map((job) => jobRow(job, root))))
       : h("p", { class: "hint" }, t("bo.print.noJobs")));

@@ -168,6 +168,10 @@ def test_the_service_worker_keeps_the_whole_back_office_and_never_the_api(page, 
     sign_in(page, stack, http, admin_auth, person["staff_id"], person["pin"], "/shipping/")
     wait_section(page, "kirim")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == f"{stack.url}/backoffice/manifest.webmanifest" and manifest["errors"] == []
+    assert '"start_url": "./"' in manifest["data"]  # installed, it opens the back office, not the kiosk
     cached = page.evaluate(CACHED_URLS)
     for path in [*PAGES, "backoffice/shell.js", "backoffice/backoffice.css", "backoffice/manifest.webmanifest",
                  "shipping/shipping.js", "reconciliation/review.js", "reports/shift.js", "printing/printing.js"]:
