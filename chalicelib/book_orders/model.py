@@ -103,7 +103,7 @@ class BookOrder:
 
 def booking_of(order: Any) -> Mapping[str, Any]:
     """The booking details stored beside a book order (deadline, grace, courier, note, account)."""
-    return getattr(order, "extra", None) or {}
+    return getattr(order, "booking", None) or {}
 
 
 def booking_details(*, deadline: int, grace_seconds: int, courier: str | None, note: str | None,

@@ -87,7 +87,7 @@ class OrderRecord(Table):
     receipt_token = UnicodeAttribute(null=True)
     open_shard = UnicodeAttribute(null=True)
     due_at = NumberAttribute(null=True)
-    extra = JSONAttribute(default=dict)  # area-specific details (book orders, shipping)
+    booking = JSONAttribute(null=True)  # a book order's own details: read through book_orders.model.BookOrder
     by_store_day = OrdersByStoreDay()
     open_by_due = OpenOrders()
     by_number = OrdersByNumber()

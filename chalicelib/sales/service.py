@@ -74,7 +74,7 @@ def new_order(*, order_id: str, kind: str, status: str, caller: Caller, tz: str,
         items=[line.to_dict() for line in lines], subtotal=subtotal, discount=0, shipping_fee=shipping_fee,
         unique_code=unique_code, total=total, shopper_id=shopper_id, customer=customer,
         phone_key=f"{caller.store_id}#{phone}" if phone else None, attempt=0, expires_at=expires_at,
-        open_shard=open_shard, due_at=due_at, extra=booking or {})
+        open_shard=open_shard, due_at=due_at, booking=booking)
 
 
 def add_order(uow, order: OrderRecord) -> None:

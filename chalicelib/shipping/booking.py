@@ -41,6 +41,7 @@ def ensure_shipment(order_id: str) -> ShipmentRecord:
     existing = get_shipment(order_id)
     if existing is not None:
         return existing
+    from ..book_orders import service as book_orders
     from ..catalog import service as catalog
     from ..sales import service as sales
 
@@ -48,23 +49,23 @@ def ensure_shipment(order_id: str) -> ShipmentRecord:
     if order is None:
         raise NotFound("Pesanan tidak ditemukan.", code="order_not_found")
     settings = shipping_settings(order.store_id)
-    customer, extra = order.customer or {}, order.extra or {}
-    company, service = model.parse_courier_choice(extra.get("courier"), settings.courier_company, settings.courier_type)
+    book = book_orders.book_order(order)
+    company, service = model.parse_courier_choice(book.courier, settings.courier_company, settings.courier_type)
     products = catalog.products_by_sku(order.merchant_id, [line["sku"] for line in order.items])
     items = [{"name": line["name"], "value": int(line["unit_price"]), "quantity": int(line["qty"]),
               "weight_g": products[line["sku"]].weight_g if line["sku"] in products else DEFAULT_ITEM_WEIGHT_G}
              for line in order.items]
-    address = str(customer.get("address") or "")
+    address = book.customer.address
     now = get_clock().now_s()
     integrated = settings.integrated
     rec = ShipmentRecord(
         shipment_id=order.order_id, store_id=order.store_id, merchant_id=order.merchant_id, order_id=order.order_id,
         order_no=order.order_no, mode=PROVIDER if integrated else MANUAL, test_mode=integrated and settings.test_mode,
         status=ShipmentStatus.REQUESTED.value, version=0, created_at=now, updated_at=now, sender=dict(settings.origin),
-        recipient={"contact_name": customer.get("name") or "", "contact_phone": customer.get("phone") or "",
+        recipient={"contact_name": book.customer.name, "contact_phone": book.customer.phone,
                    "address": address, "postal_code": model.postal_code_in(address)},
         items=items, weight_g=sum(i["weight_g"] * i["quantity"] for i in items),
-        courier_company=company, courier_type=service, note=extra.get("note") or None, label_queue=order.store_id)
+        courier_company=company, courier_type=service, note=book.note or None, label_queue=order.store_id)
     created, _ = units.attempt(lambda uow: repo.open_shipment(uow, rec))
     return rec if created else get_shipment(order_id)
 

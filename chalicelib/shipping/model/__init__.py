@@ -26,7 +26,7 @@ from .courier import (
     parse_courier_choice,
     validate_courier_code,
 )
-from .orders import SHIPMENT_REQUEST, OrderLike, needs_shipping, request_effect_id
+from .orders import SHIPMENT_REQUEST, request_effect_id
 from .parcel import (
     WEIGHT_MAX_GRAMS,
     WEIGHT_MIN_GRAMS,
@@ -56,9 +56,9 @@ from .status import STATUS_LABELS, ShipmentStatus, advance, parse_status
 __all__ = [
     "AWB_CHANGED", "AWB_ISSUED", "AWB_MAX_LENGTH", "BITESHIP", "COURIER_CODE", "LABEL_SIZES", "MANUAL", "PROVIDERS",
     "SECRET_SHOWN", "SHIPMENT_REQUEST", "STATUS_LABELS", "WEIGHT_MAX_GRAMS", "WEIGHT_MIN_GRAMS", "Coordinate",
-    "CourierEvent", "CourierEventKind", "OrderLike", "ShipmentChange", "ShipmentInfo", "ShipmentItem",
+    "CourierEvent", "CourierEventKind", "ShipmentChange", "ShipmentInfo", "ShipmentItem",
     "ShipmentRequest", "ShipmentStatus", "ShippingAddress", "ShippingSettings", "address_from_dict",
-    "address_to_dict", "advance", "canonical_awb", "courier_label", "needs_shipping", "normalize_awb",
+    "address_to_dict", "advance", "canonical_awb", "courier_label", "normalize_awb",
     "parse_courier_choice", "parse_status", "plan_change", "postal_code_in", "request_effect_id",
     "require_weight_grams", "validate_api_key", "validate_courier_code", "validate_label_size",
     "validate_postal_code", "validate_tracking_url",

@@ -1,7 +1,5 @@
-"""Which sales ship, reading CS's free text (postal code, courier), and how news changes a shipment."""
+"""Reading CS's free text (postal code, courier), and how news changes a shipment."""
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -15,29 +13,12 @@ from chalicelib.shipping.model import (
     ShipmentStatus as S,
     ShippingSettings,
     courier_label,
-    needs_shipping,
     parse_courier_choice,
     plan_change,
     postal_code_in,
     validate_api_key,
     validate_tracking_url,
 )
-
-
-def _order(address="Jl. Melati 5, Bandung 40115", fee=0, courier=None):
-    return SimpleNamespace(customer={"address": address}, shipping_fee=fee, extra={"courier": courier})
-
-
-@pytest.mark.parametrize("order,ships", [
-    (_order(fee=12_000), True),
-    (_order(courier="JNE REG"), True),  # free shipping, courier chosen
-    (_order(), False),  # the customer collects
-    (_order(courier="  "), False),
-    (_order(address="", fee=12_000), False),
-    (SimpleNamespace(customer=None, shipping_fee=9_000, extra=None), False),
-])
-def test_a_book_order_ships_with_an_address_and_a_fee_or_a_courier(order, ships):
-    assert needs_shipping(order) is ships
 
 
 @pytest.mark.parametrize("address,code", [
