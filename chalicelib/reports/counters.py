@@ -116,23 +116,3 @@ def count_shipment_change(uow: UnitOfWork, fact) -> None:
     delta = model.waiting_awb_delta(events, has_awb=fact.had_awb or bool(fact.new_awb))
     if delta:
         _move_waiting_awb(uow, fact.store_id, delta, now)
-
-
-# ---- transitional: callers not yet on the unit of work (removed once every area records facts) --
-
-def on_book_order(tx, **kw) -> None:
-    from ..book_orders.facts import BookOrderMoved
-
-    count_book_order(tx, BookOrderMoved(**kw))
-
-
-def on_drop_order(tx, **kw) -> None:
-    from ..inventory.facts import DropOrderMoved
-
-    count_drop_order(tx, DropOrderMoved(**kw))
-
-
-def on_shipment_change(tx, **kw) -> None:
-    from ..shipping.facts import ShipmentChanged
-
-    count_shipment_change(tx, ShipmentChanged(**kw))
