@@ -1,81 +1,28 @@
 """Stock, drop order and book order fixtures: the demo merchant trimmed to four products, on the
-test clock, restored from an in-memory copy for every test, with helpers that speak to the service
-layer as the routes do."""
+test clock, restored from the session's snapshot for every test (see ``seeded`` in tests/conftest.py),
+with helpers that speak to the service layer as the routes do."""
 from __future__ import annotations
-
-import copy
 
 import pytest
 
 PRODUCTS = 4  # the demo's first four: KOPI-250, TEH-350, AIR-600, ROTI-COK
-SEEDED_AT = 1_795_392_000  # the clock fixture's time
 
 
-def _cheap_pins(monkeypatch) -> None:
-    # PIN hashing strength is the staff suite's subject; at full cost every seed and sign-in here
-    # would spend a quarter second per PIN. Seeding and signing in both use this cost.
-    from chalicelib.staff import model as staff_model
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch):
+    """The seed's PINs are hashed cheaply, so signing in here checks them at that cost too."""
+    from tests.seeds import cheap_pins
 
-    monkeypatch.setitem(staff_model._SCRYPT, "n", 2**4)
-
-
-def _tables():
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    from chalicelib.core.settings import get_settings
-
-    return dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().region]
+    cheap_pins(monkeypatch)
 
 
-@pytest.fixture(scope="session")
-def seeded_state(moto_server):
+@pytest.fixture
+def shop(seeded, clock):
     """The demo merchant (same staff, PINs, devices and opening stock: CS 10, WAREHOUSE 50, SHOP 20
-    per product, with four products), seeded once; moto's tables are then copied in memory.
+    per product, with four products), restored from the session's snapshot for every test."""
+    from tests import seeds
 
-    The moto server runs in this process, so every test starts from a copy of those tables
-    (milliseconds) instead of recreating some forty tables and seeding again (over a second).
-    """
-    import urllib.request
-
-    import app  # noqa: F401 - registers every area's tables
-    from chalicelib.core.clock import FixedClock, set_clock
-    from chalicelib.core.db import create_tables
-    from chalicelib.schema import all_tables
-    from infra.local import seed
-
-    urllib.request.urlopen(urllib.request.Request(f"{moto_server.url}/moto-api/reset", method="POST")).read()
-    create_tables(all_tables())
-    previous = set_clock(FixedClock(SEEDED_AT))
-    with pytest.MonkeyPatch.context() as mp:
-        _cheap_pins(mp)
-        mp.setattr(seed, "PRODUCTS", seed.PRODUCTS[:PRODUCTS])
-        demo = seed.seed()
-    set_clock(previous)
-    return demo, copy.deepcopy(_tables().tables)
-
-
-@pytest.fixture
-def aws(seeded_state, moto_server, monkeypatch):
-    """This folder's tables: the seeded copy, fresh for every test; an empty files bucket."""
-    from chalicelib.core.settings import get_settings
-    from chalicelib.core.storage import s3
-
-    _cheap_pins(monkeypatch)
-    _tables().tables = copy.deepcopy(seeded_state[1])
-    s = get_settings()
-    client = s3()
-    try:
-        client.create_bucket(Bucket=s.bucket, CreateBucketConfiguration={"LocationConstraint": s.region})
-    except client.exceptions.BucketAlreadyOwnedByYou:
-        for obj in client.list_objects_v2(Bucket=s.bucket).get("Contents", []):
-            client.delete_object(Bucket=s.bucket, Key=obj["Key"])
-    yield moto_server
-
-
-@pytest.fixture
-def shop(aws, seeded_state, clock):
-    return copy.deepcopy(seeded_state[0])
+    return seeded(*seeds.demo(PRODUCTS, cheap=True))
 
 
 def caller_for(shop: dict, role: str):
@@ -127,8 +74,8 @@ def ttl(shop):
 
 
 @pytest.fixture
-def second_store(aws):
-    """Another merchant's store with its own CS on its own back-office device."""
+def second_store(shop):
+    """Another merchant's store with its own CS on its own back-office device (written after the shop's seed)."""
     from chalicelib.core.web import Caller
     from chalicelib.staff import service as staff
 

@@ -77,23 +77,29 @@ class Shop:
         return self.api.call("PUT", f"/print/stations/{self.station_id(station)}/printers", body, auth=self.admin)
 
 
-def _open_store(api, merchant_id: str, store_id: str, name: str) -> Shop:
+def _new_store(merchant_id: str, store_id: str, name: str) -> str:
+    """A merchant's store with an admin and a paired back office; returns the back office's device token."""
     from chalicelib.core.web import Caller
     from chalicelib.staff import service as staff
 
     staff.create_merchant(f"Merchant {name}", name, merchant_id=merchant_id, store_id=store_id)
     staff.add_staff(merchant_id, store_id, "Rina Admin", "admin", "135790", staff_id="u_admin")
     seed = Caller(merchant_id=merchant_id, store_id=store_id, role="admin", device_id="seed")
-    backoffice = staff.pair_device(staff.create_pairing_code(seed, "backoffice")["code"], "Back office")["device_token"]
+    return staff.pair_device(staff.create_pairing_code(seed, "backoffice")["code"], "Back office")["device_token"]
+
+
+def _signed_in(api, merchant_id: str, store_id: str, backoffice: str) -> Shop:
     return Shop(api, merchant_id, store_id, admin=api.login(backoffice, "u_admin", "135790"), backoffice=backoffice)
 
 
 @pytest.fixture
-def shop(api, clock) -> Shop:
-    return _open_store(api, "m_print", "s_print", "Toko Cetak")
+def shop(api, seeded, clock) -> Shop:
+    """Toko Cetak, restored from the session's snapshot for every test, with its admin signed in."""
+    backoffice = seeded("printing: Toko Cetak", lambda: _new_store("m_print", "s_print", "Toko Cetak"))
+    return _signed_in(api, "m_print", "s_print", backoffice)
 
 
 @pytest.fixture
 def other_shop(api, shop) -> Shop:
     """Another merchant's store on the same system."""
-    return _open_store(api, "m_other", "s_other", "Toko Lain")
+    return _signed_in(api, "m_other", "s_other", _new_store("m_other", "s_other", "Toko Lain"))

@@ -24,14 +24,13 @@ _sequence = itertools.count(1)
 
 
 @pytest.fixture
-def shop(aws, clock, monkeypatch):
-    """The demo merchant with four products and a receiving account for every sample file."""
-    from infra.local import seed
+def shop(seeded, clock):
+    """The demo merchant with four products and a receiving account for every sample file, restored
+    from the session's snapshot for every test."""
+    from tests import seeds
 
-    monkeypatch.setattr(seed, "PRODUCTS", seed.PRODUCTS[:4])
-    demo = seed.seed()
-    set_settings(demo["store_id"], bank_accounts=ACCOUNTS)
-    return demo
+    return seeded(*seeds.demo(4, then=lambda demo: set_settings(demo["store_id"], bank_accounts=ACCOUNTS),
+                              then_name="reconciliation accounts"))
 
 
 def set_settings(store_id: str, **changes) -> None:

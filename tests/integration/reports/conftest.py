@@ -12,12 +12,11 @@ PRODUCTS = 4  # the demo's first four: KOPI-250 18.000, TEH-350 8.000, AIR-600 4
 
 
 @pytest.fixture
-def demo(aws, monkeypatch):
-    """The demo merchant with fewer products, so each test seeds fast."""
-    from infra.local import seed
+def demo(seeded):
+    """The demo merchant with fewer products, restored from the session's snapshot for every test."""
+    from tests import seeds
 
-    monkeypatch.setattr(seed, "PRODUCTS", seed.PRODUCTS[:PRODUCTS])
-    return seed.seed()
+    return seeded(*seeds.demo(PRODUCTS))
 
 
 @pytest.fixture

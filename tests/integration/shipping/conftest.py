@@ -4,10 +4,11 @@ back over HTTP, as in the local stack."""
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 
 import pytest
+
+from tests.helpers import wait_until  # noqa: F401 - the suites import it from here
 
 KEY = "biteship_test.shipping-tests"
 SECRET = "webhook-secret-shipping-tests-0123"
@@ -21,11 +22,12 @@ def idem() -> dict:
 
 
 @pytest.fixture
-def shop(aws, clock, monkeypatch):
-    from infra.local import seed
+def shop(seeded, clock):
+    """The demo shop with four products (KOPI-250, TEH-350, AIR-600, ROTI-COK), restored from the
+    session's snapshot for every test."""
+    from tests import seeds
 
-    monkeypatch.setattr(seed, "PRODUCTS", seed.PRODUCTS[:4])  # KOPI-250, TEH-350, AIR-600, ROTI-COK
-    return seed.seed()
+    return seeded(*seeds.demo(4))
 
 
 def set_shipping(store_id: str, shipping: dict) -> None:
@@ -131,17 +133,6 @@ def awb_messages(shipment_id: str | None = None) -> list:
 
     prefix = "msg-awb#" + (f"{shipment_id}#" if shipment_id else "")
     return [i for i in OutboxItem.scan() if i.kind == "message" and i.effect_id.startswith(prefix)]
-
-
-def wait_until(check, timeout: float = 15.0, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(step)
 
 
 def label_jobs(store_id: str) -> list:

@@ -63,10 +63,7 @@ def complete_order(shop: dict, shopper_id: str | None, order_id: str, amount: in
     return units.run(work)
 
 
-@pytest.fixture
-def shop(aws, clock):
-    """The demo merchant's store and people (same ids, names and PINs as the local stack's seed), without
-    its catalogue and stock: these suites need none, and the full seed costs seconds per test."""
+def _people() -> dict:
     from chalicelib.core.web import Caller
     from chalicelib.staff import service as staff_service
     from infra.local.seed import MERCHANT_ID, STAFF, STORE_ID
@@ -78,6 +75,13 @@ def shop(aws, clock):
     device = staff_service.pair_device(staff_service.create_pairing_code(admin, "backoffice")["code"], "Back office")
     return {"merchant_id": MERCHANT_ID, "store_id": STORE_ID, "backoffice_device_token": device["device_token"],
             "staff": [{"staff_id": s, "name": n, "role": r, "pin": p} for s, n, r, p in STAFF]}
+
+
+@pytest.fixture
+def shop(seeded, clock):
+    """The demo merchant's store and people (same ids, names and PINs as the local stack's seed), without
+    its catalogue and stock (these suites need none), restored from the session's snapshot for every test."""
+    return seeded("demo people, no catalogue", _people)
 
 
 @pytest.fixture
