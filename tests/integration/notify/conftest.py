@@ -63,13 +63,18 @@ def stub():
     s.stop()
 
 
-@pytest.fixture
-def store(aws, clock, monkeypatch):
-    """A merchant and store with no messaging configured yet, and no deployment-wide channel."""
+def _store() -> str:
     from chalicelib.staff import service as staff_service
 
+    staff_service.create_merchant("Sambung Demo", "Toko Demo", merchant_id="m_n", store_id="s_n")
+    return "s_n"
+
+
+@pytest.fixture
+def store(seeded, clock, monkeypatch):
+    """A merchant and store with no messaging configured yet (restored from the session's snapshot
+    for every test), and no deployment-wide channel."""
     for name in ("SAMBUNG_MESSAGES_PROVIDER", "SAMBUNG_MESSAGES_FALLBACK", "SAMBUNG_WHATSAPP_TOKEN",
                  "SAMBUNG_WHATSAPP_PHONE_NUMBER_ID", "SAMBUNG_ZENZIVA_USERKEY", "SAMBUNG_ZENZIVA_PASSKEY"):
         monkeypatch.delenv(name, raising=False)
-    staff_service.create_merchant("Sambung Demo", "Toko Demo", merchant_id="m_n", store_id="s_n")
-    return "s_n"
+    return seeded("notify: a store without messaging", _store)
