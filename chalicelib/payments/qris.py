@@ -272,10 +272,11 @@ def merchant_name(payload: str | QrisPayload) -> str:
 
 
 def expect_dynamic(payload: str | QrisPayload, amount: int) -> QrisPayload:
-    """Check a gateway's QR before showing it: valid, dynamic, rupiah, and for exactly ``amount``.
+    """Check a gateway's QR before showing it: valid, dynamic, rupiah, for exactly ``amount`` and
+    with no tip or convenience fee (tags 55-57).
 
-    A QR that parses but is static, in another currency, or for another amount would let the
-    shopper pay the wrong sum, so each is refused with its own message.
+    A QR that parses but is static, in another currency, for another amount or with a fee would let
+    the shopper pay the wrong sum, so each is refused with its own message.
     """
     parsed = _as_payload(payload)
     if not parsed.is_dynamic:
@@ -285,6 +286,12 @@ def expect_dynamic(payload: str | QrisPayload, amount: int) -> QrisPayload:
     got = amount_of(parsed)
     if got != amount:
         raise QrisError(f"QR amount is {got}, expected {amount}", tag="54")
+    for tag, what in (("55", "a tip or convenience fee indicator"), ("56", "a fixed convenience fee"),
+                      ("57", "a percentage convenience fee")):
+        # Any of these lets the shopper's app ask for more than the order: never shown for a sale.
+        if tag in parsed:
+            raise QrisError(f"QR carries {what} (tag {tag}); a sale's QR must ask for exactly the order's amount",
+                            tag=tag)
     return parsed
 
 

@@ -249,6 +249,17 @@ def test_expect_dynamic_checks_kind_currency_and_amount():
         qris.expect_dynamic(qris.encode(fields), 789000)
 
 
+@pytest.mark.parametrize("extra", [{"55": "01"}, {"55": "02", "56": "2500"}, {"55": "03", "57": "5"}])
+def test_expect_dynamic_refuses_a_tip_or_convenience_fee(extra):
+    """Tags 55-57 let the shopper's app ask for more than the order: such a QR is never shown."""
+    fields = {**qris.parse(MIDTRANS_GOPAY).to_dict(), **extra}
+    payload = qris.encode(fields)
+    assert qris.amount_of(qris.parse(payload)) == 789000  # the amount itself is right
+    with pytest.raises(QrisError, match="tip or convenience fee|convenience fee") as e:
+        qris.expect_dynamic(payload, 789000)
+    assert e.value.tag in extra
+
+
 # --- build ------------------------------------------------------------------------------------
 
 def test_build_emits_a_valid_dynamic_payload():
