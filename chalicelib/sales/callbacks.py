@@ -1,5 +1,12 @@
-"""Gateway callbacks: verify first, store the raw event once (the shared inbox), apply through the
-same path as a status check, answer fast."""
+"""Gateway callbacks: verify first, then treat the notification as a hint only.
+
+A signature covers only part of a Midtrans notification (order_id, status_code, gross_amount), and
+a verified body can still be a stale or altered copy, so nothing in it is applied. The server asks
+the gateway's own status API about the attempt and applies what that confirms, through the same
+path as "Cek Status Pembayaran"; the event is stored once in the shared inbox under a key made of
+the confirmed transaction and status, so redeliveries and altered copies of one payment apply once.
+A gateway that does not answer leaves the order as it was (502: the gateway retries, and so does
+the payments sweeper)."""
 from __future__ import annotations
 
 from ..core import inbox
@@ -42,7 +49,11 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
     attempt = get_attempt(order.order_id, parsed[1])
     if attempt is None:
         raise NotFound("Transaksi tidak dikenal.", code="unknown_transaction")
+    confirmed = gateway.get_status(attempt.gateway_ref, provider_ref=attempt.provider_ref)  # UpstreamError: 502
+    key = f"{confirmed.provider_ref or attempt.gateway_ref}:{confirmed.status}"
     return inbox.process(
-        provider, event.event_key, store_id=order.store_id, subject=order.order_id, raw=event.raw,
-        details={"attempt": parsed[1], "status": event.status, "amount": event.amount},
-        apply=lambda: apply_gateway_status(order, attempt, event, "callback"))
+        provider, key, store_id=order.store_id, subject=order.order_id,
+        raw={"notification": event.raw, "confirmed": confirmed.raw},
+        details={"attempt": parsed[1], "notified": event.status, "status": confirmed.status,
+                 "amount": confirmed.amount, "transaction": confirmed.provider_ref},
+        apply=lambda: apply_gateway_status(order, attempt, confirmed, "callback"))

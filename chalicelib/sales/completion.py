@@ -38,11 +38,14 @@ class Payment:
     paid_at: int | None = None
     cash_received: int | None = None
     source: str = "callback"  # callback | status_check | scheduler | cash | statement
+    mismatches: tuple[str, ...] = ()  # what the confirmed payment got wrong (model.payment_mismatches)
 
 
 def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRecord, str | None], None] | None = None,
                   complete_sale: bool = True) -> str:
-    """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``duplicate`` or ``double_payment``.
+    """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``review``, ``duplicate`` or
+    ``double_payment``. A payment that is not exactly the order's (amount, transaction) moves it to
+    NEEDS_REVIEW for staff: the system never completes it.
 
     ``extra_ops(uow, order, target)`` adds the caller's own writes to the same unit of work (a bank
     statement row claimed together with the order); it sees the order as read and the status it is
@@ -65,10 +68,14 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
         if attempt is not None:
             repo.attempt_paid(uow, attempt, issuer=p.issuer, paid_at=p.paid_at or now)
         flags = list(order.flags or [])
-        if p.amount != order.total:
-            flags.append("amount_mismatch")
+        wrong = list(p.mismatches)
+        if p.amount != order.total and "amount_mismatch" not in wrong:
+            wrong.append("amount_mismatch")
+        flags += [f for f in wrong if f not in flags]
         if target is None:
             flags.append("double_payment")  # already paid by another means or attempt: staff must refund
+        elif wrong:
+            target = model.NEEDS_REVIEW
         elif target == model.PAID_LATE:
             flags.append("late_payment")
         # A PAID order stays in the scheduler's index: it completes it if we die before step 2.
@@ -79,7 +86,7 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
             extra_ops(uow, order, target)
         if target == model.PAID:
             return "paid"
-        return "late" if target == model.PAID_LATE else "double_payment"
+        return {model.PAID_LATE: "late", model.NEEDS_REVIEW: "review"}.get(target, "double_payment")
 
     try:
         # Someone moved first (a lost condition): read again and decide again.
@@ -117,15 +124,15 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
 
 
 def complete(order_id: str, *, actor: str) -> bool:
-    """PAID (or PAID_LATE, by staff) -> COMPLETED with every effect, exactly once."""
+    """PAID (or, by staff, PAID_LATE / NEEDS_REVIEW) -> COMPLETED with every effect, exactly once."""
     from ..shoppers import service as shoppers
     from ..staff.service import store_settings
 
     order = get_order(order_id)
-    if order is None or order.status not in (model.PAID, model.PAID_LATE):
+    if order is None or order.status not in (model.PAID, *model.DECISION_STATES):
         return False
-    if order.status == model.PAID_LATE and actor == "system":
-        return False  # a late payment waits for a person
+    if order.status in model.DECISION_STATES and actor == "system":
+        return False  # a late or mismatched payment waits for a person
     settings = store_settings(order.store_id)
     # Read before the unit, which adds this visit; two orders of one shopper completing in the same
     # instant may both read the same number, which can only under-count a repeat, never invent one.

@@ -9,6 +9,7 @@ bank transfer with a kode unik, stock held until a deadline):
     book order:  BOOKED -> PAID -> COMPLETED;  BOOKED -> EXPIRED | CANCELLED
                  BOOKED -> AWAITING_PAYMENT (the customer pays at the kiosk by QRIS)
     any unpaid end state + a payment that arrives anyway -> PAID_LATE (flagged for staff)
+    a payment the gateway confirms for another amount or transaction -> NEEDS_REVIEW (staff decide)
 
 Nothing ever moves backwards: a late or repeated event is recorded and ignored for the state.
 """
@@ -27,27 +28,31 @@ EXPIRED = "EXPIRED"
 FAILED = "FAILED"
 CANCELLED = "CANCELLED"
 PAID_LATE = "PAID_LATE"
+NEEDS_REVIEW = "NEEDS_REVIEW"  # money came, but not what the order asked for: a person decides
 
 STORE_SALE, BOOK_ORDER = "STORE_SALE", "BOOK_ORDER"
 
 OPEN = frozenset({AWAITING_PAYMENT, BOOKED})
 UNPAID_ENDS = frozenset({EXPIRED, FAILED, CANCELLED})
-PAID_STATES = frozenset({PAID, COMPLETED, PAID_LATE})
+PAID_STATES = frozenset({PAID, COMPLETED, PAID_LATE, NEEDS_REVIEW})
+DECISION_STATES = frozenset({PAID_LATE, NEEDS_REVIEW})  # paid, waiting for a person
 
 _ALLOWED = {
-    AWAITING_PAYMENT: {PAID, EXPIRED, FAILED, CANCELLED},
-    BOOKED: {PAID, EXPIRED, CANCELLED, AWAITING_PAYMENT},
+    AWAITING_PAYMENT: {PAID, EXPIRED, FAILED, CANCELLED, NEEDS_REVIEW},
+    BOOKED: {PAID, EXPIRED, CANCELLED, AWAITING_PAYMENT, NEEDS_REVIEW},
     PAID: {COMPLETED},
-    EXPIRED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED},
-    FAILED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED},
-    CANCELLED: {PAID_LATE},
+    EXPIRED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED, NEEDS_REVIEW},
+    FAILED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED, NEEDS_REVIEW},
+    CANCELLED: {PAID_LATE, NEEDS_REVIEW},
     PAID_LATE: {COMPLETED},
+    NEEDS_REVIEW: {COMPLETED},
     COMPLETED: set(),
 }
 
 STATUS_LABELS = {
     AWAITING_PAYMENT: "Menunggu pembayaran", BOOKED: "Dipesan", PAID: "Dibayar", COMPLETED: "Selesai",
     EXPIRED: "Kedaluwarsa", FAILED: "Gagal", CANCELLED: "Dibatalkan", PAID_LATE: "Dibayar terlambat",
+    NEEDS_REVIEW: "Perlu dicek",
 }
 
 
@@ -70,6 +75,18 @@ def on_payment(current: str) -> str | None:
     if current in UNPAID_ENDS:
         return PAID_LATE
     return None
+
+
+def payment_mismatches(*, expected_amount: int, paid_amount: int | None, expected_ref: str | None,
+                       paid_ref: str | None) -> list[str]:
+    """What in a confirmed payment differs from the attempt it should pay: the amount (exactly the
+    order's) and the gateway's transaction/QR id. Empty when it is the payment we asked for."""
+    out = []
+    if paid_amount is None or paid_amount != expected_amount:
+        out.append("amount_mismatch")
+    if expected_ref and paid_ref and paid_ref != expected_ref:
+        out.append("transaction_mismatch")
+    return out
 
 
 def gateway_ref(order_id: str, attempt: int) -> str:

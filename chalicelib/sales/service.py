@@ -207,11 +207,17 @@ def _claim_check(attempt: PaymentAttemptRecord, now: int, min_gap: int) -> bool:
 
 
 def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, status, source: str) -> str:
-    """Apply what the gateway says (a status answer or a verified callback) through one code path."""
+    """Apply what the gateway's own status API confirmed (never an unconfirmed notification).
+
+    A payment completes only when its amount is exactly the attempt's and it is the transaction the
+    attempt opened; anything else is recorded for staff (NEEDS_REVIEW), never completed."""
     if status.status == "paid":
+        wrong = model.payment_mismatches(expected_amount=int(attempt.amount), paid_amount=status.amount,
+                                         expected_ref=attempt.provider_ref, paid_ref=status.provider_ref)
         return apply_payment(Payment(order_id=order.order_id, attempt=int(attempt.attempt), method=model.QRIS,
-                                     amount=status.amount if status.amount is not None else int(attempt.amount),
-                                     issuer=status.issuer, provider=attempt.provider, paid_at=status.paid_at, source=source))
+                                     amount=status.amount if status.amount is not None else 0, issuer=status.issuer,
+                                     provider=attempt.provider, paid_at=status.paid_at, source=source,
+                                     mismatches=tuple(wrong)))
     if status.status in ("failed", "expired", "cancelled"):
         reasons = {"failed": "Pembayaran ditolak oleh bank atau e-wallet.", "expired": "Waktu pembayaran QRIS habis.",
                    "cancelled": "QRIS dibatalkan."}
@@ -349,10 +355,11 @@ def cancel_order(caller: Caller, order_id: str) -> dict:
 
 
 def complete_late(caller: Caller, order_id: str) -> dict:
-    """Staff accept a late payment: the order completes with its effects."""
+    """Staff accept a late or mismatched payment: the order completes with its effects."""
     order = own_order(caller.store_id, order_id)
-    if order.status != model.PAID_LATE:
-        raise Conflict("Hanya pesanan yang dibayar terlambat yang bisa diselesaikan di sini.", code="invalid_transition")
+    if order.status not in model.DECISION_STATES:
+        raise Conflict("Hanya pesanan yang dibayar terlambat atau perlu dicek yang bisa diselesaikan di sini.",
+                       code="invalid_transition")
     complete(order.order_id, actor=caller.staff_id or "staff")
     order.refresh(consistent_read=True)
     return order_view(order)

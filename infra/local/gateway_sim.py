@@ -15,7 +15,8 @@ People and tests drive payments through:
   Fail, Expire;
 * ``GET /sim/transactions`` and ``/sim/transactions/{order_id}``: JSON;
 * ``POST /sim/transactions/{order_id}/pay`` ``{"issuer": "gopay", "duplicates": 3, "delay_ms": 0,
-  "concurrent": false}``, ``/fail`` and ``/expire`` (same options);
+  "concurrent": false, "amount": 18000}``, ``/fail`` and ``/expire`` (same options but ``amount``);
+  the status API answers truthfully what was paid, however the notifications are altered or replayed;
 * ``POST /sim/transactions/{order_id}/replay`` ``{"statuses": ["settlement", "pending"]}``: sends
   those notifications in that order without changing the transaction (out-of-order delivery);
 * ``POST /sim/scan`` ``{"qr_string": "...", "action": "pay"|"fail"|"expire", ...}``: find the
@@ -113,11 +114,14 @@ class SimTransaction:
     status: str = "pending"  # Midtrans transaction_status
     issuer: str | None = None
     settlement_time: int | None = None
+    paid_amount: int | None = None  # what the payer's app really paid, when told to differ (a faulty issuer)
     _png: bytes | None = field(default=None, repr=False)
 
     @property
     def gross(self) -> str:
-        return f"{self.gross_amount}.00"  # Midtrans writes IDR amounts with two decimals
+        """The amount as Midtrans writes it (two decimals): what was really paid, once paid."""
+        amount = self.paid_amount if self.paid_amount is not None else self.gross_amount
+        return f"{amount}.00"
 
     def to_json(self) -> dict:
         return {
@@ -378,10 +382,15 @@ class GatewaySimulator:
     # -- control -----------------------------------------------------------------------------
 
     def pay(self, ref: str, *, issuer: str = "gopay", duplicates: int = 1, delay_ms: int = 0,
-            concurrent: bool = False) -> dict:
-        """Settle a pending QR as if ``issuer``'s app paid it, and notify."""
+            concurrent: bool = False, amount: int | None = None) -> dict:
+        """Settle a pending QR as if ``issuer``'s app paid it, and notify. ``amount``: the app paid
+        another sum than the QR's (the status API and notifications then say so, truthfully);
+        ``delay_ms``: the notification reaches us that much later (a QR paid just before its expiry
+        whose notification arrives after ours)."""
         issuer = _issuer(issuer)
-        return self._transition(ref, "settlement", issuer, duplicates, delay_ms, concurrent)
+        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 1):
+            raise _control_error(400, "invalid_amount", "amount must be a positive integer of rupiah")
+        return self._transition(ref, "settlement", issuer, duplicates, delay_ms, concurrent, amount=amount)
 
     def fail(self, ref: str, *, duplicates: int = 1, delay_ms: int = 0, concurrent: bool = False) -> dict:
         """The issuer/acquirer refused the payment (Midtrans ``deny``)."""
@@ -431,7 +440,7 @@ class GatewaySimulator:
             raise _control_error(404, "not_found", f"Tidak ada transaksi {ref!r}.") from None
 
     def _transition(self, ref: str, status: str, issuer: str | None, duplicates: int, delay_ms: int,
-                    concurrent: bool) -> dict:
+                    concurrent: bool, *, amount: int | None = None) -> dict:
         copies, delay = _copies(duplicates), _delay(delay_ms)
         with self._lock:
             tx = self._find_control(ref)
@@ -440,7 +449,7 @@ class GatewaySimulator:
                 raise _control_error(409, "not_pending", f"Transaksi {tx.order_id} sudah {tx.status}.")
             tx.status = status
             if status == "settlement":
-                tx.issuer, tx.settlement_time = issuer, get_clock().now_s()
+                tx.issuer, tx.settlement_time, tx.paid_amount = issuer, get_clock().now_s(), amount
             job = _Job([self._notification(tx, status)], tx.notification_urls, copies, delay, bool(concurrent))
             out = {"transaction": tx.to_json(), "notifications": copies * len(job.urls)}
         self._dispatch(job)
@@ -649,7 +658,8 @@ def _handler_for(sim: GatewaySimulator) -> type[BaseHTTPRequestHandler]:
             elif method == "POST" and len(parts) == 3 and parts[0] == "transactions":
                 ref, action = parts[1], parts[2]
                 if action == "pay":
-                    self._json(200, sim.pay(ref, **_options(body, ("issuer", "duplicates", "delay_ms", "concurrent"))))
+                    self._json(200, sim.pay(ref, **_options(body, ("issuer", "duplicates", "delay_ms", "concurrent",
+                                                                   "amount"))))
                 elif action in ("fail", "expire"):
                     handler = sim.fail if action == "fail" else sim.expire
                     self._json(200, handler(ref, **_options(body, ("duplicates", "delay_ms", "concurrent"))))

@@ -7,7 +7,8 @@ import pytest
 from chalicelib.core.errors import Conflict
 from chalicelib.sales import model as m
 
-STATES = [m.AWAITING_PAYMENT, m.BOOKED, m.PAID, m.COMPLETED, m.EXPIRED, m.FAILED, m.CANCELLED, m.PAID_LATE]
+STATES = [m.AWAITING_PAYMENT, m.BOOKED, m.PAID, m.COMPLETED, m.EXPIRED, m.FAILED, m.CANCELLED, m.PAID_LATE,
+          m.NEEDS_REVIEW]
 
 
 @pytest.mark.parametrize("current,target", [
@@ -18,6 +19,8 @@ STATES = [m.AWAITING_PAYMENT, m.BOOKED, m.PAID, m.COMPLETED, m.EXPIRED, m.FAILED
     (m.EXPIRED, m.AWAITING_PAYMENT), (m.FAILED, m.AWAITING_PAYMENT),  # "Coba lagi"
     (m.EXPIRED, m.PAID_LATE), (m.FAILED, m.PAID_LATE), (m.CANCELLED, m.PAID_LATE),
     (m.EXPIRED, m.CANCELLED), (m.FAILED, m.CANCELLED),
+    (m.AWAITING_PAYMENT, m.NEEDS_REVIEW), (m.BOOKED, m.NEEDS_REVIEW), (m.EXPIRED, m.NEEDS_REVIEW),
+    (m.FAILED, m.NEEDS_REVIEW), (m.CANCELLED, m.NEEDS_REVIEW), (m.NEEDS_REVIEW, m.COMPLETED),
 ])
 def test_the_moves_a_cashier_or_a_payment_can_make(current, target):
     assert m.can_move(current, target)
@@ -26,7 +29,7 @@ def test_the_moves_a_cashier_or_a_payment_can_make(current, target):
 
 def test_no_other_move_exists_and_each_refusal_says_why():
     allowed = {(c, t) for c in STATES for t in STATES if m.can_move(c, t)}
-    assert len(allowed) == 17
+    assert len(allowed) == 23
     for current, target in itertools.product(STATES, STATES):
         if (current, target) in allowed:
             continue
@@ -38,14 +41,14 @@ def test_no_other_move_exists_and_each_refusal_says_why():
 
 def test_a_completed_order_is_final_and_paid_never_goes_back_to_unpaid():
     assert not any(m.can_move(m.COMPLETED, t) for t in STATES)
-    for paid in (m.PAID, m.PAID_LATE):
+    for paid in (m.PAID, m.PAID_LATE, m.NEEDS_REVIEW):
         assert not any(m.can_move(paid, t) for t in (m.AWAITING_PAYMENT, m.BOOKED, m.EXPIRED, m.FAILED, m.CANCELLED))
 
 
 @pytest.mark.parametrize("current,expected", [
     (m.AWAITING_PAYMENT, m.PAID), (m.BOOKED, m.PAID),
     (m.EXPIRED, m.PAID_LATE), (m.FAILED, m.PAID_LATE), (m.CANCELLED, m.PAID_LATE),
-    (m.PAID, None), (m.PAID_LATE, None), (m.COMPLETED, None),
+    (m.PAID, None), (m.PAID_LATE, None), (m.COMPLETED, None), (m.NEEDS_REVIEW, None),
 ])
 def test_where_a_confirmed_payment_takes_an_order(current, expected):
     """Open -> PAID; after an unpaid end -> PAID_LATE for staff; already paid -> nothing (a duplicate
@@ -82,3 +85,14 @@ def test_a_line_totals_exactly_in_rupiah():
     line = m.Line("KOPI-250", "Kopi 250 g", 3, 45_500, "8991234567890")
     assert line.total == 136_500
     assert line.to_dict()["line_total"] == 136_500
+
+
+def test_a_payment_is_the_one_asked_for_only_with_the_exact_amount_and_transaction():
+    ok = dict(expected_amount=18_000, paid_amount=18_000, expected_ref="tx-1", paid_ref="tx-1")
+    assert m.payment_mismatches(**ok) == []
+    assert m.payment_mismatches(**{**ok, "paid_amount": 1}) == ["amount_mismatch"]
+    assert m.payment_mismatches(**{**ok, "paid_amount": 18_001}) == ["amount_mismatch"]  # more is wrong too
+    assert m.payment_mismatches(**{**ok, "paid_amount": None}) == ["amount_mismatch"]
+    assert m.payment_mismatches(**{**ok, "paid_ref": "tx-2"}) == ["transaction_mismatch"]
+    assert m.payment_mismatches(**{**ok, "paid_ref": None}) == []  # a gateway that does not name it
+    assert m.NEEDS_REVIEW in m.PAID_STATES and m.STATUS_LABELS[m.NEEDS_REVIEW] == "Perlu dicek"
