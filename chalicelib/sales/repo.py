@@ -6,9 +6,14 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
-from .model import AWAITING_PAYMENT as AWAITING, COMPLETED
+from .model import AWAITING_PAYMENT as AWAITING, COMPLETED, NEEDS_REVIEW, PAID_LATE
 
 PAY_SHARD = "PAY"  # the scheduler's shard of orders it must look at (open_by_due)
+
+
+def decision_shard(store_id: str) -> str:
+    """The open_by_due shard of a store's paid orders that wait for a person (late, mismatched)."""
+    return f"DECIDE#{store_id}"
 
 
 class OrdersByStoreDay(GlobalSecondaryIndex):
@@ -213,6 +218,8 @@ def payment_recorded(uow, order: OrderRecord, *, target: str | None, flags: list
             actions.append(OrderRecord.cash_received.set(cash_received))
         if complete_due_at is not None:
             actions += [OrderRecord.open_shard.set(PAY_SHARD), OrderRecord.due_at.set(complete_due_at)]
+        elif target in (PAID_LATE, NEEDS_REVIEW):
+            actions += [OrderRecord.open_shard.set(decision_shard(order.store_id)), OrderRecord.due_at.set(paid_at)]
         else:
             actions += [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
     if flags != list(order.flags or []) or not actions:
@@ -285,4 +292,11 @@ def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | N
                OrderRecord.flags.set([f for f in order.flags or [] if f != "late_payment"])]
     if open_shard is not None:
         actions += [OrderRecord.open_shard.set(open_shard), OrderRecord.due_at.set(due_at)]
+    else:
+        actions += [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]  # no longer waits for anyone
     uow.update(order, actions=actions, condition=OrderRecord.status == order.status)
+
+
+def awaiting_decision(store_id: str, limit: int) -> list[OrderRecord]:
+    """A store's paid orders that wait for a person, newest payment first (one Query)."""
+    return list(OrderRecord.open_by_due.query(decision_shard(store_id), scan_index_forward=False, limit=limit))

@@ -35,6 +35,12 @@ def find(caller):
     return {"orders": service.find_open_order(caller, order_no=query_param(req, "order_no"), phone=query_param(req, "phone"))}
 
 
+@bp.endpoint("/sales/decisions", ["GET"], roles=[ADMIN, CASHIER, CS])
+def decisions(caller):
+    """Paid orders that wait for a person (late, or another amount/transaction than asked for)."""
+    return {"orders": service.decisions(caller)}
+
+
 @bp.endpoint("/sales/{order_id}", ["GET"], roles=SELLERS)
 def get_sale(caller, order_id):
     return service.get_sale(caller, order_id)

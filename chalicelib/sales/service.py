@@ -373,6 +373,26 @@ def list_sales(caller: Caller, day: str, limit: int = 100) -> list[dict]:
     return [order_view(o) for o in repo.orders_of_day(caller.store_id, day, limit=limit)]
 
 
+DECISION_REASONS = {
+    "late_payment": "Uang masuk setelah QR atau batas bayar berakhir.",
+    "amount_mismatch": "Jumlah yang diterima tidak sama dengan total pesanan.",
+    "transaction_mismatch": "Pembayaran dari transaksi lain, bukan QR pesanan ini.",
+    "double_payment": "Pesanan ini dibayar dua kali.",
+}
+
+
+def decisions(caller: Caller, limit: int = 100) -> list[dict]:
+    """Paid orders that wait for a person (paid late, or not the payment asked for), newest first,
+    each with why and what was received: staff complete them (or refund the money)."""
+    out = []
+    for order in repo.awaiting_decision(caller.store_id, limit):
+        view = order_view(order)
+        view["paid_amount"] = int(order.paid_amount) if order.paid_amount is not None else None
+        view["reasons"] = [{"code": f, "label": DECISION_REASONS[f]} for f in order.flags or [] if f in DECISION_REASONS]
+        out.append(view)
+    return out
+
+
 def flagged(caller: Caller, day: str) -> list[dict]:
     return [o for o in list_sales(caller, day, limit=500) if o["flags"] or o["status"] == model.PAID_LATE]
 

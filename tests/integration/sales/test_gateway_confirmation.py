@@ -80,8 +80,12 @@ def test_a_payment_of_another_amount_waits_for_staff_and_never_completes_itself(
     assert seen["status"] == "NEEDS_REVIEW" and seen["status_label"] == "Perlu dicek"
     assert api.post(f"/sales/{order['order_id']}/complete-late", auth=cashier).status == 403  # cashiers cannot
     admin = api.login_as(demo, "admin")
+    [waiting] = api.get("/sales/decisions", auth=admin).json["orders"]
+    assert waiting["order_id"] == order["order_id"] and waiting["paid_amount"] == 1
+    assert [r["code"] for r in waiting["reasons"]] == ["amount_mismatch"]
     done = api.post(f"/sales/{order['order_id']}/complete-late", auth=admin)
     assert done.status == 200 and done.json["status"] == "COMPLETED"
+    assert api.get("/sales/decisions", auth=admin).json["orders"] == []  # decided: off the list
 
 
 def test_a_forged_signature_is_refused_and_nothing_is_written(api, demo, payments):

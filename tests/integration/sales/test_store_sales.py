@@ -186,6 +186,8 @@ def test_late_payment_after_expiry_is_flagged_never_dropped(api, demo, payments,
     payments.wait_idle()
     rec = OrderRecord.get(order["order_id"])
     assert rec.status == "PAID_LATE" and "late_payment" in rec.flags
+    [waiting] = api.get("/sales/decisions", auth=cashier).json["orders"]  # staff see it in one list
+    assert waiting["order_id"] == order["order_id"] and waiting["reasons"][0]["code"] == "late_payment"
 
 
 def test_out_of_order_pending_after_settlement_never_moves_back(api, demo, payments):
