@@ -9,7 +9,8 @@ A snapshot holds everything the suites' AWS services keep:
 
 * DynamoDB: the tables with their items, indexes, TTL settings and stream records (deep copies of
   moto's ``Table`` objects);
-* S3: every bucket with its region and every object with its body, content type and metadata.
+* S3: every bucket with its region and every object with its body, content type and metadata
+  (not bucket configuration such as CORS or versioning, which only the local stack sets).
 
 Restoring first resets every moto backend, exactly like ``POST /moto-api/reset``, so state of any
 other service (SSM parameters, queues, ...) never leaks from one test into the next. Capturing
@@ -19,9 +20,7 @@ instead of being silently lost between tests.
 from __future__ import annotations
 
 import copy
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -72,7 +71,10 @@ class MotoState:
         # The gate serves one request at a time under this lock; holding it while moto's backends
         # are swapped means no request (a straggling webhook, a simulator retry) sees half of it.
         app = getattr(getattr(gate, "_server", None), "app", None)
-        self._lock = getattr(app, "_lock", None) or threading.Lock()
+        self._lock = getattr(app, "_lock", None)
+        if self._lock is None:
+            raise RuntimeError("MotoGate no longer exposes its request lock (gate._server.app._lock); "
+                               "tests/moto_state.py needs it to swap moto's state safely")
         self._seeds: dict[tuple[str, float | None], _Seeded] = {}
         self.empty: Snapshot | None = None
 
@@ -99,11 +101,6 @@ class MotoState:
 
         return {b.service_name for b in BackendDict._instances}
 
-    @contextmanager
-    def _exclusive(self):
-        with self._lock:
-            yield
-
     # -- snapshots ---------------------------------------------------------------------------
 
     def capture(self) -> Snapshot:
@@ -122,7 +119,7 @@ class MotoState:
                     got = client.get_object(Bucket=name, Key=obj["Key"])
                     objects.append(S3Object(name, obj["Key"], got["Body"].read(), got.get("ContentType"),
                                             got.get("Metadata") or {}))
-        with self._exclusive():
+        with self._lock:
             tables = copy.deepcopy(self._dynamodb().tables)
         return Snapshot(tables, buckets, tuple(objects))
 
@@ -132,7 +129,7 @@ class MotoState:
         from moto.core.model_instances import reset_model_data
 
         tables = copy.deepcopy(snapshot.tables)  # outside the lock: the copy is the slow part
-        with self._exclusive():
+        with self._lock:
             BackendDict.reset()
             reset_model_data()
             self._dynamodb().tables = tables
