@@ -124,28 +124,32 @@ def record_unpaid_end(order_id: str, attempt_no: int, status: str, reason: str) 
 
 
 def complete(order_id: str, *, actor: str) -> bool:
-    """PAID (or, by staff, PAID_LATE / NEEDS_REVIEW) -> COMPLETED with every effect, exactly once."""
+    """PAID (or, by staff, PAID_LATE / NEEDS_REVIEW) -> COMPLETED with every effect, exactly once.
+
+    The unit is built from fresh reads of the order and its shopper; it loses its condition when
+    either moved meanwhile (a completion by someone else, or another sale of the same shopper
+    completing at that instant) and is then decided again, so the points and the balance the
+    receipt shows are exact."""
     from ..shoppers import service as shoppers
     from ..staff.service import store_settings
 
-    order = get_order(order_id)
-    if order is None or order.status not in (model.PAID, *model.DECISION_STATES):
-        return False
-    if order.status in model.DECISION_STATES and actor == "system":
-        return False  # a late or mismatched payment waits for a person
-    settings = store_settings(order.store_id)
-    # Read before the unit, which adds this visit; two orders of one shopper completing in the same
-    # instant may both read the same number, which can only under-count a repeat, never invent one.
-    visits_before = shoppers.visit_count(order.merchant_id, order.shopper_id) if order.shopper_id else 0
-
-    def work(uow: units.UnitOfWork) -> None:
+    def work(uow: units.UnitOfWork) -> bool:
+        order = get_order(order_id)
+        if order is None or order.status not in (model.PAID, *model.DECISION_STATES):
+            return False
+        if order.status in model.DECISION_STATES and actor == "system":
+            return False  # a late or mismatched payment waits for a person
+        settings = store_settings(order.store_id)
         now = get_clock().now_s()
         receipt_token = token(18)
-        points = 0
+        points, balance, visits_before = 0, None, 0
         if order.shopper_id:
-            points = shoppers.earn_points_ops(
+            shopper = shoppers.shopper_for_sale(order.merchant_id, order.shopper_id)
+            visits_before = int(shopper.visit_count or 0) if shopper is not None else 0
+            points, balance = shoppers.earn_points_ops(
                 uow, merchant_id=order.merchant_id, shopper_id=order.shopper_id, order_id=order.order_id,
-                amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point)
+                amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point,
+                shopper=shopper)
         repo.completed(uow, order, actor=actor, now=now, points=points, receipt_token=receipt_token)
         if order.kind == model.STORE_SALE:
             shoppers.record_sale_ops(uow, store_id=order.store_id, staff_id=order.created_by,
@@ -153,21 +157,25 @@ def complete(order_id: str, *, actor: str) -> bool:
         uow.outbox(f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
         uow.outbox(f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
         if order.shopper_id:
-            shoppers.queue_order_messages(uow, order=_message_view(order, receipt_token, points))
+            shoppers.queue_order_messages(uow, order=_message_view(order, receipt_token, points, balance))
         uow.fact(SaleCompleted(
             store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
             discount=int(order.discount or 0), total=int(order.total), method=order.payment_method or model.QRIS,
             issuer=order.payment_issuer, seller_id=order.created_by, device_id=order.device_id,
             linked=bool(order.shopper_id), repeat=bool(order.shopper_id) and visits_before >= 1,
             late=order.status == model.PAID_LATE, at=now, tz=settings.timezone))
+        return True
 
-    done, _ = units.attempt(work)  # a lost condition: completed by someone else first
-    return done
+    try:
+        return units.run(work, lost_retries=_RETRIES)
+    except units.ConditionLost:
+        return False  # still losing after fresh reads: the scheduler completes a PAID order later
 
 
-def _message_view(order: OrderRecord, receipt_token: str, points: int) -> dict:
+def _message_view(order: OrderRecord, receipt_token: str, points: int, balance: int | None) -> dict:
     from ..core.settings import get_settings
 
     return {"order_id": order.order_id, "order_no": order.order_no, "store_id": order.store_id,
             "merchant_id": order.merchant_id, "shopper_id": order.shopper_id, "amount": int(order.total),
-            "receipt_url": f"{get_settings().public_base_url}/receipt.html#{receipt_token}", "points_earned": points}
+            "receipt_url": f"{get_settings().public_base_url}/receipt.html#{receipt_token}", "points_earned": points,
+            "points_balance": balance}

@@ -17,7 +17,7 @@ def receipt_data(order: OrderRecord):
     if order.shopper_id:
         from ..shoppers import service as shoppers
 
-        phone, balance = shoppers.receipt_details(order.merchant_id, order.shopper_id)
+        phone, balance = shoppers.receipt_details(order.merchant_id, order.shopper_id, order.order_id)
     return ReceiptData(
         merchant_name=merchant_name(order.merchant_id), store_name=store.name, store_address=store.address,
         cashier_name=staff_name(order.store_id, order.created_by) or "-", order_number=order.order_no,
@@ -81,8 +81,13 @@ def _by_token(tok: str) -> OrderRecord:
 def digital_receipt(tok: str) -> dict:
     from dataclasses import asdict
 
+    from ..documents.formatting import masked_phone
+
     data = receipt_data(_by_token(tok))
     out = asdict(data)
+    # Public behind the link: the shopper's number only as the paper receipt shows it.
+    out["shopper_phone_masked"] = masked_phone(data.shopper_phone) if data.shopper_phone else None
+    del out["shopper_phone"]
     out["change"] = data.change
     out["items"] = [asdict(i) for i in data.items]
     return out

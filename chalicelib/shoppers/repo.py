@@ -60,6 +60,7 @@ class PointsEntryRecord(Table):
     order_id = UnicodeAttribute(null=True)
     store_id = UnicodeAttribute()
     rupiah_per_point = NumberAttribute(null=True)
+    balance_after = NumberAttribute(null=True)  # the shopper's balance right after this entry
     created_at = NumberAttribute()
     by_time = PointsByTime()
 
@@ -161,17 +162,23 @@ def add_shopper(uow, shopper: ShopperRecord) -> None:
 # ---- loyalty ---------------------------------------------------------------------------------
 
 def credit_points(uow, *, merchant_id: str, shopper_id: str, order_id: str, points: int, amount: int, store_id: str,
-                  rupiah_per_point: int, now: int) -> None:
+                  rupiah_per_point: int, now: int, shopper: ShopperRecord) -> int:
     """The ledger entry for this order (once: keyed by it) and, in the same unit, the balance and
-    the visit as atomic ADDs on a shopper that must exist."""
+    the visit as atomic ADDs on the shopper as read (``shopper``: its balance and visits must not
+    have moved since, so the entry's ``balance_after`` is exact). Returns that balance."""
+    before, visits = int(shopper.points_balance or 0), int(shopper.visit_count or 0)
     uow.save(PointsEntryRecord(account=account_key(merchant_id, shopper_id), entry_key=earn_key(order_id), kind="earn",
                                points=points, amount=amount, order_id=order_id, store_id=store_id,
-                               rupiah_per_point=rupiah_per_point, created_at=now),
-             condition=PointsEntryRecord.entry_key.does_not_exist())
+                               rupiah_per_point=rupiah_per_point, balance_after=before + points, created_at=now),
+             condition=PointsEntryRecord.entry_key.does_not_exist(), label="points_entry")
+    unchanged = ShopperRecord.shopper_id.exists() & (
+        (ShopperRecord.visit_count == visits) if visits else ShopperRecord.visit_count.does_not_exist()
+        | (ShopperRecord.visit_count == 0))
     uow.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
                [ShopperRecord.points_balance.add(points), ShopperRecord.visit_count.add(1),
                 ShopperRecord.last_visit_at.set(now), ShopperRecord.last_visit_store_id.set(store_id)],
-               condition=ShopperRecord.shopper_id.exists())
+               condition=unchanged, label="shopper")
+    return before + points
 
 
 # ---- activation ------------------------------------------------------------------------------

@@ -79,10 +79,13 @@ def require_shopper(merchant_id: str, shopper_id: str) -> None:
     _find(merchant_id, shopper_id)
 
 
-def receipt_details(merchant_id: str, shopper_id: str) -> tuple[str | None, int | None]:
-    """``(phone E.164, points balance)`` for a receipt; ``(None, None)`` when the shopper is gone."""
+def receipt_details(merchant_id: str, shopper_id: str, order_id: str) -> tuple[str | None, int | None]:
+    """``(phone E.164, points balance right after that order)`` for a receipt; the balance is None
+    when the order earned nothing (yet), the phone when the shopper is gone."""
     rec = repo.get_shopper(merchant_id, shopper_id, consistent=True)
-    return (rec.phone, int(rec.points_balance or 0)) if rec else (None, None)
+    entry = repo.get_entry(merchant_id, shopper_id, repo.earn_key(order_id))
+    after = int(entry.balance_after) if entry is not None and entry.balance_after is not None else None
+    return (rec.phone if rec else None), after
 
 
 def _store_tz(store_id: str) -> str:
@@ -143,7 +146,7 @@ def _existing_for_phone(merchant_id: str, phone: str) -> dict | None:
 # ---- loyalty --------------------------------------------------------------------------------
 
 def earn_points_ops(uow: units.UnitOfWork, *, merchant_id: str, shopper_id: str, order_id: str, amount: int, store_id: str,
-                    rupiah_per_point: int) -> int:
+                    rupiah_per_point: int, shopper=None) -> tuple[int, int]:
     """Add to the caller's unit of work: the ledger entry for this order and the shopper's balance/visit update.
 
     The entry is put with ``attribute_not_exists``, so a second completion of the same order fails the
@@ -151,12 +154,23 @@ def earn_points_ops(uow: units.UnitOfWork, *, merchant_id: str, shopper_id: str,
     atomic ADD in the same unit, so it can never be credited twice. The shopper update is conditioned on the shopper existing (a vanished shopper also fails the
     condition; the sales service checks the shopper with :func:`require_shopper` when linking it to the order).
     An entry is written even for 0 points: it is the visit record and the once-per-order guard.
-    Returns the points earned.
+    ``shopper`` is the record as the caller read it (:func:`shopper_for_sale`); the unit fails as a
+    lost condition if its visits moved meanwhile, so the balance after this sale is exact.
+    Returns ``(points earned, balance after)``.
     """
+    shopper = shopper if shopper is not None else shopper_for_sale(merchant_id, shopper_id)
+    if shopper is None:
+        raise NotFound("Pelanggan tidak ditemukan.", code="shopper_unknown")
     points = model.points_for(amount, rupiah_per_point)
-    repo.credit_points(uow, merchant_id=merchant_id, shopper_id=shopper_id, order_id=order_id, points=points,
-                       amount=amount, store_id=store_id, rupiah_per_point=rupiah_per_point, now=get_clock().now_s())
-    return points
+    after = repo.credit_points(uow, merchant_id=merchant_id, shopper_id=shopper_id, order_id=order_id, points=points,
+                               amount=amount, store_id=store_id, rupiah_per_point=rupiah_per_point,
+                               now=get_clock().now_s(), shopper=shopper)
+    return points, after
+
+
+def shopper_for_sale(merchant_id: str, shopper_id: str):
+    """The shopper as stored now (consistent), for a completion: its visits and balance before."""
+    return repo.get_shopper(merchant_id, shopper_id, consistent=True)
 
 
 def points_for_order(merchant_id: str, shopper_id: str, order_id: str) -> int | None:
@@ -215,7 +229,9 @@ def queue_order_messages(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
                          template=templates.RECEIPT_LINK,
                          params={"name": name, "store": store.name, "order_no": order["order_no"],
                                  "amount": format_rupiah(int(order["amount"])), "receipt_url": order["receipt_url"],
-                                 "points": points, "balance": int(shopper.points_balance or 0) + points})]
+                                 "points": points,
+                                 "balance": order["points_balance"] if order.get("points_balance") is not None
+                                 else int(shopper.points_balance or 0) + points})]
     if shopper.activated_at is None:
         now = get_clock().now_s()
         expires_at = now + model.ACTIVATION_SECONDS

@@ -3,7 +3,7 @@
 // server logs or other sites; the page asks the public receipt API and shows the sale.
 import { ApiError, digitalReceipt, receiptPdfUrl } from "./api.js";
 import { h, replace } from "./dom.js";
-import { formatRupiah, formatWib, maskedPhone } from "./format.js";
+import { formatRupiah, formatWib } from "./format.js";
 import { setLanguage, t } from "./i18n.js";
 
 const main = document.getElementById("receipt");
@@ -29,7 +29,7 @@ function render(r, token) {
       row(t("receipt.orderNo"), r.order_number),
       row(t("receipt.date"), formatWib(r.paid_at, r.tz)),
       row(t("receipt.cashier"), r.cashier_name),
-      r.shopper_phone ? row(t("receipt.shopper"), maskedPhone(r.shopper_phone)) : null),
+      r.shopper_phone_masked ? row(t("receipt.shopper"), r.shopper_phone_masked) : null),
     h("ul", { class: "items", "aria-label": t("receipt.items") }, r.items.map((item) =>
       h("li", { class: "item" },
         h("span", { class: "name" }, item.name),

@@ -49,7 +49,7 @@ def complete_order(shop: dict, shopper_id: str | None, order_id: str, amount: in
     def work(uow) -> tuple[int, list[str]]:
         points = 0
         if shopper_id:
-            points = service.earn_points_ops(uow, merchant_id=shop["merchant_id"], shopper_id=shopper_id,
+            points, _ = service.earn_points_ops(uow, merchant_id=shop["merchant_id"], shopper_id=shopper_id,
                                              order_id=order_id, amount=amount, store_id=shop["store_id"],
                                              rupiah_per_point=rupiah_per_point)
         service.record_sale_ops(uow, store_id=shop["store_id"], staff_id=staff_id,
