@@ -80,7 +80,8 @@ def paid_book_order(shop: dict, items=None, **overrides) -> str:
 
     Returns the sale (order) id, which is also the shipment id.
     """
-    from chalicelib.sales import book_orders, model
+    from chalicelib.book_orders import service as book_orders
+    from chalicelib.sales import model
     from chalicelib.sales.completion import Payment, apply_payment
 
     body = {"items": items or [{"sku": "KOPI-250", "qty": 2}], "customer_name": "Wulan Sari",
@@ -115,7 +116,7 @@ def completed_sale(shop: dict, *, courier: str | None = "JNE REG", address: str 
                 subtotal=subtotal, shipping_fee=10_000, total=subtotal + 10_000, paid_amount=subtotal + 10_000,
                 paid_at=now, payment_method=model.BANK_TRANSFER,
                 customer={"name": "Budi Santoso", "phone": "+6281298765432", "address": address, "channel": "whatsapp"},
-                extra={"courier": courier}).save()
+                booking={"courier": courier}).save()
     assert complete(order_id, actor="u_dewi")
     return order_id
 
