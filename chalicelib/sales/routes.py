@@ -35,6 +35,13 @@ def find(caller):
     return {"orders": service.find_open_order(caller, order_no=query_param(req, "order_no"), phone=query_param(req, "phone"))}
 
 
+@bp.endpoint("/sales/pending", ["GET"], roles=SELLERS)
+def pending(caller):
+    """Sales still waiting for payment: ``?device=mine`` only this device's (the kiosk resumes them)."""
+    mine = query_param(bp.current_request, "device") == "mine"
+    return {"orders": service.pending_orders(caller, mine=mine)}
+
+
 @bp.endpoint("/sales/decisions", ["GET"], roles=[ADMIN, CASHIER, CS])
 def decisions(caller):
     """Paid orders that wait for a person (late, or another amount/transaction than asked for)."""

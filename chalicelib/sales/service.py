@@ -318,16 +318,29 @@ def retry_payment(caller: Caller, order_id: str) -> dict:
     return start_qris(order)
 
 
+QRIS_PAID_KEEP_NO_CASH = {"code": "qris_paid_return_cash",
+                          "message": "QRIS sudah dibayar - kembalikan uang tunai kepada pembeli."}
+QRIS_PAID_NOT_CANCELLED = {"code": "qris_paid_not_cancelled",
+                           "message": "QRIS sudah dibayar - pesanan tidak dibatalkan."}
+
+
+def _paid_by_qris_meanwhile(order: OrderRecord, notice: dict) -> dict:
+    """The shopper paid the QR while the cashier took cash or tapped Batal: say so, record nothing."""
+    order.refresh(consistent_read=True)
+    return {**order_view(order), "notice": notice}
+
+
 def pay_cash(caller: Caller, order_id: str, received: int) -> dict:
     order = own_order(caller.store_id, order_id)
     if order.status in model.PAID_STATES:
-        return order_view(order)
+        if order.payment_method == model.QRIS:
+            return _paid_by_qris_meanwhile(order, QRIS_PAID_KEEP_NO_CASH)
+        return order_view(order)  # a repeated tap, or paid otherwise
     if order.status not in (model.AWAITING_PAYMENT, model.FAILED, model.EXPIRED, model.BOOKED):
         model.require_move(order.status, model.PAID)
     model.change_due(int(order.total), received)
     if _settle_previous_attempt(order) == "paid":
-        order.refresh(consistent_read=True)
-        return order_view(order)
+        return _paid_by_qris_meanwhile(order, QRIS_PAID_KEEP_NO_CASH)
     outcome = apply_payment(Payment(order_id=order.order_id, attempt=None, method=model.CASH, amount=int(order.total),
                                     cash_received=received, source="cash"))
     if outcome not in ("paid", "duplicate"):
@@ -339,16 +352,18 @@ def pay_cash(caller: Caller, order_id: str, received: int) -> dict:
 def cancel_order(caller: Caller, order_id: str) -> dict:
     """ "Batal": cancel an unpaid sale; a QR paid at the last second wins and completes instead."""
     order = own_order(caller.store_id, order_id)
-    if order.status == model.CANCELLED or order.status in model.PAID_STATES:
+    if order.status == model.CANCELLED:
         return order_view(order)
+    if order.status in model.PAID_STATES:
+        return _paid_by_qris_meanwhile(order, QRIS_PAID_NOT_CANCELLED) if order.payment_method == model.QRIS \
+            else order_view(order)
     if order.status == model.BOOKED:
         # The area that owns the kind cancels it (a book order releases its held goods with it).
         kinds.handler_for(order.kind, "cancel")(caller, order_id)
         return order_view(own_order(caller.store_id, order_id))
     model.require_move(order.status, model.CANCELLED)
     if _settle_previous_attempt(order) == "paid":
-        order.refresh(consistent_read=True)
-        return order_view(order)
+        return _paid_by_qris_meanwhile(order, QRIS_PAID_NOT_CANCELLED)
     units.attempt(lambda uow: repo.ended_unpaid(uow, order, model.CANCELLED, "Dibatalkan kasir."))
     order.refresh(consistent_read=True)
     return order_view(order)
@@ -428,6 +443,18 @@ def sweep_payments(limit: int = 200) -> dict:
 def record_unpaid_end_for_expiry(order: OrderRecord) -> None:
     units.attempt(lambda uow: repo.ended_unpaid(uow, order, model.EXPIRED, "Waktu pembayaran QRIS habis.",
                                                 attempt_no=order.attempt, from_status=model.AWAITING_PAYMENT))
+
+
+def pending_orders(caller: Caller, *, mine: bool = False) -> list[dict]:
+    """The store's sales still waiting for payment (today's and yesterday's, by store day), newest
+    first, or only those rung up on the caller's device: a kiosk reopened mid-payment resumes its
+    sale instead of ringing it again while the old QR is still payable."""
+    tz = store_settings(caller.store_id).timezone
+    now = get_clock().now_s()
+    days = dict.fromkeys((local_day(now, tz), local_day(now - 86_400, tz)))
+    found = [o for day in days for o in repo.orders_of_day(caller.store_id, day)
+             if o.status == model.AWAITING_PAYMENT and (not mine or o.device_id == caller.device_id)]
+    return [order_view(o) for o in sorted(found, key=lambda o: o.created_at, reverse=True)]
 
 
 def find_open_order(caller: Caller, *, order_no: str | None = None, phone: str | None = None) -> list[dict]:
