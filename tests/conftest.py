@@ -25,15 +25,6 @@ os.environ.update({
 })
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _waits_raise_on_timeout():
-    """The simulators' waits raise on timeout instead of returning False (see helpers.strict_waits)."""
-    from tests.helpers import strict_waits
-
-    with strict_waits():
-        yield
-
-
 @pytest.fixture(scope="session")
 def moto_server():
     from infra.local.moto_gate import MotoGate

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -28,38 +27,6 @@ def wait_until(check: Callable[[], T], timeout: float = 15.0, step: float = 0.05
             name = what or getattr(check, "__qualname__", repr(check))
             raise AssertionError(f"timed out after {timeout:g}s waiting for {name}; last value: {value!r}")
         time.sleep(step)
-
-
-@contextmanager
-def strict_waits():
-    """The local simulators' waits raise ``TimeoutError`` instead of returning a short answer.
-
-    ``GatewaySimulator.wait_idle`` returns False and ``FakePrinter.wait_for_jobs`` returns fewer jobs
-    than asked for when time runs out; a test that calls them for the side effect ("let the callbacks
-    land") would then go on as if they had. Inside this context they fail at the wait, saying why.
-    """
-    import pytest
-
-    from infra.local.fake_printer import FakePrinter
-    from infra.local.gateway_sim import GatewaySimulator
-
-    wait_idle, wait_for_jobs = GatewaySimulator.wait_idle, FakePrinter.wait_for_jobs
-
-    def strict_wait_idle(self, timeout: float = 5.0) -> bool:
-        if not wait_idle(self, timeout):
-            raise TimeoutError(f"the gateway simulator was still delivering notifications after {timeout:g}s")
-        return True
-
-    def strict_wait_for_jobs(self, count: int, timeout: float = 5.0):
-        jobs = wait_for_jobs(self, count, timeout)
-        if len(jobs) < count:
-            raise TimeoutError(f"the fake printer received {len(jobs)} of {count} job(s) in {timeout:g}s")
-        return jobs
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(GatewaySimulator, "wait_idle", strict_wait_idle)
-        mp.setattr(FakePrinter, "wait_for_jobs", strict_wait_for_jobs)
-        yield
 
 
 class Response:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..catalog import service as catalog
 from ..core import outbox
 from ..core import uow as units
-from ..core.clock import format_wib, get_clock, local_day
+from ..core.clock import format_wib, get_clock
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
@@ -29,7 +29,7 @@ from ..staff import model as staff_model
 from ..staff.service import get_store
 from . import holds, model, unique_codes
 from .facts import BookOrderMoved
-from .model import CHANNELS, MAX_SHIPPING_FEE, BookOrder  # noqa: F401 - the routes validate with these
+from .model import CHANNELS, BookOrder
 
 MAX_SKUS = stock.MAX_LINES
 # A failed attempt is retried only after another booking took the code or number it wanted, or

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import ClassVar
-
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model

@@ -109,7 +109,7 @@ def _check_still_free(row: StatementLineRecord, order_id: str) -> None:
         raise Stale
 
 
-def _statement_payment(order_id: str, amount: int) -> Payment:
+def _statement_payment(order_id: str, amount: int) -> "sales.Payment":
     return sales.Payment(order_id=order_id, attempt=None, method=BANK_TRANSFER, amount=amount, source="statement")
 
 

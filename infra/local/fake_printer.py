@@ -540,9 +540,11 @@ class FakePrinter:
         self.stop()
 
     def wait_for_jobs(self, count: int, timeout: float = 5.0) -> list[ReceivedJob]:
-        """Block until ``count`` jobs have been fully received (or the timeout passes)."""
+        """Block until ``count`` jobs have been fully received; raises ``TimeoutError`` with how many
+        came if fewer did within ``timeout`` seconds."""
         with self._lock:
-            self._lock.wait_for(lambda: len(self.jobs) >= count, timeout)
+            if not self._lock.wait_for(lambda: len(self.jobs) >= count, timeout):
+                raise TimeoutError(f"the fake printer received {len(self.jobs)} of {count} job(s) in {timeout:g}s")
             return list(self.jobs)
 
     def _serve(self) -> None:

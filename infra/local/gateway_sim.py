@@ -223,16 +223,15 @@ class GatewaySimulator:
         self.stop()
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
-        """Block until no notification is being delivered; False on timeout (tests use it)."""
+        """Block until no notification is being delivered; raises ``TimeoutError`` if deliveries are
+        still running after ``timeout`` seconds (a caller waits for the side effect, so it must know)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
                 if not self._workers:
                     return True
             time.sleep(0.01)
-        return False
-
-    # -- state -------------------------------------------------------------------------------
+        raise TimeoutError(f"the gateway simulator was still delivering notifications after {timeout:g}s")
 
     def transactions(self) -> list[dict]:
         with self._lock:

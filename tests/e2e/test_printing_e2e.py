@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -16,18 +15,13 @@ from PIL import Image
 from infra.local.fake_printer import FakePrinter
 from infra.local.stack import free_port
 from tests.e2e.webclient import Http
+from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait(fn, timeout=25.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("condition not met in time")
+def _wait(fn, timeout=25.0):
+    return wait_until(fn, timeout=timeout, step=0.3)
 
 
 def _qr_texts(path: Path) -> list[str]:

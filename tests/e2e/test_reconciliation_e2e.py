@@ -1,24 +1,18 @@
 """Bank reconciliation over real HTTP on the running local stack: a book order is created, its
 exact amount arrives in a KlikBCA statement uploaded to S3 with a presigned POST, the event pump
 delivers the S3 notification to the import Lambda, and CS confirms the match and makes the sale."""
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e.webclient import Http
 from tests.integration.reconciliation.conftest import STATEMENTS, post_form
+from tests.helpers import wait_until
 
 WIB = timezone(timedelta(hours=7))
 
 
-def _wait(fn, timeout=30.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("condition not met in time")
+def _wait(fn, timeout=30.0):
+    return wait_until(fn, timeout=timeout, step=0.3)
 
 
 def statement_with(account: str, amount: int, payer: str) -> bytes:

@@ -1,19 +1,13 @@
 """A book order paid at the kiosk by QRIS on the running local stack, shipped through the courier
 simulator over real HTTP: AWB, the customer's message, a status webhook, and its label printed."""
-import time
 import uuid
 
 from tests.e2e.webclient import Http
+from tests.helpers import wait_until
 
 
-def _wait(fn, timeout=30.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("condition not met in time")
+def _wait(fn, timeout=30.0):
+    return wait_until(fn, timeout=timeout, step=0.3)
 
 
 def test_paid_book_order_gets_an_awb_from_the_courier_simulator(stack):

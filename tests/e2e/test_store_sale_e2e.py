@@ -1,21 +1,15 @@
 """A whole store sale over real HTTP on the running local stack: pairing, PIN, shopper
 registration, QRIS from the gateway simulator (paid through its scan endpoint, which calls our
 callback over HTTP), completion, points, the shopper's messages and the digital receipt."""
-import time
 import uuid
 
 from chalicelib.payments import qris
 from tests.e2e.webclient import Http
+from tests.helpers import wait_until
 
 
-def _wait(fn, timeout=20.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("condition not met in time")
+def _wait(fn, timeout=20.0):
+    return wait_until(fn, timeout=timeout, step=0.3)
 
 
 def test_store_sale_to_a_new_shopper(stack):
