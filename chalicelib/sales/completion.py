@@ -42,7 +42,7 @@ class Payment:
 
 
 def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRecord, str | None], None] | None = None,
-                  complete_sale: bool = True) -> str:
+                  complete_sale: bool = True, read: tuple | None = None) -> str:
     """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``review``, ``duplicate`` or
     ``double_payment``. A payment that is not exactly the order's (amount, transaction) moves it to
     NEEDS_REVIEW for staff: the system never completes it.
@@ -51,14 +51,20 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
     statement row claimed together with the order); it sees the order as read and the status it is
     about to get, and may raise to abort without writing. ``complete_sale=False`` leaves a PAID order
     for staff to turn into a sale (a bank transfer found on a statement) instead of completing it now.
+    ``read``: the ``(order, attempt)`` the caller has just read, used for the first try (a lost
+    condition reads them again).
     """
     now = get_clock().now_s()
+    first = [read]
 
     def work(uow: units.UnitOfWork) -> str:
-        order = get_order(p.order_id)
+        if first[0] is not None:
+            (order, attempt), first[0] = first[0], None
+        else:
+            order = get_order(p.order_id)
+            attempt = get_attempt(p.order_id, p.attempt) if p.attempt and order is not None else None
         if order is None:
             return "unknown_order"
-        attempt = get_attempt(p.order_id, p.attempt) if p.attempt else None
         if attempt is not None and attempt.status == "PAID":
             return "duplicate"
         target = model.on_payment(order.status)

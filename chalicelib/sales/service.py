@@ -217,7 +217,7 @@ def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, stat
         return apply_payment(Payment(order_id=order.order_id, attempt=int(attempt.attempt), method=model.QRIS,
                                      amount=status.amount if status.amount is not None else 0, issuer=status.issuer,
                                      provider=attempt.provider, paid_at=status.paid_at, source=source,
-                                     mismatches=tuple(wrong)))
+                                     mismatches=tuple(wrong)), read=(order, attempt))
     if status.status in ("failed", "expired", "cancelled"):
         reasons = {"failed": "Pembayaran ditolak oleh bank atau e-wallet.", "expired": "Waktu pembayaran QRIS habis.",
                    "cancelled": "QRIS dibatalkan."}
