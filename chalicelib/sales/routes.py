@@ -55,7 +55,8 @@ def get_sale(caller, order_id):
 
 @bp.endpoint("/sales/{order_id}/status", ["POST"], roles=SELLERS)
 def check_status(caller, order_id):
-    return service.check_status(caller, order_id)
+    """``?poll=1``: the kiosk's background check (our state; the gateway only when no callback came)."""
+    return service.check_status(caller, order_id, poll=query_param(bp.current_request, "poll") == "1")
 
 
 @bp.endpoint("/sales/{order_id}/retry", ["POST"], roles=SELLERS)

@@ -21,7 +21,9 @@ from .completion import Payment, apply_payment, complete, record_unpaid_end
 from .repo import OrderRecord, PaymentAttemptRecord, get_attempt
 from .repo import get_order as _repo_get_order, own_order as _repo_own_order
 
-STATUS_CHECK_SECONDS = 3  # at most one gateway status call per order this often
+STATUS_CHECK_SECONDS = 3  # at most one gateway status call per order this often (the cashier's button)
+POLL_ASKS_GATEWAY_AFTER = 30  # the kiosk's background poll asks the gateway only once no callback came this long
+POLL_GAP_SECONDS = 15  # ... and then at most this often
 LOST_CALLBACK_SECONDS = 120  # the scheduler asks the gateway about orders pending this long
 
 
@@ -114,7 +116,7 @@ def require_unchanged(uow, order: OrderRecord) -> None:
 # ---- views -----------------------------------------------------------------------------------
 
 def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None) -> dict:
-    if attempt is None and order.attempt:
+    if attempt is None and order.attempt and order.status == model.AWAITING_PAYMENT:  # only a live QR needs it
         attempt = get_attempt(order.order_id, int(order.attempt))
     live = attempt is not None and attempt.status == "PENDING" and order.status == model.AWAITING_PAYMENT
     view = {
@@ -234,18 +236,31 @@ def _flag(order: OrderRecord, flag: str) -> None:
         units.commit(lambda uow: repo.flagged(uow, order, flags + [flag]))
 
 
-def check_status(caller: Caller, order_id: str) -> dict:
-    """ "Cek Status Pembayaran": our state, refreshed from the gateway while a QR is live (rate limited)."""
+def check_status(caller: Caller, order_id: str, *, poll: bool = False) -> dict:
+    """ "Cek Status Pembayaran": our state, refreshed from the gateway while a QR is live (rate limited).
+
+    ``poll``: the kiosk's own background check. It reads our state only (the callback normally
+    arrives first) and asks the gateway only when none came for a while, at most every
+    :data:`POLL_GAP_SECONDS`; the cashier's button always asks (every :data:`STATUS_CHECK_SECONDS`)."""
     order = own_order(caller.store_id, order_id)
-    refresh_from_gateway(order, source="status_check", min_gap=STATUS_CHECK_SECONDS)
+    if order.status != model.AWAITING_PAYMENT or not order.attempt:
+        return order_view(order)
+    attempt = get_attempt(order.order_id, int(order.attempt))
+    if poll and attempt is not None and get_clock().now_s() - int(attempt.created_at) < POLL_ASKS_GATEWAY_AFTER:
+        return order_view(order, attempt)
+    outcome = refresh_from_gateway(order, source="status_check", attempt=attempt,
+                                   min_gap=POLL_GAP_SECONDS if poll else STATUS_CHECK_SECONDS)
+    if outcome in (None, "pending"):
+        return order_view(order, attempt)
     order.refresh(consistent_read=True)
     return order_view(order)
 
 
-def refresh_from_gateway(order: OrderRecord, *, source: str, min_gap: int) -> str | None:
+def refresh_from_gateway(order: OrderRecord, *, source: str, min_gap: int,
+                         attempt: PaymentAttemptRecord | None = None) -> str | None:
     if order.status != model.AWAITING_PAYMENT or not order.attempt:
         return None
-    attempt = get_attempt(order.order_id, int(order.attempt))
+    attempt = attempt or get_attempt(order.order_id, int(order.attempt))
     if attempt is None or attempt.status not in ("PENDING", "CREATING"):
         return None
     now = get_clock().now_s()

@@ -119,3 +119,21 @@ def test_a_gateway_that_cannot_confirm_leaves_the_order_for_the_sweeper(api, dem
     sweep_payments()
     assert OrderRecord.get(order["order_id"]).status == "COMPLETED"
 
+
+
+def test_the_kiosks_poll_reads_our_state_and_asks_the_gateway_only_when_no_callback_came(api, demo, payments, clock):
+    from chalicelib.sales.repo import PaymentAttemptRecord
+
+    cashier = api.login_as(demo, "cashier")
+    callback, payments.callback_url = payments.callback_url, None  # no callback will come
+    order = _sale(api, cashier, [{"sku": "KOPI-250", "qty": 1}]).json
+    payments.pay(_ref(order))
+    polled = api.post(f"/sales/{order['order_id']}/status?poll=1", auth=cashier).json
+    attempt = PaymentAttemptRecord.get(order["order_id"], 1)
+    assert polled["status"] == "AWAITING_PAYMENT" and polled["qr_string"] and attempt.checked_at == 0  # gateway not asked
+    clock.advance(seconds=31)  # no callback for a while: now the poll asks
+    assert api.post(f"/sales/{order['order_id']}/status?poll=1", auth=cashier).json["status"] == "COMPLETED"
+    # The cashier's own "Cek Status Pembayaran" asks at once.
+    other = _sale(api, cashier, [{"sku": "TEH-350", "qty": 1}]).json
+    payments.pay(_ref(other))
+    assert api.post(f"/sales/{other['order_id']}/status", auth=cashier).json["status"] == "COMPLETED"
