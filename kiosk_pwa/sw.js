@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "0aabd58827a0"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "d3d382657b64"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -38,6 +38,7 @@ const SHELL = [
   "backoffice/stock.js",
   "backoffice/drops.js",
   "backoffice/book.js",
+  "backoffice/decisions.js",
   "reconciliation/index.html",
   "reconciliation/reconciliation.js",
   "reconciliation/upload.js",

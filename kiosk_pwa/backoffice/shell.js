@@ -1,4 +1,4 @@
-// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan,
+// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan #keputusan,
 // /reconciliation/, /shipping/, /reports/, /reports/shift.html, /printing/), each the same small HTML
 // file. This module is what they all run: it draws the header (store, who is signed in, language,
 // Keluar) and the menu of every section the person's role may use, pairs the tablet, signs in with a
@@ -16,11 +16,13 @@ const ROOT = new URL("../", import.meta.url); // the PWA's root, wherever it is 
 
 const ALL = ["cashier", "cs", "warehouse", "admin"];
 // Every section, in menu order. `path` is the page (relative to the root); the back office's first
-// page holds three sections told apart by the hash. The server checks the same roles on every call.
+// page holds four sections told apart by the hash. The server checks the same roles on every call.
 const SECTIONS = [
   { id: "stok", path: "backoffice/", label: "bo.nav.stock", roles: ALL, load: () => import("./stock.js") },
   { id: "drop", path: "backoffice/", label: "bo.nav.drop", roles: ["cs", "warehouse", "admin"], load: () => import("./drops.js") },
   { id: "pesan", path: "backoffice/", label: "bo.nav.book", roles: ["cs", "admin"], load: () => import("./book.js") },
+  { id: "keputusan", path: "backoffice/", label: "bo.nav.decisions", roles: ["cashier", "cs", "admin"],
+    load: () => import("./decisions.js") },
   { id: "mutasi", path: "reconciliation/", label: "bo.nav.reconciliation", roles: ["cs", "admin"],
     load: () => import("../reconciliation/reconciliation.js") },
   { id: "kirim", path: "shipping/", label: "bo.nav.shipping", roles: ["cs", "warehouse", "admin"],

@@ -200,6 +200,8 @@ export const payCash = (orderId, amountReceived, key) =>
   call("POST", `/sales/${orderId}/cash`, { body: { amount_received: amountReceived }, idempotencyKey: key });
 export const cancelSale = (orderId) => call("POST", `/sales/${orderId}/cancel`);
 export const reprintReceipt = (orderId) => call("POST", `/sales/${orderId}/reprint`);
+/** Paid orders waiting for a person (paid late, or not the payment asked for), with the amount received. */
+export const saleDecisions = () => call("GET", "/sales/decisions");
 
 export const digitalReceipt = (token) => call("GET", `/receipts/${encodeURIComponent(token)}`, { auth: "none" });
 export const receiptPdfUrl = (token) => `/api/receipts/${encodeURIComponent(token)}/pdf`;

@@ -7,6 +7,7 @@ SECTIONS = [
     ("stok", "Cek Stok", "/backoffice/#stok"),
     ("drop", "Drop Order", "/backoffice/#drop"),
     ("pesan", "Book Order", "/backoffice/#pesan"),
+    ("keputusan", "Keputusan Pembayaran", "/backoffice/#keputusan"),
     ("mutasi", "Mutasi Bank", "/reconciliation/"),
     ("kirim", "Pengiriman", "/shipping/"),
     ("laporan", "Laporan", "/reports/"),
@@ -18,7 +19,7 @@ MENU = {
     "admin": [s[0] for s in SECTIONS],
     "cs": [s[0] for s in SECTIONS],
     "warehouse": ["stok", "drop", "kirim"],
-    "cashier": ["stok", "kasir", "printer"],
+    "cashier": ["stok", "keputusan", "kasir", "printer"],
 }
 
 

@@ -149,6 +149,17 @@ class Kiosk:
         assert status == 200, body
         return body
 
+    def sim_pay(self, gateway_ref: str, **options) -> dict:
+        """Pays a charge by its gateway ref (``<order_id>-<attempt>``); ``amount=1``: the payer's app paid
+        another sum than the QR's (the gateway's status API then says so)."""
+        status, body = post_json(f"{self.sim_url}/sim/transactions/{gateway_ref}/pay", options)
+        assert status == 200, body
+        return body
+
+    def sim_deliveries(self, gateway_ref: str) -> list[dict]:
+        """Every notification the simulator tried to deliver for one charge, with its outcome."""
+        return [d for d in get_json(self.sim_url + "/sim/deliveries")["deliveries"] if d["order_id"] == gateway_ref]
+
     def sim_replay(self, gateway_ref: str, statuses: list[str]) -> dict:
         status, body = post_json(f"{self.sim_url}/sim/transactions/{gateway_ref}/replay", {"statuses": statuses})
         assert status == 200, body

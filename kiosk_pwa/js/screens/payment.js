@@ -1,6 +1,8 @@
 // The payment page: the QRIS drawn from the server's qr_string, the amount in big digits, a
 // countdown to the QR's expiry and a status check every few seconds. The screen only ever leaves
-// on the server's word: success, failure and expiry come from the order's status.
+// on the server's word: success, failure and expiry come from the order's status, and so does a
+// payment that waits for an admin (paid late, or another amount or transaction: NEEDS_REVIEW), which
+// the result screen shows as such, never as a success or a failure to retry.
 // Cash is the other way to pay: the amount received (quick buttons or keypad) and the change.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";

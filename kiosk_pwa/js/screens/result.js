@@ -1,5 +1,8 @@
 // What happened to the payment, as the server says: success (amount, method, points, receipt),
-// failed or expired (the reason, "Coba lagi", cash, "Batal"), or paid after the QR had ended.
+// failed or expired (the reason, "Coba lagi", cash, "Batal"), paid after the QR had ended
+// (PAID_LATE), or paid with another amount or transaction than the order's (NEEDS_REVIEW). The last
+// two wait for an admin in the back office (Keputusan Pembayaran): the goods stay at the counter, and
+// the screen turns into the success page once the admin completes the order.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatRupiah } from "../format.js";
@@ -8,6 +11,8 @@ import { qrSvg } from "../qr.js";
 
 const COMPLETION_POLL_MS = 1500;
 const COMPLETION_POLLS = 20;
+const DECISION_POLL_MS = 10000; // paid late or to be checked: an admin may complete it meanwhile
+const DECISION_STATES = ["PAID_LATE", "NEEDS_REVIEW"];
 
 function methodText(payment) {
   if (payment.method === "CASH") return t("result.methodCash");
@@ -32,6 +37,7 @@ export function mount(root, app) {
     section.dataset.status = order.status;
     if (order.status === "COMPLETED" || order.status === "PAID") drawSuccess();
     else if (order.status === "PAID_LATE") drawLate();
+    else if (order.status === "NEEDS_REVIEW") drawReview();
     else drawFailed();
   }
 
@@ -88,9 +94,52 @@ export function mount(root, app) {
       h("div", { class: "panel result-panel late" },
         h("div", { class: "result-icon", "aria-hidden": "true" }, "!"),
         h("h2", { id: "result-title" }, t("result.lateTitle")),
-        h("p", { class: "amount-big" }, formatRupiah(order.total)),
-        h("p", { class: "lead" }, t("result.lateHelp", { orderNo: order.order_no })),
+        h("p", { class: "amount-big", id: "result-amount" }, formatRupiah(order.total)),
+        h("p", { class: "lead", id: "result-help" }, t("result.lateHelp", { orderNo: order.order_no })),
+        h("dl", { class: "facts" }, fact(t("payment.orderNo"), order.order_no, "result-order-no")),
         h("div", { class: "actions" }, newSaleButton())));
+  }
+
+  // The amount that really came in: on the order view when the server puts it there, else from the
+  // list of payments waiting for a decision (which the cashier may read).
+  let received = order.paid_amount ?? null;
+  let askedForReceived = false;
+
+  async function lookUpReceived() {
+    if (received !== null || askedForReceived) return;
+    askedForReceived = true;
+    try {
+      const { orders } = await api.saleDecisions();
+      const mine = orders.find((o) => o.order_id === order.order_id);
+      if (!alive || !mine || mine.paid_amount == null) return;
+      received = mine.paid_amount;
+      if (order.status === "NEEDS_REVIEW") draw();
+    } catch {
+      // the panel says what matters without it
+    }
+  }
+
+  function drawReview() {
+    const flags = order.flags || [];
+    // Another amount, or the right amount from another transaction than this order's QR.
+    const otherTransaction = flags.includes("transaction_mismatch") && !flags.includes("amount_mismatch");
+    // The two amounts side by side, labelled, rather than the order's total alone in big digits.
+    const facts = [
+      fact(t("payment.orderNo"), order.order_no, "result-order-no"),
+      fact(t("result.orderTotal"), formatRupiah(order.total), "result-total"),
+      fact(t("result.amountReceived"), received !== null ? formatRupiah(received) : t("result.amountUnknown"), "result-received"),
+      order.payment && order.payment.method ? fact(t("result.method"), methodText(order.payment), "result-method") : null,
+    ];
+    replace(section,
+      h("div", { class: "panel result-panel review" },
+        h("div", { class: "result-icon", "aria-hidden": "true" }, "!"),
+        h("h2", { id: "result-title" }, t("result.reviewTitle")),
+        h("p", { class: "reason", id: "result-reason" },
+          otherTransaction ? t("result.reviewOtherTransaction") : t("result.reviewMismatch")),
+        h("dl", { class: "facts" }, facts),
+        h("p", { class: "lead", id: "result-help" }, t("result.reviewHelp", { orderNo: order.order_no })),
+        h("div", { class: "actions" }, newSaleButton())));
+    lookUpReceived();
   }
 
   function drawFailed() {
@@ -153,16 +202,19 @@ export function mount(root, app) {
         h("div", { class: "actions" }, cancel, cash, retry)));
   }
 
-  // PAID is a moment before COMPLETED (points, receipt): wait for it, briefly.
+  // PAID is a moment before COMPLETED (points, receipt): wait for it, briefly. An order waiting for
+  // an admin's decision is looked at now and then, for as long as the screen shows it.
   let polls = 0;
   async function awaitCompletion() {
-    if (!alive || order.status !== "PAID" || polls >= COMPLETION_POLLS) return;
-    polls += 1;
+    const deciding = DECISION_STATES.includes(order.status);
+    if (!alive || !(deciding || (order.status === "PAID" && polls < COMPLETION_POLLS))) return;
+    if (!deciding) polls += 1; // waiting for a decision has no limit: the screen stays until it is left
     try {
       const next = await api.getSale(order.order_id);
       if (!alive) return;
       if (next.status !== order.status) {
         order = next;
+        if (next.paid_amount != null) received = next.paid_amount;
         sale.order = next;
         app.saveSale();
         draw();
@@ -170,11 +222,12 @@ export function mount(root, app) {
     } catch {
       // try again on the next round
     }
-    pollTimer = setTimeout(awaitCompletion, COMPLETION_POLL_MS);
+    pollTimer = setTimeout(awaitCompletion, DECISION_STATES.includes(order.status) ? DECISION_POLL_MS : COMPLETION_POLL_MS);
   }
 
   draw();
-  awaitCompletion();
+  if (DECISION_STATES.includes(order.status)) pollTimer = setTimeout(awaitCompletion, DECISION_POLL_MS);
+  else awaitCompletion();
   return () => {
     alive = false;
     clearTimeout(pollTimer);
