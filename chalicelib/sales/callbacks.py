@@ -42,7 +42,8 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
     if order is None:
         # Without the order we cannot know whose key signs it: nothing is trusted, nothing changes.
         raise NotFound("Transaksi tidak dikenal.", code="unknown_transaction")
-    gateway = gateway_for(store_settings(order.store_id))
+    settings = store_settings(order.store_id)
+    gateway = gateway_for(settings)
     if gateway.provider != provider:
         raise Unauthorized("Callback dari gateway yang tidak dipakai toko ini.", code="bad_signature")
     event = gateway.parse_callback(headers, body)  # raises Unauthorized on a bad signature
@@ -56,4 +57,4 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
         raw={"notification": event.raw, "confirmed": confirmed.raw},
         details={"attempt": parsed[1], "notified": event.status, "status": confirmed.status,
                  "amount": confirmed.amount, "transaction": confirmed.provider_ref},
-        apply=lambda: apply_gateway_status(order, attempt, confirmed, "callback"))
+        apply=lambda: apply_gateway_status(order, attempt, confirmed, "callback", settings))

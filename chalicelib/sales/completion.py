@@ -1,13 +1,14 @@
 """Applying payments and completing orders, exactly once, whoever sees the payment first
-(a gateway callback, a cashier's status check, the scheduled job, or cash at the counter).
+(a gateway callback confirmed with the gateway, a cashier's status check, the scheduled job, or cash).
 
-Two conditional steps, each a single transaction:
-1. ``apply_payment``: the attempt and the order move to PAID (or PAID_LATE) only from the state we
-   read; a duplicate or concurrent event fails the condition and changes nothing.
-2. ``complete``: PAID -> COMPLETED together with every effect of the sale: loyalty points, the
-   cashier's engagement counters, report counters, and outbox items for stock, the shopper's
-   messages and the receipt print job. If the process dies between 1 and 2, the scheduler finds
-   the PAID order and completes it.
+- ``apply_payment``: the attempt and the order move only from the state read; a duplicate or
+  concurrent event fails the condition and changes nothing. A payment that makes an order PAID and
+  completes it (the kiosk's QRIS and cash) is one transaction with every effect of the sale:
+  loyalty points, the cashier's figures, report and shift counters (facts), and outbox items for
+  stock, the shopper's messages and the receipt print job.
+- ``complete``: a PAID order (a transfer staff turn into a sale) or, by a person, a late or
+  mismatched one becomes COMPLETED with the same effects; the scheduler completes a PAID order
+  left behind.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..core import uow as units
 from ..core.clock import get_clock, local_day
 from ..core.ids import token
 from ..core.observability import logger
+from ..staff.service import store_settings
 from . import model, repo
 from .facts import SaleCompleted
 from .repo import OrderRecord, get_attempt, get_order
@@ -42,7 +44,7 @@ class Payment:
 
 
 def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRecord, str | None], None] | None = None,
-                  complete_sale: bool = True, read: tuple | None = None) -> str:
+                  complete_sale: bool = True, read: tuple | None = None, settings=None) -> str:
     """Record a confirmed payment. Returns the outcome: ``paid``, ``late``, ``review``, ``duplicate`` or
     ``double_payment``. A payment that is not exactly the order's (amount, transaction) moves it to
     NEEDS_REVIEW for staff: the system never completes it.
@@ -52,7 +54,11 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
     about to get, and may raise to abort without writing. ``complete_sale=False`` leaves a PAID order
     for staff to turn into a sale (a bank transfer found on a statement) instead of completing it now.
     ``read``: the ``(order, attempt)`` the caller has just read, used for the first try (a lost
-    condition reads them again).
+    condition reads them again); ``settings``: the store's, when the caller has them.
+
+    A payment that makes the order PAID and is to complete it does both in one transaction: the
+    order goes straight to COMPLETED with every effect of the sale (there is no PAID moment for the
+    scheduler to pick up).
     """
     now = get_clock().now_s()
     first = [read]
@@ -84,10 +90,14 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
             target = model.NEEDS_REVIEW
         elif target == model.PAID_LATE:
             flags.append("late_payment")
-        # A PAID order stays in the scheduler's index: it completes it if we die before step 2.
+        completed = None
+        if target == model.PAID and complete_sale:
+            points, receipt_token = _sale_effects(uow, order, settings=settings or store_settings(order.store_id),
+                                                  now=now, method=p.method, issuer=p.issuer, late=False)
+            completed = {"actor": "system", "now": now, "points": points, "receipt_token": receipt_token}
         repo.payment_recorded(uow, order, target=target, flags=flags, paid_at=p.paid_at or now, amount=p.amount,
                               method=p.method, issuer=p.issuer, provider=p.provider, cash_received=p.cash_received,
-                              complete_due_at=now + 30 if target == model.PAID and complete_sale else None)
+                              complete_due_at=None, completed=completed)
         if extra_ops is not None:
             extra_ops(uow, order, target)
         if target == model.PAID:
@@ -103,9 +113,7 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
     if outcome == "duplicate":
         order = get_order(p.order_id)
         if order is not None and order.status == model.PAID:
-            complete(p.order_id, actor="system")  # the first delivery may have died before completing
-    elif outcome == "paid" and complete_sale:
-        complete(p.order_id, actor="system")
+            complete(p.order_id, actor="system")  # paid without completing (an earlier version, or by hand)
     return outcome
 
 
@@ -136,46 +144,55 @@ def complete(order_id: str, *, actor: str) -> bool:
     either moved meanwhile (a completion by someone else, or another sale of the same shopper
     completing at that instant) and is then decided again, so the points and the balance the
     receipt shows are exact."""
-    from ..shoppers import service as shoppers
-    from ..staff.service import store_settings
-
     def work(uow: units.UnitOfWork) -> bool:
         order = get_order(order_id)
         if order is None or order.status not in (model.PAID, *model.DECISION_STATES):
             return False
         if order.status in model.DECISION_STATES and actor == "system":
             return False  # a late or mismatched payment waits for a person
-        settings = store_settings(order.store_id)
         now = get_clock().now_s()
-        receipt_token = token(18)
-        points, balance, visits_before = 0, None, 0
-        if order.shopper_id:
-            shopper = shoppers.shopper_for_sale(order.merchant_id, order.shopper_id)
-            visits_before = int(shopper.visit_count or 0) if shopper is not None else 0
-            points, balance = shoppers.earn_points_ops(
-                uow, merchant_id=order.merchant_id, shopper_id=order.shopper_id, order_id=order.order_id,
-                amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point,
-                shopper=shopper)
+        points, receipt_token = _sale_effects(uow, order, settings=store_settings(order.store_id), now=now,
+                                              method=order.payment_method or model.QRIS, issuer=order.payment_issuer,
+                                              late=order.status == model.PAID_LATE)
         repo.completed(uow, order, actor=actor, now=now, points=points, receipt_token=receipt_token)
-        if order.kind == model.STORE_SALE:
-            shoppers.record_sale_ops(uow, store_id=order.store_id, staff_id=order.created_by,
-                                     day=local_day(order.created_at, settings.timezone), linked=bool(order.shopper_id))
-        uow.outbox(f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
-        uow.outbox(f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
-        if order.shopper_id:
-            shoppers.queue_order_messages(uow, order=_message_view(order, receipt_token, points, balance))
-        uow.fact(SaleCompleted(
-            store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
-            discount=int(order.discount or 0), total=int(order.total), method=order.payment_method or model.QRIS,
-            issuer=order.payment_issuer, seller_id=order.created_by, device_id=order.device_id,
-            linked=bool(order.shopper_id), repeat=bool(order.shopper_id) and visits_before >= 1,
-            late=order.status == model.PAID_LATE, at=now, tz=settings.timezone))
         return True
 
     try:
         return units.run(work, lost_retries=_RETRIES)
     except units.ConditionLost:
         return False  # still losing after fresh reads: the scheduler completes a PAID order later
+
+
+def _sale_effects(uow: units.UnitOfWork, order: OrderRecord, *, settings, now: int, method: str, issuer: str | None,
+                  late: bool) -> tuple[int, str]:
+    """Every effect of a sale completing now, added to ``uow`` (the order's own write is the
+    caller's): points (exact against the shopper as read now), the cashier's figures, the stock and
+    receipt-print effects, the shopper's messages and the fact the reports and shifts count.
+    Returns ``(points earned, receipt token)``."""
+    from ..shoppers import service as shoppers
+
+    receipt_token = token(18)
+    points, balance, visits_before = 0, None, 0
+    if order.shopper_id:
+        shopper = shoppers.shopper_for_sale(order.merchant_id, order.shopper_id)
+        visits_before = int(shopper.visit_count or 0) if shopper is not None else 0
+        points, balance = shoppers.earn_points_ops(
+            uow, merchant_id=order.merchant_id, shopper_id=order.shopper_id, order_id=order.order_id,
+            amount=int(order.total), store_id=order.store_id, rupiah_per_point=settings.loyalty_rupiah_per_point,
+            shopper=shopper)
+    if order.kind == model.STORE_SALE:
+        shoppers.record_sale_ops(uow, store_id=order.store_id, staff_id=order.created_by,
+                                 day=local_day(order.created_at, settings.timezone), linked=bool(order.shopper_id))
+    uow.outbox(f"stock#{order.order_id}", "sale.stock", order.store_id, {"order_id": order.order_id})
+    uow.outbox(f"receipt-print#{order.order_id}", "print.receipt", order.store_id, {"order_id": order.order_id})
+    if order.shopper_id:
+        shoppers.queue_order_messages(uow, order=_message_view(order, receipt_token, points, balance))
+    uow.fact(SaleCompleted(
+        store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
+        discount=int(order.discount or 0), total=int(order.total), method=method, issuer=issuer,
+        seller_id=order.created_by, device_id=order.device_id, linked=bool(order.shopper_id),
+        repeat=bool(order.shopper_id) and visits_before >= 1, late=late, at=now, tz=settings.timezone))
+    return points, receipt_token
 
 
 def _message_view(order: OrderRecord, receipt_token: str, points: int, balance: int | None) -> dict:

@@ -161,6 +161,11 @@ def add_order(uow, order: OrderRecord) -> None:
              condition=OrderNumberRecord.order_no.does_not_exist(), return_values="ALL_OLD", label="order_no")
 
 
+def add_attempt(uow, attempt: PaymentAttemptRecord) -> None:
+    """A new order's first payment attempt, written with the order."""
+    uow.save(attempt, condition=PaymentAttemptRecord.attempt.does_not_exist())
+
+
 def open_attempt(uow, order: OrderRecord, attempt: PaymentAttemptRecord, *, due_at: int, lost=None) -> None:
     """Attempt N+1 exists once: the order's attempt number and status move only from what was read."""
     uow.save(attempt, condition=PaymentAttemptRecord.attempt.does_not_exist(), lost=lost)
@@ -205,11 +210,19 @@ def attempt_cancelled(uow, attempt: PaymentAttemptRecord) -> None:
 
 def payment_recorded(uow, order: OrderRecord, *, target: str | None, flags: list[str], paid_at: int, amount: int,
                      method: str, issuer: str | None, provider: str | None, cash_received: int | None,
-                     complete_due_at: int | None) -> None:
+                     complete_due_at: int | None, completed: dict | None = None) -> None:
     """A payment lands on the order as read: it moves to ``target`` (PAID / PAID_LATE), or, with no
     target (paid already), only its flags change. ``complete_due_at`` keeps a PAID order in the
-    scheduler's index until it completes."""
+    scheduler's index until it completes. ``completed`` (``actor``, ``now``, ``points``,
+    ``receipt_token``): the sale completes in the same write (target COMPLETED), with its receipt link."""
     actions = []
+    if completed is not None:
+        target, complete_due_at = COMPLETED, None
+        actions += [OrderRecord.completed_at.set(completed["now"]), OrderRecord.completed_by.set(completed["actor"]),
+                    OrderRecord.points_earned.set(completed["points"]),
+                    OrderRecord.receipt_token.set(completed["receipt_token"])]
+        uow.save(ReceiptLinkRecord(token=completed["receipt_token"], order_id=order.order_id),
+                 condition=ReceiptLinkRecord.token.does_not_exist())
     if target is not None:
         actions += [OrderRecord.status.set(target), OrderRecord.paid_at.set(paid_at), OrderRecord.paid_amount.set(amount),
                     OrderRecord.payment_method.set(method), OrderRecord.payment_issuer.set(issuer),

@@ -156,20 +156,33 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
     lines = [model.Line(p.sku, p.name, qty, p.price, p.barcode) for p, qty in priced]
     subtotal = sum(line.total for line in lines)
     settings = store_settings(caller.store_id)
+    gateway = gateway_for(settings) if method == model.QRIS else None
     now = get_clock().now_s()
     order_id = new_id()
 
-    def work(uow: units.UnitOfWork) -> OrderRecord:
+    def work(uow: units.UnitOfWork):
         order = new_order(order_id=order_id, kind=model.STORE_SALE, status=model.AWAITING_PAYMENT, caller=caller,
                           tz=settings.timezone, now=now, lines=lines, subtotal=subtotal, total=subtotal,
                           shopper_id=shopper_id)
+        attempt = None
+        if gateway is not None:  # the first attempt is written with the order: one transaction
+            attempt = _new_attempt(order, 1, gateway.provider, now, now + settings.qris_expiry_minutes * 60)
+            order.attempt, order.expires_at = 1, attempt.expires_at
+            order.open_shard, order.due_at = repo.PAY_SHARD, now + LOST_CALLBACK_SECONDS
+            repo.add_attempt(uow, attempt)
         repo.add_order(uow, order)
-        return order
+        return order, attempt
 
-    order = units.run(work, lost_retries=3)  # a lost condition is a taken order number: draw another
-    if method == model.QRIS:
-        return start_qris(order, settings)
+    order, attempt = units.run(work, lost_retries=3)  # a lost condition is a taken order number: draw another
+    if attempt is not None:
+        return _charge(order, attempt, gateway)
     return order_view(order)
+
+
+def _new_attempt(order: OrderRecord, n: int, provider: str, now: int, expires_at: int) -> PaymentAttemptRecord:
+    return PaymentAttemptRecord(order_id=order.order_id, attempt=n, store_id=order.store_id, provider=provider,
+                                gateway_ref=model.gateway_ref(order.order_id, n), amount=int(order.total),
+                                status="CREATING", created_at=now, expires_at=expires_at)
 
 
 def start_qris(order: OrderRecord, settings=None) -> dict:
@@ -182,18 +195,22 @@ def start_qris(order: OrderRecord, settings=None) -> dict:
     gateway = gateway_for(settings)
     now = get_clock().now_s()
     n = int(order.attempt) + 1
-    expires_at = now + settings.qris_expiry_minutes * 60
-    attempt = PaymentAttemptRecord(order_id=order.order_id, attempt=n, store_id=order.store_id,
-                                   provider=gateway.provider, gateway_ref=model.gateway_ref(order.order_id, n),
-                                   amount=int(order.total), status="CREATING", created_at=now, expires_at=expires_at)
+    attempt = _new_attempt(order, n, gateway.provider, now, now + settings.qris_expiry_minutes * 60)
     taken = Conflict("Pembayaran untuk pesanan ini baru saja dibuka di perangkat lain.", code="attempt_in_progress")
     units.commit(lambda uow: repo.open_attempt(uow, order, attempt, due_at=now + LOST_CALLBACK_SECONDS, lost=taken))
-    order.refresh(consistent_read=True)
+    # What the unit wrote (a transaction does not refresh the record): no need to read it back.
+    order.attempt, order.status, order.expires_at, order.failure_reason = n, model.AWAITING_PAYMENT, attempt.expires_at, None
+    return _charge(order, attempt, gateway)
+
+
+def _charge(order: OrderRecord, attempt: PaymentAttemptRecord, gateway) -> dict:
+    """Ask the gateway for the attempt's dynamic QR and keep what it answered."""
     try:
-        charge = gateway.create_qris(attempt.gateway_ref, int(order.total), expires_at, f"Pesanan {order.order_no}")
+        charge = gateway.create_qris(attempt.gateway_ref, int(order.total), int(attempt.expires_at),
+                                     f"Pesanan {order.order_no}")
     except UpstreamError as exc:
         # The QR may or may not exist at the gateway (a timeout); "Coba lagi" asks before reopening.
-        record_unpaid_end(order.order_id, n, "failed", exc.message)
+        record_unpaid_end(order.order_id, int(attempt.attempt), "failed", exc.message)
         order.refresh(consistent_read=True)
         return order_view(order)
     units.commit(lambda uow: repo.attempt_created(uow, attempt, qr_string=charge.qr_string,
@@ -208,7 +225,7 @@ def _claim_check(attempt: PaymentAttemptRecord, now: int, min_gap: int) -> bool:
     return claimed
 
 
-def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, status, source: str) -> str:
+def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, status, source: str, settings=None) -> str:
     """Apply what the gateway's own status API confirmed (never an unconfirmed notification).
 
     A payment completes only when its amount is exactly the attempt's and it is the transaction the
@@ -219,7 +236,7 @@ def apply_gateway_status(order: OrderRecord, attempt: PaymentAttemptRecord, stat
         return apply_payment(Payment(order_id=order.order_id, attempt=int(attempt.attempt), method=model.QRIS,
                                      amount=status.amount if status.amount is not None else 0, issuer=status.issuer,
                                      provider=attempt.provider, paid_at=status.paid_at, source=source,
-                                     mismatches=tuple(wrong)), read=(order, attempt))
+                                     mismatches=tuple(wrong)), read=(order, attempt), settings=settings)
     if status.status in ("failed", "expired", "cancelled"):
         reasons = {"failed": "Pembayaran ditolak oleh bank atau e-wallet.", "expired": "Waktu pembayaran QRIS habis.",
                    "cancelled": "QRIS dibatalkan."}
@@ -266,7 +283,8 @@ def refresh_from_gateway(order: OrderRecord, *, source: str, min_gap: int,
     now = get_clock().now_s()
     if not _claim_check(attempt, now, min_gap):
         return None
-    gateway = gateway_for(store_settings(order.store_id))
+    settings = store_settings(order.store_id)
+    gateway = gateway_for(settings)
     try:
         status = gateway.get_status(attempt.gateway_ref, provider_ref=attempt.provider_ref)
     except GatewayNotFound:
@@ -276,7 +294,7 @@ def refresh_from_gateway(order: OrderRecord, *, source: str, min_gap: int,
     except UpstreamError as exc:
         logger.info("gateway status unavailable", extra={"order_id": order.order_id, "error": exc.code})
         return None
-    return apply_gateway_status(order, attempt, status, source)
+    return apply_gateway_status(order, attempt, status, source, settings)
 
 
 def _settle_previous_attempt(order: OrderRecord) -> str:
@@ -292,7 +310,8 @@ def _settle_previous_attempt(order: OrderRecord) -> str:
         return "clear"
     if attempt.status == "PAID":
         return "paid"
-    gateway = gateway_for(store_settings(order.store_id))
+    settings = store_settings(order.store_id)
+    gateway = gateway_for(settings)
     try:
         result = gateway.cancel(attempt.gateway_ref, provider_ref=attempt.provider_ref)
     except GatewayNotFound:
@@ -301,7 +320,7 @@ def _settle_previous_attempt(order: OrderRecord) -> str:
         raise Conflict("QRIS sebelumnya masih aktif dan tidak bisa dibatalkan di gateway. Tunggu sampai "
                        "kedaluwarsa, lalu coba lagi.", code="previous_qr_still_live", details=exc.details) from None
     if result is not None and result.status == "paid":
-        apply_gateway_status(order, attempt, result, "cancel")
+        apply_gateway_status(order, attempt, result, "cancel", settings)
         return "paid"
     if result is not None and result.status == "pending":
         raise UpstreamError("Gateway belum mengonfirmasi pembatalan QRIS sebelumnya. Coba lagi sebentar.",
