@@ -147,6 +147,11 @@ export class Intent {
   #key = null;
   busy = false;
 
+  /** Whether an earlier tap's answer was lost: the next tap must repeat that request with the same key. */
+  get unsettled() {
+    return this.#key !== null;
+  }
+
   /** Forget the key: the next tap is a new intent (e.g. the cart changed). */
   reset() {
     this.#key = null;
@@ -190,11 +195,20 @@ export const productByBarcode = (barcode) => call("GET", `/catalog/barcodes/${en
 
 export const lookupShopper = (phone) => call("GET", `/shoppers/lookup?phone=${encodeURIComponent(phone)}`);
 export const registerShopper = (fields, key) => call("POST", "/shoppers", { body: fields, idempotencyKey: key });
+export const getShopper = (shopperId) => call("GET", `/shoppers/${encodeURIComponent(shopperId)}`);
 export const skipShopper = (key) => call("POST", "/shoppers/skip", { body: {}, idempotencyKey: key });
 
 export const createSale = (body, key) => call("POST", "/sales", { body, idempotencyKey: key });
 export const getSale = (orderId) => call("GET", `/sales/${orderId}`);
-export const checkSaleStatus = (orderId) => call("POST", `/sales/${orderId}/status`);
+/**
+ * The order's payment status. `poll`: the kiosk's background check, answered from our own state (the
+ * server asks the gateway only when no notification came for a while); the cashier's "Cek Status
+ * Pembayaran" leaves it out and the server asks the gateway at once.
+ */
+export const checkSaleStatus = (orderId, { poll = false } = {}) =>
+  call("POST", `/sales/${orderId}/status${poll ? "?poll=1" : ""}`);
+/** Sales still waiting for payment, newest first: `mine` this device's (with their live QR), else the store's. */
+export const pendingSales = ({ mine = false } = {}) => call("GET", `/sales/pending${mine ? "?device=mine" : ""}`);
 export const retrySale = (orderId, key) => call("POST", `/sales/${orderId}/retry`, { body: {}, idempotencyKey: key });
 export const payCash = (orderId, amountReceived, key) =>
   call("POST", `/sales/${orderId}/cash`, { body: { amount_received: amountReceived }, idempotencyKey: key });

@@ -1,6 +1,9 @@
 // The kiosk's state and router. One screen shows at a time; each screen module exports
-// mount(root, app, params) and returns a cleanup function. The sale in progress is kept in
-// sessionStorage so a reload (or an idle lock) never loses an order that is being paid.
+// mount(root, app, params) and returns a cleanup function. The server is the truth about sales
+// waiting for payment: when the kiosk opens, reloads or a cashier signs in, it asks for this
+// device's (GET /sales/pending?device=mine) and resumes the one it finds (its QR, countdown and
+// status), or lets the cashier pick when there are several. The sale in progress is also kept in
+// sessionStorage: its cart and shopper, and the fallback when the server cannot be asked.
 import * as api from "./api.js";
 import { LANGUAGES, currentLanguage, hasKey, setLanguage, t } from "./i18n.js";
 import { registerServiceWorker, setSafePoint } from "./pwa.js";
@@ -8,14 +11,16 @@ import * as cart from "./screens/cart.js";
 import * as login from "./screens/login.js";
 import * as pair from "./screens/pair.js";
 import * as payment from "./screens/payment.js";
+import * as pending from "./screens/pending.js";
 import * as result from "./screens/result.js";
 import * as shopper from "./screens/shopper.js";
 
-const SCREENS = { pair, login, shopper, cart, payment, result };
+const SCREENS = { pair, login, shopper, cart, payment, result, pending };
 const SALE_KEY = "sambung.kasir.sale";
 const LAST_STAFF_KEY = "sambung.kasir.last-staff";
 const DEFAULT_IDLE_MINUTES = 5; // the server's default, used until the store's setting is known
 const TOAST_MS = 3500;
+const QRIS_PAID_DURING_CASH = "qris_paid_during_cash"; // our own notice: the poll found the QR paid on the cash screen
 
 const root = document.getElementById("screen");
 let current = { name: null, params: {}, cleanup: null };
@@ -39,7 +44,8 @@ export const app = {
   state: {
     store: null, // GET /api/store: names, timezone, idle_lock_minutes, loyalty rule
     sale: loadSale(), // {shopper, shopperDecided, cart: [{sku, name, price, barcode, qty}], order}
-    saleIntent: new api.Intent(), // "Lanjut": one Idempotency-Key per cart content
+    saleIntent: new api.Intent(), // "Bayar QRIS" / "Bayar Tunai": one Idempotency-Key per cart content
+    saleMethod: null, // the tender that key was last sent with (a lost answer is repeated as sent)
   },
 
   go,
@@ -67,7 +73,38 @@ export const app = {
       return;
     }
     app.saveSale();
-    go(order.status === "AWAITING_PAYMENT" ? "payment" : "result");
+    go(screenFor(order));
+  },
+
+  /**
+   * Takes up a sale the server says is waiting for payment (after a reload, a closed tab, another
+   * sign-in): its payment screen while its QR is live (or a cash sale, which has none), else the
+   * result screen's "Coba lagi" / "Batal". A sale other than the one this tab knows brings its own
+   * cart (from the order's lines) and shopper.
+   */
+  async resumeOrder(order) {
+    if (!app.state.sale.order || app.state.sale.order.order_id !== order.order_id) {
+      const sale = newSale();
+      sale.cart = order.items.map((line) => ({
+        sku: line.sku, name: line.name, price: line.unit_price, barcode: line.barcode, qty: line.qty,
+      }));
+      sale.shopperDecided = true;
+      if (order.shopper_id) sale.shopper = await shopperFor(order.shopper_id);
+      app.state.sale = sale;
+      app.state.saleIntent.reset();
+    }
+    if (order.status !== "AWAITING_PAYMENT") {
+      app.showOrder(order);
+      return;
+    }
+    app.state.sale.order = order;
+    app.saveSale();
+    go(screenFor(order), { resume: true });
+  },
+
+  /** Whether the order's QR can still be paid (by the server's clock). */
+  qrLive(order) {
+    return Boolean(order.qr_string) && (!order.expires_at || order.expires_at > api.serverNowSeconds());
   },
 
   /** After a PIN sign-in: back to the sale in progress, or a new one. */
@@ -75,9 +112,10 @@ export const app = {
     localStorage.setItem(LAST_STAFF_KEY, staff.staff_id);
     lastActivity = Date.now();
     renderHeader();
-    await loadStore("session");
-    resumeSale();
+    await Promise.all([loadStore("session"), resumeSale()]);
   },
+
+  QRIS_PAID_DURING_CASH,
 
   lastStaffId() {
     return localStorage.getItem(LAST_STAFF_KEY);
@@ -93,15 +131,64 @@ export const app = {
     return hasKey(key) ? t(key) : (err && err.message) || t("error.server");
   },
 
+  /** What a notice on an order says (a QR paid while cash was taken, or Batal tapped): as errorText. */
+  noticeText(notice) {
+    if (notice.code === QRIS_PAID_DURING_CASH) return t("result.qrisPaidDuringCash");
+    return app.errorText(notice);
+  },
+
   timezone() {
     return (app.state.store && app.state.store.timezone) || "Asia/Jakarta";
   },
 };
 
-function resumeSale() {
+/** The screen an order belongs on: payment while it can be paid there, else the result screen. */
+function screenFor(order) {
+  if (order.status !== "AWAITING_PAYMENT") return "result";
+  // A cash sale has no QR (attempt 0); a QR sale whose QR is no longer live gets "Coba lagi" / "Batal".
+  return !order.attempt || app.qrLive(order) ? "payment" : "result";
+}
+
+async function shopperFor(shopperId) {
+  try {
+    return await api.getShopper(shopperId);
+  } catch {
+    return { shopper_id: shopperId, name: t("pending.shopperLinked"), points_balance: 0 };
+  }
+}
+
+/** What this tab itself remembers (sessionStorage): used when the server cannot be asked. */
+function resumeLocal() {
   const sale = app.state.sale;
-  if (sale.order) go(sale.order.status === "AWAITING_PAYMENT" ? "payment" : "result", { resume: true });
+  if (sale.order) go(screenFor(sale.order), { resume: true });
   else go(sale.shopperDecided ? "cart" : "shopper");
+}
+
+/** After opening, a reload or a sign-in: the server says which of this device's sales still wait. */
+async function resumeSale() {
+  let waiting;
+  try {
+    waiting = (await api.pendingSales({ mine: true })).orders;
+  } catch {
+    if (api.session.get()) resumeLocal(); // offline or refused: this tab's own copy
+    return;
+  }
+  if (!api.session.get()) return; // signed out meanwhile ("auth-lost" has shown the PIN screen)
+  const known = app.state.sale.order;
+  if (waiting.length === 1) {
+    await app.resumeOrder(waiting[0]);
+  } else if (waiting.length > 1) {
+    go("pending", { scope: "mine", orders: waiting });
+  } else if (known && known.status === "AWAITING_PAYMENT") {
+    // No longer waiting: paid, failed, expired or cancelled while nobody was looking.
+    try {
+      app.showOrder(await api.getSale(known.order_id));
+    } catch {
+      resumeLocal();
+    }
+  } else {
+    resumeLocal();
+  }
 }
 
 function go(name, params = {}) {
@@ -227,8 +314,7 @@ async function boot() {
   }
   const signedIn = api.session.get();
   if (signedIn && signedIn.expires_at > Date.now() / 1000) {
-    await loadStore("session");
-    if (api.session.get()) resumeSale();
+    await Promise.all([loadStore("session"), resumeSale()]);
     return;
   }
   api.session.clear();

@@ -85,9 +85,28 @@ def cashier_auth(stack, http, kiosk_device):
     return http.login(kiosk_device["device_token"], "u_sari", next(s["pin"] for s in stack.state["staff"] if s["staff_id"] == "u_sari"))
 
 
+def cancel_pending_sales(stack, device) -> None:
+    """Cancels the device's sales still waiting for payment: the kiosk resumes those when a cashier
+    signs in, and a test starts at a new sale unless it is about resuming one."""
+    from tests.e2e.webclient import Http
+
+    if not device or "device_token" not in device:
+        return
+    http = Http(stack.url)
+    person = next(s for s in stack.state["staff"] if s["staff_id"] == "u_sari")
+    auth = http.login(device["device_token"], person["staff_id"], person["pin"])
+    status, body, _ = http.get("/api/sales/pending?device=mine", auth=auth)
+    assert status == 200, body
+    for order in body["orders"]:
+        status, answer, _ = http.post(f"/api/sales/{order['order_id']}/cancel", auth=auth)
+        assert status == 200, answer
+    http.post("/api/auth/logout", auth=auth)
+
+
 def open_kiosk(browser, stack, device, viewport=None, **options):
     from tests.browser.kiosk import Kiosk, device_init_script
 
+    cancel_pending_sales(stack, device)
     ctx = new_context(browser, viewport, **options)
     ctx.add_init_script(device_init_script(device))
     kiosk = Kiosk(ctx.new_page(), stack)

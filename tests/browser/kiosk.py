@@ -76,11 +76,12 @@ class Kiosk:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
-    def login(self, staff_id: str = "u_sari", pin: str | None = None) -> None:
+    def login(self, staff_id: str = "u_sari", pin: str | None = None, screen: str = "shopper") -> None:
+        """Signs in; `screen` is where the kiosk then goes (a sale waiting for payment is resumed)."""
         pin = pin or next(s["pin"] for s in self.stack.state["staff"] if s["staff_id"] == staff_id)
         self.tap(f".staff-button[data-staff-id='{staff_id}']")
         self.enter_pin(pin)
-        self.page.wait_for_selector("body[data-screen='shopper']")
+        self.page.wait_for_selector(f"body[data-screen='{screen}']")
 
     def enter_pin(self, pin: str) -> None:
         for digit in pin:
@@ -118,6 +119,22 @@ class Kiosk:
         self.tap("#cart-continue")
         self.page.wait_for_selector("#qris svg")
         return self.page.get_attribute("#qris", "data-qr")
+
+    def pay_cash_from_cart(self) -> dict:
+        """Taps "Bayar Tunai": a cash sale (no QR) and the cash screen; returns the order."""
+        self.tap("#cart-cash")
+        self.page.wait_for_selector("body[data-screen='payment'] #cash-received")
+        return self.order()
+
+    def take_cash(self, amount: int) -> None:
+        """On the cash screen: a quick amount (or typed on the keypad), then "Terima tunai"."""
+        quick = self.page.locator(f".quick-cash [data-amount='{amount}']")
+        if quick.count():
+            self.tap(f".quick-cash [data-amount='{amount}']")
+        else:
+            for digit in str(amount):
+                self.tap(f".pay-left .key[data-key='{digit}']")
+        self.tap("#confirm-cash")
 
     def screen_qr(self) -> str:
         return decode_qr(self.page.locator("#qris svg").screenshot())

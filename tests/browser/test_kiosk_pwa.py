@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM_ARGS, LANDSCAPE, browser_executable, new_context
+from tests.browser.conftest import CHROMIUM_ARGS, LANDSCAPE, browser_executable, cancel_pending_sales, new_context
 from tests.browser.kiosk import Kiosk, device_init_script
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk_pwa"
@@ -189,6 +189,7 @@ def test_a_new_version_waits_for_the_pin_screen(browser, stack, kiosk_device, tm
     shell = tmp_path / "kiosk_pwa"
     shutil.copytree(KIOSK, shell)
     server = ShellServer(shell, stack.url)
+    cancel_pending_sales(stack, kiosk_device)  # the sign-in below starts a new sale
     ctx = new_context(browser)
     ctx.add_init_script(device_init_script(kiosk_device))
     page = ctx.new_page()

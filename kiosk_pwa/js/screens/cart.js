@@ -1,6 +1,8 @@
 // The cart. Scanning works anywhere on this screen (scanners type the code and Enter); people
 // search by name and tap a product. Prices here are for the cashier's eyes only: the server
-// prices the sale again from the catalogue when "Lanjut" creates the order.
+// prices the sale again from the catalogue when the order is created. The cashier picks the tender
+// before anything is charged: "Bayar QRIS" (the big button) opens a QR, "Bayar Tunai" creates a cash
+// sale with no QRIS charge at all and goes to the cash screen.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatRupiah } from "../format.js";
@@ -25,7 +27,10 @@ export function mount(root, app) {
   const count = h("span", { class: "count", id: "cart-count" });
   const total = h("p", { class: "total-amount", id: "cart-total", "aria-live": "polite" });
   const error = h("p", { class: "form-error", role: "alert", id: "cart-error" });
-  const lanjut = h("button", { type: "button", class: "btn btn-primary btn-xl", id: "cart-continue", onclick: checkout }, t("cart.continue"));
+  const lanjut = h("button", { type: "button", class: "btn btn-primary btn-xl", id: "cart-continue", onclick: () => checkout("QRIS") },
+    t("cart.payQris"));
+  const cashButton = h("button", { type: "button", class: "btn btn-secondary btn-xl", id: "cart-cash", onclick: () => checkout("CASH") },
+    t("cart.payCash"));
   const clearButton = h("button", { type: "button", class: "btn btn-secondary", id: "cart-clear", onclick: clearCart }, t("cart.clear"));
   const search = h("input", {
     id: "product-search", class: "input", type: "search", autocomplete: "off", enterkeyhint: "search",
@@ -61,6 +66,7 @@ export function mount(root, app) {
     count.textContent = t("cart.itemCount", { count: items });
     total.textContent = formatRupiah(sale.cart.reduce((sum, l) => sum + l.qty * l.price, 0));
     lanjut.disabled = sale.cart.length === 0;
+    cashButton.disabled = sale.cart.length === 0;
     clearButton.disabled = sale.cart.length === 0;
     if (!sale.cart.length) {
       replace(lines, h("li", { class: "empty" }, t("cart.empty")));
@@ -133,25 +139,43 @@ export function mount(root, app) {
     changed();
   }
 
-  async function checkout() {
-    if (!sale.cart.length || app.state.saleIntent.busy) return;
-    // Marks for the browser suite's "Lanjut to QR" timing (also visible in DevTools).
-    performance.clearMarks("kasir:lanjut");
-    performance.mark("kasir:lanjut");
+  async function checkout(method) {
+    const intent = app.state.saleIntent;
+    if (!sale.cart.length || intent.busy) return;
+    // A tap whose answer was lost is repeated as it was sent (same key, same body), whichever button
+    // comes next: the server may already have made that sale, and a second one must never be made.
+    const sent = intent.unsettled && app.state.saleMethod ? app.state.saleMethod : method;
+    app.state.saleMethod = sent;
+    const button = method === "CASH" ? cashButton : lanjut;
+    if (method === "QRIS") {
+      // Marks for the browser suite's "Lanjut to QR" timing (also visible in DevTools).
+      performance.clearMarks("kasir:lanjut");
+      performance.mark("kasir:lanjut");
+    }
     lanjut.disabled = true;
-    lanjut.setAttribute("aria-busy", "true");
-    lanjut.textContent = t("cart.creating");
+    cashButton.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    button.textContent = method === "CASH" ? t("cart.creatingCash") : t("cart.creating");
     error.textContent = "";
-    const body = { items: sale.cart.map((l) => ({ sku: l.sku, qty: l.qty })), payment_method: "QRIS" };
+    const body = { items: sale.cart.map((l) => ({ sku: l.sku, qty: l.qty })), payment_method: sent };
     if (sale.shopper) body.shopper_id = sale.shopper.shopper_id;
     try {
-      const order = await app.state.saleIntent.run((key) => api.createSale(body, key));
-      if (order) app.showOrder(order);
+      const order = await intent.run((key) => api.createSale(body, key));
+      if (!order) return;
+      if (method === "CASH" && order.status === "AWAITING_PAYMENT" && order.attempt) {
+        // The lost tap had opened a QR: cash is still taken for it (the server settles the QR first).
+        sale.order = order;
+        app.saveSale();
+        app.go("payment", { mode: "cash" });
+      } else {
+        app.showOrder(order);
+      }
     } catch (err) {
       error.textContent = app.errorText(err);
-      lanjut.disabled = false;
-      lanjut.removeAttribute("aria-busy");
-      lanjut.textContent = t("cart.continue");
+      button.removeAttribute("aria-busy");
+      lanjut.textContent = t("cart.payQris");
+      cashButton.textContent = t("cart.payCash");
+      draw();
     }
   }
 
@@ -174,7 +198,7 @@ export function mount(root, app) {
       lines,
       h("div", { class: "totals" }, h("span", {}, t("cart.total")), total),
       error,
-      h("div", { class: "actions" }, clearButton, lanjut))));
+      h("div", { class: "actions cart-actions" }, clearButton, cashButton, lanjut))));
   draw();
   runSearch();
   const stopScanning = listenForScans(onScan);

@@ -3,7 +3,11 @@
 // on the server's word: success, failure and expiry come from the order's status, and so does a
 // payment that waits for an admin (paid late, or another amount or transaction: NEEDS_REVIEW), which
 // the result screen shows as such, never as a success or a failure to retry.
-// Cash is the other way to pay: the amount received (quick buttons or keypad) and the change.
+// Cash is the other way to pay: the amount received (quick buttons or keypad) and the change. A
+// cash sale (chosen on the cart) has no QR at all and opens here in cash mode; "Bayar QRIS" still
+// opens one for it. A QR that was paid while cash was being taken is told on the result screen.
+// The background check sends ?poll=1 (the server answers from its own state); the cashier's
+// "Cek Status Pembayaran" does not, so the server asks the gateway at once.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatCountdown, formatRupiah, groupThousands } from "../format.js";
@@ -30,8 +34,11 @@ export function quickCashAmounts(total) {
 export function mount(root, app, params) {
   const sale = app.state.sale;
   let order = sale.order;
-  let mode = params.mode === "cash" ? "cash" : "qris";
-  let checking = false;
+  // A sale made for cash has no payment attempt (and so no QR) until the cashier asks for one.
+  const hasQr = () => Boolean(order.attempt);
+  let mode = params.mode === "cash" || !hasQr() ? "cash" : "qris";
+  let inflight = null; // the status check on its way
+  let handQueued = false; // "Cek Status Pembayaran" tapped while a background check was on its way
   let pollTimer = null;
   let clockTimer = null;
   let expiredChecked = false;
@@ -41,6 +48,7 @@ export function mount(root, app, params) {
   let removeKeys = null;
   let alive = true; // answers that arrive after the cashier left this screen are ignored
   const cashIntent = new api.Intent();
+  const qrisIntent = new api.Intent(); // "Bayar QRIS" on a cash sale: its first QR
 
   const left = h("div", { class: "panel pay-left" });
   const status = h("p", { class: "pay-status", id: "pay-status", role: "status" });
@@ -55,6 +63,11 @@ export function mount(root, app, params) {
 
   /** Takes the server's latest view; returns true when the order belongs on another screen now. */
   function leaveFor(next) {
+    if (mode === "cash" && ["PAID", "COMPLETED"].includes(next.status) && next.payment && next.payment.method === "QRIS"
+        && !next.notice) {
+      // The QR was paid while the cashier was on the cash screen: the shopper may have handed cash too.
+      next = { ...next, notice: { code: app.QRIS_PAID_DURING_CASH } };
+    }
     order = next;
     sale.order = next;
     const stay = next.status === "AWAITING_PAYMENT" || (mode === "cash" && cashStillPossible(next));
@@ -69,44 +82,86 @@ export function mount(root, app, params) {
 
   function syncControls() {
     const awaiting = order.status === "AWAITING_PAYMENT";
-    checkButton.hidden = !awaiting;
-    cashButton.textContent = mode === "qris" ? t("payment.payCash") : awaiting ? t("payment.backToQris") : t("common.back");
-    if (!awaiting) {
-      clearInterval(pollTimer);
-      clearInterval(clockTimer);
-      status.textContent = "";
-    }
+    checkButton.hidden = !awaiting || !hasQr();
+    cashButton.textContent = mode === "qris" ? t("payment.payCash")
+      : !awaiting ? t("common.back") : hasQr() ? t("payment.backToQris") : t("payment.payQris");
+    if (awaiting && hasQr()) startWatching();
+    else stopWatching();
+    if (!awaiting || !hasQr()) status.textContent = "";
+  }
+
+  /** The background check and the countdown run while a QR can be paid. */
+  function startWatching() {
+    if (!pollTimer) pollTimer = setInterval(() => check(false), POLL_MS);
+    if (!clockTimer) clockTimer = setInterval(tick, 1000);
+    if (!status.textContent) status.textContent = t("payment.waiting");
+  }
+
+  function stopWatching() {
+    clearInterval(pollTimer);
+    clearInterval(clockTimer);
+    pollTimer = clockTimer = null;
   }
 
   function toggleCash() {
     if (mode === "cash" && order.status !== "AWAITING_PAYMENT") app.showOrder(order); // back to the failed page
+    else if (mode === "cash" && !hasQr()) openQr();
     else setMode(mode === "cash" ? "qris" : "cash");
   }
 
-  // "Cek Status Pembayaran" while a poll is already on its way: that answer is reported to the cashier.
-  let cashierAsked = false;
+  /** "Bayar QRIS" on a cash sale: the server opens its first QR (the same call as "Coba lagi"). */
+  async function openQr() {
+    if (qrisIntent.busy || cashIntent.busy) return;
+    error.textContent = "";
+    cashButton.disabled = true;
+    cashButton.setAttribute("aria-busy", "true");
+    try {
+      const next = await qrisIntent.run((key) => api.retrySale(order.order_id, key));
+      if (!alive || !next) return;
+      if (next.status === "AWAITING_PAYMENT" && next.attempt) mode = "qris";
+      if (!leaveFor(next)) setMode(mode);
+    } catch (err) {
+      if (alive) error.textContent = app.errorText(err);
+    } finally {
+      cashButton.disabled = false;
+      cashButton.removeAttribute("aria-busy");
+    }
+  }
 
+  /**
+   * Asks for the order's status: `byHand` is the cashier's "Cek Status Pembayaran" (the server asks
+   * the gateway), otherwise the background poll (?poll=1). A tap while a poll is on its way is sent
+   * after it, so the cashier's answer always comes from the gateway.
+   */
   async function check(byHand) {
     if (byHand) {
-      cashierAsked = true;
       error.textContent = "";
       checkButton.disabled = true;
       checkButton.setAttribute("aria-busy", "true");
       status.textContent = t("payment.checking");
     }
-    if (checking) return;
-    checking = true;
-    try {
-      const next = await api.checkSaleStatus(order.order_id);
-      if (alive && !leaveFor(next)) {
-        if (cashierAsked) status.textContent = t("payment.notYetPaid");
-        drawQr();
+    if (inflight) {
+      if (byHand) handQueued = true;
+      return;
+    }
+    inflight = (async () => {
+      try {
+        const next = await api.checkSaleStatus(order.order_id, { poll: !byHand });
+        if (alive && !leaveFor(next)) {
+          if (byHand) status.textContent = t("payment.notYetPaid");
+          drawQr();
+        }
+      } catch (err) {
+        if (byHand && alive) error.textContent = app.errorText(err);
       }
-    } catch (err) {
-      if (cashierAsked && alive) error.textContent = app.errorText(err);
-    } finally {
-      checking = false;
-      cashierAsked = false;
+    })();
+    await inflight;
+    inflight = null;
+    if (!alive) return;
+    if (handQueued) {
+      handQueued = false;
+      check(true);
+    } else if (byHand) {
       checkButton.disabled = false;
       checkButton.removeAttribute("aria-busy");
     }
@@ -125,7 +180,7 @@ export function mount(root, app, params) {
   }
 
   function drawQr() {
-    if (mode !== "qris") return;
+    if (mode !== "qris" || !hasQr()) return;
     if (order.qr_string === shownQr && left.querySelector(".qr-figure")) return;
     shownQr = order.qr_string;
     expiredChecked = false;
@@ -238,26 +293,19 @@ export function mount(root, app, params) {
       h("p", { class: "amount-big", id: "pay-amount" }, formatRupiah(order.total)),
       h("dl", { class: "facts" },
         h("div", {}, h("dt", {}, t("payment.orderNo")), h("dd", { id: "pay-order-no" }, order.order_no)),
-        h("div", {}, h("dt", {}, t("payment.shopper")), h("dd", {}, sale.shopper ? sale.shopper.name : t("cart.noShopper"))),
+        h("div", {}, h("dt", {}, t("payment.shopper")), h("dd", { id: "pay-shopper" }, sale.shopper ? sale.shopper.name : t("cart.noShopper"))),
         h("div", {}, h("dt", {}, t("payment.items")), h("dd", {}, t("cart.itemCount", { count: order.items.reduce((s, i) => s + i.qty, 0) })))),
       status,
       error,
       h("div", { class: "actions actions-stack" }, checkButton, cashButton, cancelButton))));
 
-  const awaiting = order.status === "AWAITING_PAYMENT";
-  status.textContent = awaiting ? t("payment.waiting") : "";
-  if (awaiting) {
-    pollTimer = setInterval(() => check(false), POLL_MS);
-    clockTimer = setInterval(tick, 1000);
-  }
   setMode(mode);
   // After a reload or an idle lock the order may have moved on while nobody was looking.
-  if (params.resume) check(false);
+  if (params.resume && hasQr()) check(false);
 
   return () => {
     alive = false;
-    clearInterval(pollTimer);
-    clearInterval(clockTimer);
+    stopWatching();
     if (removeKeys) removeKeys();
   };
 }

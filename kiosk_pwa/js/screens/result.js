@@ -3,6 +3,10 @@
 // (PAID_LATE), or paid with another amount or transaction than the order's (NEEDS_REVIEW). The last
 // two wait for an admin in the back office (Keputusan Pembayaran): the goods stay at the counter, and
 // the screen turns into the success page once the admin completes the order.
+// A QR paid while the cashier took cash or tapped Batal comes with the server's notice: the screen
+// leads with a warning ("QRIS sudah dibayar", and the server's words: give the cash back, or the
+// sale stands), then the completed sale's details. A sale still waiting whose QR is no longer live
+// (found when the kiosk reopened) offers "Coba lagi" and "Batal" like a failed one.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatRupiah } from "../format.js";
@@ -35,6 +39,7 @@ export function mount(root, app) {
 
   function draw() {
     section.dataset.status = order.status;
+    section.dataset.notice = order.notice ? order.notice.code : "";
     if (order.status === "COMPLETED" || order.status === "PAID") drawSuccess();
     else if (order.status === "PAID_LATE") drawLate();
     else if (order.status === "NEEDS_REVIEW") drawReview();
@@ -75,10 +80,17 @@ export function mount(root, app) {
     }
 
     const receiptUrl = order.receipt_token ? `${window.location.origin}/receipt.html#${order.receipt_token}` : null;
+    // Paid by QRIS while cash was taken or Batal tapped: the warning comes first, in place of "Berhasil".
+    const heading = order.notice
+      ? [h("div", { class: "result-icon", "aria-hidden": "true" }, "!"),
+        h("h2", { id: "result-title" }, t("result.qrisPaidTitle")),
+        h("p", { class: "notice-paid-text", id: "result-notice", role: "alert" }, app.noticeText(order.notice)),
+        h("p", { class: "lead", id: "result-notice-done" }, t("result.qrisPaidDone"))]
+      : [h("div", { class: "result-icon", "aria-hidden": "true" }, "✓"),
+        h("h2", { id: "result-title" }, t("result.successTitle"))];
     replace(section,
-      h("div", { class: "panel result-panel success" },
-        h("div", { class: "result-icon", "aria-hidden": "true" }, "✓"),
-        h("h2", { id: "result-title" }, t("result.successTitle")),
+      h("div", { class: `panel result-panel ${order.notice ? "notice-paid" : "success"}` },
+        heading,
         h("p", { class: "amount-big", id: "result-amount" }, formatRupiah(order.total)),
         h("dl", { class: "facts" }, facts),
         h("p", { class: "receipt-note" }, completed ? t("result.receiptPrinted") : t("result.finishing")),
@@ -144,6 +156,7 @@ export function mount(root, app) {
 
   function drawFailed() {
     const expired = order.status === "EXPIRED";
+    const stale = order.status === "AWAITING_PAYMENT"; // still waiting, but its QR is no longer live
     const error = h("p", { class: "form-error", role: "alert", id: "result-error" });
     const retry = h("button", { type: "button", class: "btn btn-primary btn-xl", id: "retry", onclick: onRetry }, t("result.retry"));
     const cash = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "result-cash", onclick: () => app.go("payment", { mode: "cash" }) },
@@ -160,7 +173,9 @@ export function mount(root, app) {
       try {
         const next = await retryIntent.run((key) => api.retrySale(order.order_id, key));
         if (!alive || !next) return;
-        if (next.status === order.status && next.attempt === order.attempt) {
+        const unchanged = next.status === "AWAITING_PAYMENT" ? !app.qrLive(next) && next.attempt === order.attempt
+          : next.status === order.status && next.attempt === order.attempt;
+        if (unchanged) {
           order = next;
           draw();
           return;
@@ -194,8 +209,9 @@ export function mount(root, app) {
     replace(section,
       h("div", { class: "panel result-panel failed" },
         h("div", { class: "result-icon", "aria-hidden": "true" }, "✕"),
-        h("h2", { id: "result-title" }, expired ? t("result.expiredTitle") : t("result.failedTitle")),
-        h("p", { class: "reason", id: "result-reason" }, order.failure_reason || (expired ? t("result.expiredReason") : t("result.failedReason"))),
+        h("h2", { id: "result-title" }, stale ? t("result.staleTitle") : expired ? t("result.expiredTitle") : t("result.failedTitle")),
+        h("p", { class: "reason", id: "result-reason" }, stale ? t("result.staleReason")
+          : order.failure_reason || (expired ? t("result.expiredReason") : t("result.failedReason"))),
         h("p", { class: "amount-big", id: "result-amount" }, formatRupiah(order.total)),
         h("dl", { class: "facts" }, fact(t("payment.orderNo"), order.order_no, "result-order-no")),
         error,
@@ -213,9 +229,9 @@ export function mount(root, app) {
       const next = await api.getSale(order.order_id);
       if (!alive) return;
       if (next.status !== order.status) {
-        order = next;
+        order = order.notice && !next.notice ? { ...next, notice: order.notice } : next; // the warning stays
         if (next.paid_amount != null) received = next.paid_amount;
-        sale.order = next;
+        sale.order = order;
         app.saveSale();
         draw();
       }

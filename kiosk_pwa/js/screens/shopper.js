@@ -1,6 +1,7 @@
 // The shopper's phone number on a keypad, formatted as it is typed (0812-3456-7890). A known
 // number shows the shopper's card; an unknown one opens the short sign-up form on the same
-// screen. "Lewati" is recorded on the server so the cashier's link rate stays honest.
+// screen. "Lewati" is recorded on the server so the cashier's link rate stays honest. The store's
+// sales still waiting for payment are one tap away ("Menunggu pembayaran").
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatWib, groupLocalPhone } from "../format.js";
@@ -20,6 +21,8 @@ export function mount(root, app) {
   const error = h("p", { class: "form-error", role: "alert", id: "phone-error" });
   const findButton = h("button", { type: "button", class: "btn btn-primary btn-lg", id: "find-shopper", onclick: lookup }, t("shopper.find"));
   const skipButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "skip-shopper", onclick: skip }, t("shopper.skip"));
+  const pendingButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "open-pending", onclick: () => app.go("pending", { scope: "store" }) },
+    t("shopper.pending"));
   const detail = h("div", { class: "panel shopper-detail", "aria-live": "polite" });
   const pad = keypad({ label: t("shopper.keypad"), onKey });
 
@@ -146,7 +149,7 @@ export function mount(root, app) {
       error,
       pad.element,
       h("div", { class: "actions" }, skipButton, findButton)),
-    detail));
+    h("div", { class: "side-stack" }, detail, pendingButton)));
   draw();
   showHint();
   return listenForDigitKeys({ onKey, onEnter: lookup });
