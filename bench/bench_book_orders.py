@@ -28,33 +28,21 @@ RESULTS = ROOT / "bench" / "results" / "book_orders.md"
 
 def _measure(runs: int) -> dict:
     """In the child interpreter: start moto, seed, book, count."""
-    from infra.local.moto_gate import MotoGate
+    from bench import local_aws
 
-    gate = MotoGate(port=0).start()
-    os.environ.update({
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_SESSION_TOKEN": "bench",
-        "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3", "AWS_ENDPOINT_URL": gate.url,
-        "SAMBUNG_STAGE": "bench", "SAMBUNG_TOKEN_SECRET": "bench-secret-0123456789abcdef0123456789",
-        "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
-    })
+    gate = local_aws.start()
     import botocore.client
 
     import app
     from chalice.test import Client
     from chalicelib.core import outbox
     from chalicelib.core import uow as units
-    from chalicelib.core.db import create_tables
-    from chalicelib.schema import all_tables
     from chalicelib.core.errors import Conflict
-    from chalicelib.core.settings import get_settings
-    from chalicelib.core.storage import s3
     from chalicelib.core.web import Caller
     from chalicelib.inventory import repo as stock_repo
     from chalicelib.book_orders import service as book_orders
     from infra.local import seed
 
-    create_tables(all_tables())
-    s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     demo = seed.seed()
     units.commit(lambda uow: [  # plenty at the CS desk so the timed bookings never run short
         stock_repo.move_on_hand(uow, demo["store_id"], sku, "CS", 100_000, reason="receive", reference="bench",

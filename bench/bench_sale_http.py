@@ -39,28 +39,17 @@ def _tables(operation: str, params: dict) -> list[str]:
 
 
 def _measure(runs: int) -> dict:
-    from infra.local.moto_gate import MotoGate
+    from bench import local_aws
 
-    gate = MotoGate(port=0).start()
-    os.environ.update({
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_SESSION_TOKEN": "bench",
-        "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3", "AWS_ENDPOINT_URL": gate.url,
-        "SAMBUNG_STAGE": "bench", "SAMBUNG_TOKEN_SECRET": "bench-secret-0123456789abcdef0123456789",
-        "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
-    })
+    gate = local_aws.start()
     import botocore.client
 
     import app
-    from chalicelib.core.db import create_tables
     from chalicelib.core.settings import get_settings
-    from chalicelib.core.storage import s3
-    from chalicelib.schema import all_tables
     from infra.local import seed
     from infra.local.gateway import LocalGatewayServer
     from infra.local.gateway_sim import GatewaySimulator
 
-    create_tables(all_tables())
-    s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     front = LocalGatewayServer(app.app, port=0).start()
     sim = GatewaySimulator(server_key=KEY, callback_url=f"{front.url}/api/callbacks/midtrans").start()
     demo = seed.seed(gateway={"provider": "midtrans", "base_url": sim.url, "server_key": KEY})

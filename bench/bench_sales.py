@@ -25,31 +25,18 @@ KEY = "SB-Mid-server-BENCH"
 
 
 def _measure(runs: int) -> dict:
-    from infra.local.moto_gate import MotoGate
+    from bench import local_aws
 
-    gate = MotoGate(port=0).start()
-    os.environ.update({
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_SESSION_TOKEN": "bench",
-        "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3", "AWS_ENDPOINT_URL": gate.url,
-        "SAMBUNG_STAGE": "bench", "SAMBUNG_TOKEN_SECRET": "bench-secret-0123456789abcdef0123456789",
-        "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
-    })
+    gate = local_aws.start()
     import botocore.client
 
-    from chalicelib.core.db import create_tables
-    from chalicelib.schema import all_tables
-    from chalicelib.core.settings import get_settings
-    from chalicelib.core.storage import s3
     from chalicelib.core.web import Caller
     from chalicelib.sales import callbacks
     from chalicelib.sales import receipts, service
     from chalicelib.sales.repo import get_order
-    from chalicelib.staff.repo import StoreRecord
     from infra.local import seed
     from infra.local.gateway_sim import GatewaySimulator
 
-    create_tables(all_tables())
-    s3().create_bucket(Bucket=get_settings().bucket, CreateBucketConfiguration={"LocationConstraint": get_settings().region})
     sim = GatewaySimulator(server_key=KEY, callback_url=None).start()
     seed.seed(gateway={"provider": "midtrans", "base_url": sim.url, "server_key": KEY})
     cashier = Caller("m_demo", "s_demo", "cashier", "bench-device", staff_id="u_sari")
