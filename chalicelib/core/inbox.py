@@ -43,14 +43,6 @@ def get(source: str, event_key: str) -> InboxRecord | None:
     return find(InboxRecord, key_of(source, event_key), consistent_read=True)
 
 
-def events_about(subject: str, source: str | None = None) -> list[InboxRecord]:
-    """Events stored about one subject (a scan: for staff views and tests, never on a hot path)."""
-    cond = InboxRecord.subject == subject
-    if source:
-        cond &= InboxRecord.source == source
-    return list(InboxRecord.scan(cond, consistent_read=True))
-
-
 def process(source: str, event_key: str, *, store_id: str, subject: str, raw: dict, details: dict | None = None,
             keep_seconds: int | None = None, apply: Callable[[], str]) -> dict:
     """Store the event once and run ``apply()`` (which returns an outcome word) unless an earlier

@@ -48,9 +48,3 @@ class Registry:
                     importlib.import_module(name)
                 self._loaded.add(kind)
         return self._handlers.get(kind, [])
-
-    def kinds(self) -> list[str]:
-        return sorted(self._modules)
-
-    def modules_of(self, kind: str) -> tuple[str, ...]:
-        return self._modules.get(kind, ())

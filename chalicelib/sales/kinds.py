@@ -17,8 +17,7 @@ def handler(kind: str, action: str):
 
 
 def handler_for(kind: str, action: str) -> Callable:
-    key = f"{kind}#{action}"
-    found = KIND_HANDLERS.handlers(key) if key in KIND_HANDLERS.kinds() else []
+    found = KIND_HANDLERS.handlers(f"{kind}#{action}")
     if not found:
         raise Conflict("Pesanan ini tidak bisa diubah dari sini.", code="invalid_transition")
     return found[-1]

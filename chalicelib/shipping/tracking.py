@@ -2,19 +2,18 @@
 the AWB poller for booked shipments whose AWB no webhook has brought."""
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ..core import inbox
 from ..core import uow as units
 from ..core.clock import get_clock
-from ..core.errors import Conflict, NotFound, SambungError, ValidationError
+from ..core.errors import Conflict, NotFound, SambungError
 from ..core.observability import logger
 from . import repo
 from .model import CourierEvent, ShippingSettings
 from .news import FIRST_POLL_S, News, apply_news
-from .providers.biteship import parse_webhook
+from .providers.biteship import parse_webhook, webhook_payload
 from .repo import ShipmentRecord, get_shipment
 from .settings import PROVIDER, provider_for, secret, shipping_settings
 
@@ -28,15 +27,9 @@ def handle_webhook(headers: Mapping[str, str], body: bytes) -> dict:
     The empty-body installation check is answered without doing anything. An order we do not know
     gets 404 so Biteship tries again: the callback can overtake our own write of its order id.
     """
-    text = body.decode("utf-8", errors="replace") if body else ""
-    if not text.strip():
+    payload = webhook_payload(body)
+    if payload is None:
         return {"status": "ok"}
-    try:
-        payload = json.loads(text)
-    except ValueError:
-        raise ValidationError("Isi webhook Biteship bukan JSON yang valid.", code="courier_webhook_invalid") from None
-    if not isinstance(payload, dict):
-        raise ValidationError("Isi webhook Biteship tidak dikenali.", code="courier_webhook_invalid")
     rec = _webhook_shipment(payload)
     if rec is None:
         raise NotFound("Kiriman tidak dikenal.", code="unknown_shipment")

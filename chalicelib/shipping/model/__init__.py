@@ -9,7 +9,6 @@ One module per concept, all published here (``from ..shipping import model``):
 - :mod:`.awb` - AWB numbers as stored and as typed or scanned by staff;
 - :mod:`.parcel` - addresses, items, weights and the request we send a courier;
 - :mod:`.courier` - courier codes, how CS writes them, and what a courier tells us;
-- :mod:`.orders` - which sales ship, and the effect that requests their shipment;
 - :mod:`.changes` - what news changes on a shipment, never backwards;
 - :mod:`.settings` - a store's shipping setup.
 """
@@ -26,7 +25,9 @@ from .courier import (
     parse_courier_choice,
     validate_courier_code,
 )
-from .orders import SHIPMENT_REQUEST, request_effect_id
+# The effect that requests a sold book order's shipment: written by book orders, delivered here.
+from ...book_orders.model import SHIPMENT_REQUEST
+from ...book_orders.model import shipment_request_effect_id as request_effect_id
 from .parcel import (
     WEIGHT_MAX_GRAMS,
     WEIGHT_MIN_GRAMS,

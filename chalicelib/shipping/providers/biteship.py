@@ -316,6 +316,21 @@ def _order_info(body: dict[str, Any]) -> ShipmentInfo:
 
 # --- webhooks ---------------------------------------------------------------------------------------
 
+def webhook_payload(body: bytes | str | None) -> dict | None:
+    """The JSON object of a Biteship callback body; None for the empty installation check. Raises
+    :class:`ValidationError` on a body that is not a JSON object."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else (body or "")
+    if not text.strip():
+        return None
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        raise ValidationError("Isi webhook Biteship bukan JSON yang valid.", code="courier_webhook_invalid") from None
+    if not isinstance(payload, dict):
+        raise ValidationError("Isi webhook Biteship tidak dikenali.", code="courier_webhook_invalid")
+    return payload
+
+
 def parse_webhook(
     headers: Mapping[str, str],
     body: bytes | str | None,
@@ -335,12 +350,7 @@ def parse_webhook(
     if not text.strip():
         return None
     _verify_secret(headers, secret, header)
-    try:
-        payload = json.loads(text)
-    except ValueError:
-        raise ValidationError("Isi webhook Biteship bukan JSON yang valid.", code="courier_webhook_invalid") from None
-    if not isinstance(payload, dict):
-        raise ValidationError("Isi webhook Biteship tidak dikenali.", code="courier_webhook_invalid")
+    payload = webhook_payload(text)
     event = payload.get("event")
     kind = _EVENT_KINDS.get(event) if isinstance(event, str) else None
     if kind is None:

@@ -6,7 +6,7 @@ import uuid
 
 from chalicelib.core.outbox import OutboxItem
 
-from .test_store_sales import _ref, _sale
+from .test_store_sales import _ref
 
 
 def _sale_for(api, cashier, shopper_id, sku):

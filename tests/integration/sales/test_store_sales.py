@@ -2,7 +2,6 @@
 HTTP and the simulator calls our callback route over HTTP."""
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 
