@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -126,3 +127,42 @@ def create_tables(models: list[type[Table]], client=None) -> list[str]:
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": spec["ttl_attribute"]},
             )
     return created
+
+
+def find_many(keys: list[tuple], *, consistent: bool = True) -> list:
+    """Read items of several tables in one ``BatchGetItem``: ``keys`` are ``(Model, hash_key)`` or
+    ``(Model, hash_key, range_key)``; the answer lists the records (or None) in the same order.
+
+    One round trip where a request needs a few small items at once (a session check reads the
+    session, its device and its staff member); ``consistent`` reads see every write before them."""
+    request: dict = {}
+    where: dict = {}
+    for i, key in enumerate(keys):
+        model, hash_key, range_key = (tuple(key) + (None,))[:3]
+        h, r = model._serialize_keys(hash_key, range_key)
+        item = {model._hash_key_attribute().attr_name: {model._hash_key_attribute().attr_type: h}}
+        if range_key is not None:
+            item[model._range_key_attribute().attr_name] = {model._range_key_attribute().attr_type: r}
+        table = model.Meta.table_name
+        entry = request.setdefault(table, {"Keys": [], "ConsistentRead": consistent})
+        if item not in entry["Keys"]:
+            entry["Keys"].append(item)
+        where.setdefault((table, json.dumps(item, sort_keys=True)), []).append((i, model))
+    found: list = [None] * len(keys)
+    client = connection().client
+    tries = 0
+    while request:
+        if tries == 8:
+            raise RuntimeError("DynamoDB left keys unprocessed after 8 tries")
+        if tries:
+            time.sleep(min(0.05 * 2 ** tries, 1.0))  # unprocessed keys (throttling) are asked again
+        tries += 1
+        answer = client.batch_get_item(RequestItems=request)
+        for table, items in answer.get("Responses", {}).items():
+            for raw in items:
+                for (t, k), slots in where.items():
+                    if t == table and all(raw.get(n) == v for n, v in json.loads(k).items()):
+                        for i, model in slots:
+                            found[i] = model.from_raw_data(raw)
+        request = answer.get("UnprocessedKeys") or {}
+    return found

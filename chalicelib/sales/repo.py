@@ -77,6 +77,7 @@ class OrderRecord(Table):
     phone_key = UnicodeAttribute(null=True)
     # payment
     attempt = NumberAttribute(default=0)  # the current payment attempt (0 = none yet)
+    attempt_at = NumberAttribute(null=True)  # when the current attempt was opened
     payment_method = UnicodeAttribute(null=True)
     payment_issuer = UnicodeAttribute(null=True)
     payment_provider = UnicodeAttribute(null=True)
@@ -169,7 +170,8 @@ def add_attempt(uow, attempt: PaymentAttemptRecord) -> None:
 def open_attempt(uow, order: OrderRecord, attempt: PaymentAttemptRecord, *, due_at: int, lost=None) -> None:
     """Attempt N+1 exists once: the order's attempt number and status move only from what was read."""
     uow.save(attempt, condition=PaymentAttemptRecord.attempt.does_not_exist(), lost=lost)
-    uow.update(order, actions=[OrderRecord.attempt.set(attempt.attempt), OrderRecord.status.set(AWAITING),
+    uow.update(order, actions=[OrderRecord.attempt.set(attempt.attempt), OrderRecord.attempt_at.set(attempt.created_at),
+                               OrderRecord.status.set(AWAITING),
                                OrderRecord.expires_at.set(attempt.expires_at), OrderRecord.failure_reason.remove(),
                                OrderRecord.open_shard.set(PAY_SHARD), OrderRecord.due_at.set(due_at)],
                condition=(OrderRecord.attempt == order.attempt) & (OrderRecord.status == order.status), lost=lost)

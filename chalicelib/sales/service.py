@@ -115,8 +115,10 @@ def require_unchanged(uow, order: OrderRecord) -> None:
 
 # ---- views -----------------------------------------------------------------------------------
 
-def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None) -> dict:
-    if attempt is None and order.attempt and order.status == model.AWAITING_PAYMENT:  # only a live QR needs it
+def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, *, with_qr: bool = True) -> dict:
+    """The order as clients see it. ``with_qr=False`` (the kiosk's early polls) leaves the live QR
+    out (``qr_unchanged``): the kiosk keeps the one it shows, and the attempt is not read again."""
+    if with_qr and attempt is None and order.attempt and order.status == model.AWAITING_PAYMENT:  # only a live QR needs it
         attempt = get_attempt(order.order_id, int(order.attempt))
     live = attempt is not None and attempt.status == "PENDING" and order.status == model.AWAITING_PAYMENT
     view = {
@@ -135,6 +137,10 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None) 
         "points_earned": order.points_earned, "completed_at": order.completed_at,
         "receipt_token": order.receipt_token,
     }
+    if not with_qr and order.status == model.AWAITING_PAYMENT:
+        del view["qr_string"]
+        view["expires_at"] = int(order.expires_at) if order.expires_at is not None else None
+        view["qr_unchanged"] = True
     return view
 
 
@@ -167,7 +173,7 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
         attempt = None
         if gateway is not None:  # the first attempt is written with the order: one transaction
             attempt = _new_attempt(order, 1, gateway.provider, now, now + settings.qris_expiry_minutes * 60)
-            order.attempt, order.expires_at = 1, attempt.expires_at
+            order.attempt, order.attempt_at, order.expires_at = 1, now, attempt.expires_at
             order.open_shard, order.due_at = repo.PAY_SHARD, now + LOST_CALLBACK_SECONDS
             repo.add_attempt(uow, attempt)
         repo.add_order(uow, order)
@@ -200,6 +206,7 @@ def start_qris(order: OrderRecord, settings=None) -> dict:
     units.commit(lambda uow: repo.open_attempt(uow, order, attempt, due_at=now + LOST_CALLBACK_SECONDS, lost=taken))
     # What the unit wrote (a transaction does not refresh the record): no need to read it back.
     order.attempt, order.status, order.expires_at, order.failure_reason = n, model.AWAITING_PAYMENT, attempt.expires_at, None
+    order.attempt_at = now
     return _charge(order, attempt, gateway)
 
 
@@ -262,9 +269,9 @@ def check_status(caller: Caller, order_id: str, *, poll: bool = False) -> dict:
     order = own_order(caller.store_id, order_id)
     if order.status != model.AWAITING_PAYMENT or not order.attempt:
         return order_view(order)
+    if poll and order.attempt_at is not None and get_clock().now_s() - int(order.attempt_at) < POLL_ASKS_GATEWAY_AFTER:
+        return order_view(order, with_qr=False)  # one read: the callback normally comes first
     attempt = get_attempt(order.order_id, int(order.attempt))
-    if poll and attempt is not None and get_clock().now_s() - int(attempt.created_at) < POLL_ASKS_GATEWAY_AFTER:
-        return order_view(order, attempt)
     outcome = refresh_from_gateway(order, source="status_check", attempt=attempt,
                                    min_gap=POLL_GAP_SECONDS if poll else STATUS_CHECK_SECONDS)
     if outcome in (None, "pending"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ..core.db import JSONAttribute, Table, find, table_meta
+from ..core.db import JSONAttribute, Table, find, find_many, table_meta
 
 
 class MerchantRecord(Table):
@@ -35,6 +35,7 @@ class StaffRecord(Table):
     active = BooleanAttribute(default=True)
     failed_pins = NumberAttribute(default=0)
     locked_until = NumberAttribute(default=0)
+    session_epoch = NumberAttribute(default=0)  # raised by a PIN change or "end all sessions": older sessions end
     created_at = NumberAttribute()
 
 
@@ -82,7 +83,8 @@ class SessionRecord(Table):
     store_id = UnicodeAttribute()
     staff_id = UnicodeAttribute()
     device_id = UnicodeAttribute()
-    role = UnicodeAttribute()
+    role = UnicodeAttribute()  # at sign-in; every request applies the staff member's role as it is now
+    staff_epoch = NumberAttribute(default=0)  # the staff member's session_epoch at sign-in
     status = UnicodeAttribute(default="ACTIVE")  # ACTIVE | ENDED
     created_at = NumberAttribute()
     expires_at = NumberAttribute()
@@ -121,6 +123,12 @@ def get_pairing_code(code: str) -> PairingCodeRecord | None:
 
 def get_session(session_id: str) -> SessionRecord | None:
     return find(SessionRecord, session_id)
+
+
+def session_parts(session_id: str, device_id: str, store_id: str, staff_id: str):
+    """A request's session, its device and its staff member, as they are now: one consistent
+    ``BatchGetItem`` (each is None when missing)."""
+    return tuple(find_many([(SessionRecord, session_id), (DeviceRecord, device_id), (StaffRecord, store_id, staff_id)]))
 
 
 # ---- merchants and stores --------------------------------------------------------------------
@@ -177,10 +185,16 @@ def change_staff(uow, staff: StaffRecord, *, name: str | None = None, role: str 
     if active is not None:
         actions.append(StaffRecord.active.set(active))
     if pin_hash is not None:
-        actions += [StaffRecord.pin_hash.set(pin_hash), StaffRecord.failed_pins.set(0), StaffRecord.locked_until.set(0)]
+        actions += [StaffRecord.pin_hash.set(pin_hash), StaffRecord.failed_pins.set(0), StaffRecord.locked_until.set(0),
+                    StaffRecord.session_epoch.add(1)]
     if actions:
         uow.update(staff, actions)
     return bool(actions)
+
+
+def end_staff_sessions(uow, staff: StaffRecord) -> None:
+    """Every session the person signed in before now ends on its next request."""
+    uow.update(staff, [StaffRecord.session_epoch.add(1)])
 
 
 def count_wrong_pin(uow, staff: StaffRecord) -> None:

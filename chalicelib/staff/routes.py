@@ -69,6 +69,16 @@ def update_staff(caller, staff_id):
     return service.update_staff(caller, staff_id, body)
 
 
+@bp.endpoint("/staff/{staff_id}/end-sessions", ["POST"], roles=[ADMIN])
+def end_staff_sessions(caller, staff_id):
+    return service.end_sessions(caller, staff_id)
+
+
+@bp.endpoint("/store/end-sessions", ["POST"], roles=[ADMIN])
+def end_store_sessions(caller):
+    return service.end_sessions(caller)
+
+
 @bp.endpoint("/store", ["GET"], roles=ALL_STAFF, devices=True)
 def store(caller):
     return service.public_store(caller)

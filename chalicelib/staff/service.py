@@ -215,18 +215,23 @@ def authenticate(header: str) -> Caller:
     now = get_clock().now_s()
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
         raise Unauthorized(_EXPIRED, code="session_ended")
-    s = repo.get_session(claims["jti"])
-    if s is None:
+    if not all(isinstance(claims.get(k), str) and claims[k] for k in ("did", "sid")):
+        raise Unauthorized(_EXPIRED, code="session_invalid")
+    s, d, staff = repo.session_parts(claims["jti"], claims["did"], claims["sid"], claims["sub"])
+    if s is None or (s.device_id, s.store_id, s.staff_id) != (claims["did"], claims["sid"], claims["sub"]):
         raise Unauthorized(_EXPIRED, code="session_invalid")
     if s.status != "ACTIVE" or s.expires_at <= now:
         raise Unauthorized(_EXPIRED, code="session_ended")
-    d = repo.get_device(s.device_id)
-    if d is None:
+    if d is None or d.store_id != s.store_id:
         raise Unauthorized(_EXPIRED, code="session_invalid")
     if d.status != "ACTIVE":
         raise Unauthorized("Perangkat ini sudah dicabut. Hubungi admin toko.", code="device_revoked")
-    return Caller(merchant_id=s.merchant_id, store_id=s.store_id, role=s.role, device_id=s.device_id,
-                  staff_id=s.staff_id, session_id=s.session_id, staff_name=claims.get("name"), device_kind=d.kind)
+    # The person as they are now: deactivated or a new PIN / "end all sessions" ends the session;
+    # a new role applies from the next request.
+    if staff is None or not staff.active or int(staff.session_epoch) != int(s.staff_epoch):
+        raise Unauthorized(_EXPIRED, code="session_ended")
+    return Caller(merchant_id=s.merchant_id, store_id=s.store_id, role=staff.role, device_id=s.device_id,
+                  staff_id=s.staff_id, session_id=s.session_id, staff_name=staff.name, device_kind=d.kind)
 
 
 def login_choices(device: Caller) -> list[dict]:
@@ -288,7 +293,7 @@ def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
     expires_at = now + model.SESSION_SECONDS
     session = SessionRecord(session_id=session_id, merchant_id=staff.merchant_id, store_id=staff.store_id,
                             staff_id=staff.staff_id, device_id=device.device_id, role=staff.role, created_at=now,
-                            expires_at=expires_at, purge_at=expires_at + 86400)
+                            expires_at=expires_at, purge_at=expires_at + 86400, staff_epoch=int(staff.session_epoch))
     units.commit(lambda uow: repo.add_session(uow, session))
     claims = {"sub": staff.staff_id, "jti": session_id, "sid": staff.store_id, "mid": staff.merchant_id,
               "did": device.device_id, "role": staff.role, "name": staff.name, "iat": now, "exp": expires_at}
@@ -336,6 +341,17 @@ def update_staff(caller: Caller, staff_id: str, changes: dict) -> dict:
     pin_hash = model.hash_pin(model.validate_pin(changes["pin"]), get_settings().token_secret) if "pin" in changes else None
     units.commit(lambda uow: repo.change_staff(uow, s, name=name, role=role, active=active, pin_hash=pin_hash))
     return _staff_view(s)
+
+
+def end_sessions(caller: Caller, staff_id: str | None = None) -> dict:
+    """Admin: end every session of one staff member (``staff_id``), or of everyone in the store;
+    each ends on its next request. The admin's own session ends too when it is among them."""
+    people = [repo.get_staff(caller.store_id, staff_id)] if staff_id else repo.store_staff(caller.store_id)
+    if not people or people[0] is None:
+        raise NotFound("Staf tidak ditemukan.")
+    for person in people:
+        units.commit(lambda uow, person=person: repo.end_staff_sessions(uow, person))
+    return {"ended_for": [p.staff_id for p in people]}
 
 
 def staff_name(store_id: str, staff_id: str | None) -> str:

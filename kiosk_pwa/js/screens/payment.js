@@ -63,6 +63,10 @@ export function mount(root, app, params) {
 
   /** Takes the server's latest view; returns true when the order belongs on another screen now. */
   function leaveFor(next) {
+    if (next.qr_unchanged && next.attempt === order.attempt) {
+      // An early background poll leaves the QR out: the one on screen is still the one to pay.
+      next = { ...next, qr_string: order.qr_string };
+    }
     if (mode === "cash" && ["PAID", "COMPLETED"].includes(next.status) && next.payment && next.payment.method === "QRIS"
         && !next.notice) {
       // The QR was paid while the cashier was on the cash screen: the shopper may have handed cash too.

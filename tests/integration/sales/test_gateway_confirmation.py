@@ -130,7 +130,9 @@ def test_the_kiosks_poll_reads_our_state_and_asks_the_gateway_only_when_no_callb
     payments.pay(_ref(order))
     polled = api.post(f"/sales/{order['order_id']}/status?poll=1", auth=cashier).json
     attempt = PaymentAttemptRecord.get(order["order_id"], 1)
-    assert polled["status"] == "AWAITING_PAYMENT" and polled["qr_string"] and attempt.checked_at == 0  # gateway not asked
+    assert polled["status"] == "AWAITING_PAYMENT" and attempt.checked_at == 0  # gateway not asked
+    # Early polls read the order only: the QR is left out (the kiosk keeps the one it shows).
+    assert polled["qr_unchanged"] is True and "qr_string" not in polled and polled["expires_at"] == order["expires_at"]
     clock.advance(seconds=31)  # no callback for a while: now the poll asks
     assert api.post(f"/sales/{order['order_id']}/status?poll=1", auth=cashier).json["status"] == "COMPLETED"
     # The cashier's own "Cek Status Pembayaran" asks at once.
