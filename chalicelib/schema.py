@@ -8,6 +8,7 @@ TABLE_MODULES = [
     "chalicelib.core.idempotency",
     "chalicelib.core.outbox",
     "chalicelib.core.inbox",
+    "chalicelib.core.ratelimit",
     "chalicelib.staff.repo",
     "chalicelib.catalog.repo",
     "chalicelib.inventory.repo",

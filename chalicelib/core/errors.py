@@ -19,6 +19,7 @@ class SambungError(Exception):
         if code:
             self.code = code
         self.details = details or {}
+        self.headers: dict[str, str] = {}  # extra HTTP headers of the answer (e.g. Retry-After)
 
     def to_body(self) -> dict:
         body = {"code": self.code, "message": self.message}
@@ -65,6 +66,17 @@ class Unprocessable(SambungError):
 class Locked(SambungError):
     status = 423
     code = "locked"
+
+
+class TooManyRequests(SambungError):
+    """Too many tries in a while: the answer says when to try again (``Retry-After``, seconds)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None, details: dict | None = None):
+        super().__init__(message, code=code, details=dict(details or {}, retry_after=max(1, int(retry_after))))
+        self.headers = {"Retry-After": str(max(1, int(retry_after)))}
 
 
 class UpstreamError(SambungError):

@@ -71,7 +71,7 @@ def normalize_chalice_errors(event, get_response):
 
 
 def error_response(exc: SambungError) -> Response:
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **getattr(exc, "headers", {})}
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="sambung"'
     return Response(body=json.dumps(exc.to_body(), ensure_ascii=False), status_code=exc.status, headers=headers)
@@ -95,12 +95,14 @@ class Api(Blueprint):
     """A Blueprint whose routes all go through :meth:`endpoint`."""
 
     def endpoint(self, path: str, methods: Iterable[str] = ("GET",), *, roles: Iterable[str] = (),
-                 public: bool = False, devices: bool = False, content_types: list[str] | None = None):
+                 public: bool = False, devices: bool = False, content_types: list[str] | None = None,
+                 limit=None):
         """Register a view. The view receives ``caller`` (a :class:`Caller`, or None when public)
         followed by the URL parameters.
 
         ``roles``: staff roles allowed (admin is always allowed); ``devices``: a paired device's own
         credential (no person) is accepted too; ``public``: no credential (callbacks, shopper links).
+        ``limit``: a :class:`~.ratelimit.Limit` per caller address (public endpoints), 429 over it.
         """
         roles = frozenset(roles)
         if not public and not roles and not devices:
@@ -112,6 +114,10 @@ class Api(Blueprint):
                 request = self.current_request
                 try:
                     caller = None
+                    if limit is not None:
+                        from .ratelimit import client_address, hit
+
+                        hit(limit, client_address(request))
                     if not public:
                         caller = authenticate(request, roles, devices)
                     result = fn(caller, **params)

@@ -1,0 +1,58 @@
+"""Fixed-window rate limits for public endpoints (pairing codes, shopper links, receipts).
+
+One counter item per ``(scope, subject, window)`` in the ``rate_limits`` table, raised with an
+atomic ADD conditional on being under the limit, and dropped by TTL two windows later. Over the
+limit: 429 with ``Retry-After`` (the end of the window). The subject is the caller's address:
+behind CloudFront the viewer address it forwards, else API Gateway's source IP.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from . import uow as units
+from .clock import get_clock
+from .db import Table, table_meta
+from .errors import TooManyRequests
+
+
+class RateCounterRecord(Table):
+    Meta = table_meta("rate_limits", ttl="purge_at")
+    key = UnicodeAttribute(hash_key=True)  # <scope>#<subject>#<window>
+    hits = NumberAttribute(default=0)
+    purge_at = NumberAttribute()
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    hits: int  # allowed per window
+    seconds: int  # the window
+
+
+def count(uow, key: str, *, limit: int, purge_at: int, lost: Exception) -> None:
+    counter = RateCounterRecord(key=key)
+    uow.update(counter, [RateCounterRecord.hits.add(1), RateCounterRecord.purge_at.set(purge_at)],
+               condition=RateCounterRecord.hits.does_not_exist() | (RateCounterRecord.hits < limit), lost=lost)
+
+
+def client_address(request) -> str:
+    """The caller's address: CloudFront's ``CloudFront-Viewer-Address`` (``ip:port``) when the API
+    sits behind it, else the source IP API Gateway saw."""
+    headers = request.headers or {}
+    viewer = headers.get("cloudfront-viewer-address")
+    if viewer:
+        return viewer.rsplit(":", 1)[0].strip("[]")
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+
+
+def hit(limit: Limit, subject: str) -> None:
+    """Count one request of ``subject`` against ``limit``; raise 429 once over it."""
+    now = get_clock().now_s()
+    window = now // limit.seconds
+    retry_after = (window + 1) * limit.seconds - now
+    busy = TooManyRequests("Terlalu banyak permintaan. Coba lagi sebentar lagi.", code="rate_limited",
+                           retry_after=retry_after)
+    units.commit(lambda uow: count(uow, f"{limit.scope}#{subject}#{window}", limit=limit.hits,
+                                   purge_at=now + 2 * limit.seconds, lost=busy))
