@@ -11,9 +11,9 @@ def cheap_pins(monkeypatch) -> None:
     """PIN hashing at a token cost. Hashing strength is the staff suite's subject; at full cost every
     seed and sign-in spends a quarter second per PIN. Seeding and signing in must use one cost (the
     check hashes with the current parameters), so a suite that seeds cheaply signs in cheaply too."""
-    from chalicelib.staff import model as staff_model
+    from chalicelib.staff import pins
 
-    monkeypatch.setitem(staff_model._SCRYPT, "n", CHEAP_SCRYPT_N)
+    monkeypatch.setitem(pins._SCRYPT, "n", CHEAP_SCRYPT_N)
 
 
 def demo(products: int | None = None, *, cheap: bool = False,

@@ -56,3 +56,33 @@ def hit(limit: Limit, subject: str) -> None:
                            retry_after=retry_after)
     units.commit(lambda uow: count(uow, f"{limit.scope}#{subject}#{window}", limit=limit.hits,
                                    purge_at=now + 2 * limit.seconds, lost=busy))
+
+
+def give_back(uow, key: str) -> None:
+    uow.update(RateCounterRecord(key=key), [RateCounterRecord.hits.add(-1)], condition=RateCounterRecord.hits > 0)
+
+
+class guesses:
+    """``with guesses(limit, subject):`` around a check someone could try to guess (a pairing code,
+    a shopper link). The try is counted before the check, atomically, so parallel guesses check at
+    most ``limit.hits`` per window; a try that succeeds (no exception) is given back, so only wrong
+    guesses use up the allowance."""
+
+    def __init__(self, limit: Limit, subject: str):
+        self.limit, self.subject = limit, subject
+        self.key = ""
+
+    def __enter__(self):
+        now = get_clock().now_s()
+        window = now // self.limit.seconds
+        self.key = f"{self.limit.scope}#{self.subject}#{window}"
+        busy = TooManyRequests("Terlalu banyak percobaan yang salah. Coba lagi nanti.", code="rate_limited",
+                               retry_after=(window + 1) * self.limit.seconds - now)
+        units.commit(lambda uow: count(uow, self.key, limit=self.limit.hits, purge_at=now + 2 * self.limit.seconds,
+                                       lost=busy))
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            units.attempt(lambda uow: give_back(uow, self.key))
+        return False

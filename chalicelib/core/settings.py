@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 VERSION = "0.1.0"
+LOCAL_STAGES = ("test", "local", "bench")  # stages that never hold real money or real secrets
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def get_settings() -> Settings:
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         table_prefix=os.environ.get("SAMBUNG_TABLE_PREFIX", f"sambung-{stage}"),
         bucket=os.environ.get("SAMBUNG_BUCKET", f"sambung-{stage}-files"),
-        token_secret=_secret("SAMBUNG_TOKEN_SECRET", "dev-only-secret-change-me-0123456789abcdef" if stage in ("dev", "test", "local") else None),
+        # Master keys (see core.keys): only the local stages may run on the public default.
+        token_secret=_secret("SAMBUNG_TOKEN_SECRET", "dev-only-secret-change-me-0123456789abcdef" if stage in LOCAL_STAGES else None),
         public_base_url=os.environ.get("SAMBUNG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..core.lazy import lazy
 from ..core.clock import get_clock, local_day
 from ..core.money import require_rupiah
+from ..core.ratelimit import Limit
 from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
 service = lazy(".service", __package__)
 callbacks = lazy(".callbacks", __package__)
@@ -90,14 +91,17 @@ def reprint(caller, order_id):
     return do_reprint(caller.store_id, order_id, caller.staff_id or caller.device_id)
 
 
-@bp.endpoint("/receipts/{token}", ["GET"], public=True)
+RECEIPT_LIMIT = Limit("receipt", hits=300, seconds=600)  # per address: a shopper opens a receipt a few times
+
+
+@bp.endpoint("/receipts/{token}", ["GET"], public=True, limit=RECEIPT_LIMIT)
 def digital_receipt(_, token):
     from .receipts import digital_receipt as view
 
     return view(token)
 
 
-@bp.endpoint("/receipts/{token}/pdf", ["GET"], public=True)
+@bp.endpoint("/receipts/{token}/pdf", ["GET"], public=True, limit=RECEIPT_LIMIT)
 def digital_receipt_pdf(_, token):
     from chalice import Response
 

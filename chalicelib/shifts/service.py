@@ -149,10 +149,11 @@ def cash_movement(caller: Caller, shift_id: str, direction: str, amount: int, re
 
 # ---- closing ---------------------------------------------------------------------------------
 
-def verify_approver(store_id: str, staff_id: str, pin: str):
-    """An admin's PIN checked like a sign-in (same hashing, same lockout), without a session."""
+def verify_approver(store_id: str, staff_id: str, pin: str, device_id: str):
+    """An admin's PIN checked like a sign-in on the caller's device (same hashing, same lockout),
+    without a session."""
     try:
-        admin = staff_service.verify_pin(store_id, staff_id, pin, roles=(ADMIN,))
+        admin = staff_service.verify_pin(store_id, staff_id, pin, roles=(ADMIN,), device_id=device_id)
     except Forbidden:
         raise Forbidden("Persetujuan hanya dengan PIN admin toko ini.", code="approver_not_admin") from None
     if admin is None:
@@ -179,7 +180,7 @@ def close_shift(caller: Caller, shift_id: str, counted_cash: int, note: str | No
             raise Conflict("Selisih melebihi batas toko. Minta admin memasukkan PIN untuk menyetujui.",
                            code="approval_required",
                            details={"expected_cash": expected, "difference": difference, "allowance": allowance})
-        approver = verify_approver(caller.store_id, approver_staff_id, approver_pin)
+        approver = verify_approver(caller.store_id, approver_staff_id, approver_pin, caller.device_id)
     now = get_clock().now_s()
     sales_total = sum(line.amount for line in model.method_lines(counters))
     effect_id = f"shift-report#{shift_id}"

@@ -121,18 +121,17 @@ class TokenExpired(Exception):
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{12})\.(\d{10})\.([A-Za-z0-9_-]{22})$")
 
 
-def _mac(token_id: str, expires_at: int, secret: str) -> str:
-    # A key derived for this purpose only, so an activation MAC can never double as a session token.
-    key = hmac.new(secret.encode(), b"sambung/activation-link/v1", hashlib.sha256).digest()
+def _mac(token_id: str, expires_at: int, key: bytes) -> str:
+    # ``key`` is derived for activation links only (core.keys), so a MAC can never double as a session token.
     digest = hmac.new(key, f"{token_id}.{expires_at}".encode(), hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def sign_activation(token_id: str, expires_at: int, secret: str) -> str:
+def sign_activation(token_id: str, expires_at: int, key: bytes) -> str:
     """``<id>.<expiry>.<mac>``: 46 URL-safe characters, short enough for an SMS."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{12}", token_id):
         raise ValueError("token_id must be 12 URL-safe characters")
-    return f"{token_id}.{expires_at:010d}.{_mac(token_id, expires_at, secret)}"
+    return f"{token_id}.{expires_at:010d}.{_mac(token_id, expires_at, key)}"
 
 
 @dataclass(frozen=True)
@@ -141,13 +140,14 @@ class ActivationClaim:
     expires_at: int
 
 
-def read_activation(token: str, secret: str, now: int) -> ActivationClaim:
-    """Check the signature first, then the expiry. Raises :class:`TokenInvalid` or :class:`TokenExpired`."""
+def read_activation(token: str, keys: list[bytes], now: int) -> ActivationClaim:
+    """Check the signature first (with any of ``keys``: links sent before a key rotation still
+    work), then the expiry. Raises :class:`TokenInvalid` or :class:`TokenExpired`."""
     m = _TOKEN.match(token or "") if isinstance(token, str) else None
     if m is None:
         raise TokenInvalid()
     token_id, expires_at = m.group(1), int(m.group(2))
-    if not hmac.compare_digest(m.group(3), _mac(token_id, expires_at, secret)):
+    if not any(hmac.compare_digest(m.group(3), _mac(token_id, expires_at, key)) for key in keys):
         raise TokenInvalid()
     if expires_at <= now:
         raise TokenExpired()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..core.lazy import lazy
+from ..core.ratelimit import Limit
 from ..core.web import ADMIN, CASHIER, CS, Api, F, int_param, once, parse_body, query_param
 service = lazy(".service", __package__)
 
@@ -40,12 +41,16 @@ def points(caller, shopper_id):
                                   cursor=query_param(req, "cursor"))
 
 
-@bp.endpoint("/shoppers/activation/{token}", ["GET"], public=True)
+# Links are signed (a guess is refused without a read); the limit keeps the endpoint from being hammered.
+ACTIVATION_LIMIT = Limit("activation", hits=60, seconds=600)
+
+
+@bp.endpoint("/shoppers/activation/{token}", ["GET"], public=True, limit=ACTIVATION_LIMIT)
 def activation_info(_, token):
     return service.activation_info(token)
 
 
-@bp.endpoint("/shoppers/activation/{token}", ["POST"], public=True)
+@bp.endpoint("/shoppers/activation/{token}", ["POST"], public=True, limit=ACTIVATION_LIMIT)
 def activate(_, token):
     parse_body(bp.current_request, {}, allow_empty=True)
     return service.activate(token)

@@ -24,6 +24,7 @@ from ..core.ids import new_id, token
 from ..core.money import format_rupiah
 from ..core.paging import decode_cursor, encode_cursor
 from ..core.phone import display_phone
+from ..core import keys
 from ..core.settings import get_settings
 from ..core.web import ADMIN, Caller
 from ..documents.formatting import masked_phone
@@ -240,7 +241,7 @@ def queue_order_messages(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
             token_id=token_id, merchant_id=merchant_id, shopper_id=shopper_id, store_id=store_id, order_id=order_id,
             created_at=now, expires_at=expires_at, purge_at=expires_at + TOKEN_PURGE_GRACE))
         link = model.activation_link(get_settings().public_base_url,
-                                     model.sign_activation(token_id, expires_at, get_settings().token_secret))
+                                     model.sign_activation(token_id, expires_at, keys.key(keys.ACTIVATION)))
         ids.append(queue_message(uow, effect_id=f"msg-activation#{order_id}", store_id=store_id, to_e164=shopper.phone,
                                  template=templates.ACTIVATION_LINK,
                                  params={"name": name, "merchant": staff_service.merchant_name(merchant_id) or store.name,
@@ -256,7 +257,8 @@ def _activation(raw_token: str) -> tuple[ActivationTokenRecord, ShopperRecord]:
     """The token's record and shopper, or the error a shopper should see. A forged or altered token gets
     the same 404 as an unknown one, decided from the signature alone (no database read)."""
     try:
-        claim = model.read_activation(raw_token, get_settings().token_secret, get_clock().now_s())
+        claim = model.read_activation(raw_token, [keys.key(keys.ACTIVATION, v) for v in keys.versions()],
+                                       get_clock().now_s())
     except model.TokenInvalid:
         raise NotFound(_INVALID, code="activation_invalid") from None
     except model.TokenExpired:

@@ -91,6 +91,18 @@ class SessionRecord(Table):
     purge_at = NumberAttribute()
 
 
+class PinGuardRecord(Table):
+    """Sign-in guards of a store (``pin_guards``): per person on a device (``sk`` =
+    ``<staff_id>#<device_id>``: wrong PINs counted before the hash is checked, then a lock) and per
+    device and time window (``sk`` = ``device#<device_id>#<window>``: every sign-in attempt counted)."""
+    Meta = table_meta("pin_guards", ttl="purge_at")
+    store_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    tries = NumberAttribute(default=0)
+    locked_until = NumberAttribute(null=True)
+    purge_at = NumberAttribute()
+
+
 # ---- reads -----------------------------------------------------------------------------------
 
 def get_store(store_id: str, *, consistent: bool = False) -> StoreRecord | None:
@@ -197,20 +209,53 @@ def end_staff_sessions(uow, staff: StaffRecord) -> None:
     uow.update(staff, [StaffRecord.session_epoch.add(1)])
 
 
-def count_wrong_pin(uow, staff: StaffRecord) -> None:
-    """ADD is atomic, so parallel wrong guesses each count."""
-    uow.update(staff, [StaffRecord.failed_pins.add(1)])
+def repeppered(uow, staff: StaffRecord, pin_hash: str) -> None:
+    """The same PIN, hashed with the current pepper (only while the hash is still the one checked)."""
+    uow.update(staff, [StaffRecord.pin_hash.set(pin_hash)], condition=StaffRecord.pin_hash == staff.pin_hash)
 
 
-def clear_wrong_pins(uow, staff: StaffRecord) -> None:
-    uow.update(staff, [StaffRecord.failed_pins.set(0)])
+# ---- sign-in guards ----------------------------------------------------------------------------
+
+def person_guard_key(staff_id: str, device_id: str) -> str:
+    return f"{staff_id}#{device_id}"
 
 
-def lock_staff(uow, staff: StaffRecord, until: int, max_failures: int) -> None:
-    """Lock sign-in until ``until``, once the count reached ``max_failures`` (one of the parallel
-    wrong guesses that got there sets it)."""
-    uow.update(staff, [StaffRecord.locked_until.set(until), StaffRecord.failed_pins.set(0)],
-               condition=StaffRecord.failed_pins >= max_failures)
+def device_window_key(device_id: str, window: int) -> str:
+    return f"device#{device_id}#{window}"
+
+
+def get_guard(store_id: str, sk: str) -> PinGuardRecord | None:
+    return find(PinGuardRecord, store_id, sk, consistent_read=True)
+
+
+def store_guards(store_id: str) -> list[PinGuardRecord]:
+    return list(PinGuardRecord.query(store_id, consistent_read=True))
+
+
+def claim_try(uow, store_id: str, sk: str, *, now: int, max_tries: int, purge_at: int, lost=None) -> None:
+    """Count one try before anything is checked: refused (``lost``) while locked or once
+    ``max_tries`` are counted. ADD is atomic, so N parallel tries claim at most ``max_tries``."""
+    g = PinGuardRecord(store_id=store_id, sk=sk)
+    uow.update(g, [PinGuardRecord.tries.add(1), PinGuardRecord.purge_at.set(purge_at)],
+               condition=(PinGuardRecord.locked_until.does_not_exist() | (PinGuardRecord.locked_until <= now))
+               & (PinGuardRecord.tries.does_not_exist() | (PinGuardRecord.tries < max_tries)), lost=lost)
+
+
+def clear_tries(uow, store_id: str, sk: str) -> None:
+    """A right PIN: the count starts again."""
+    uow.update(PinGuardRecord(store_id=store_id, sk=sk), [PinGuardRecord.tries.set(0)],
+               condition=PinGuardRecord.sk.exists())
+
+
+def lock(uow, store_id: str, sk: str, *, until: int, purge_at: int, max_tries: int) -> None:
+    """Lock once the count reached ``max_tries`` (whichever wrong guess sees it first)."""
+    uow.update(PinGuardRecord(store_id=store_id, sk=sk),
+               [PinGuardRecord.locked_until.set(until), PinGuardRecord.tries.set(0), PinGuardRecord.purge_at.set(purge_at)],
+               condition=PinGuardRecord.tries >= max_tries)
+
+
+def remove_guard(uow, guard: PinGuardRecord) -> None:
+    uow.delete(guard)
 
 
 def add_session(uow, session: SessionRecord) -> None:

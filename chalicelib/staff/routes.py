@@ -1,6 +1,7 @@
 """Device pairing, PIN sign-in, staff and store settings."""
 from __future__ import annotations
 
+from ..core.ratelimit import client_address
 from ..core.web import ADMIN, ALL_STAFF, Api, Created, F, parse_body
 from . import service
 
@@ -16,7 +17,8 @@ def create_pairing_code(caller):
 @bp.endpoint("/devices/pair", ["POST"], public=True)
 def pair(_):
     body = parse_body(bp.current_request, {"code": F(str), "name": F(str), "kind": F(str, required=False)})
-    return Created(service.pair_device(body["code"], body["name"], body.get("kind")))
+    return Created(service.pair_device(body["code"], body["name"], body.get("kind"),
+                                       client=client_address(bp.current_request)))
 
 
 @bp.endpoint("/devices", ["GET"], roles=[ADMIN])
@@ -67,6 +69,11 @@ def update_staff(caller, staff_id):
     body = parse_body(bp.current_request, {"name": F(str, required=False), "role": F(str, required=False),
                                            "pin": F(str, required=False), "active": F(bool, required=False)})
     return service.update_staff(caller, staff_id, body)
+
+
+@bp.endpoint("/staff/{staff_id}/unlock", ["POST"], roles=[ADMIN])
+def unlock_staff(caller, staff_id):
+    return service.unlock(caller, staff_id)
 
 
 @bp.endpoint("/staff/{staff_id}/end-sessions", ["POST"], roles=[ADMIN])

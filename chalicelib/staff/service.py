@@ -8,13 +8,14 @@ from __future__ import annotations
 import hmac
 from typing import Callable
 
+from ..core import keys, ratelimit
 from ..core import uow as units
 from ..core.clock import get_clock
-from ..core.errors import Conflict, Forbidden, Gone, Locked, NotFound, Unauthorized, ValidationError
+from ..core.errors import Conflict, Forbidden, Gone, Locked, NotFound, TooManyRequests, Unauthorized, ValidationError
 from ..core.ids import new_id, short_code, token
 from ..core.settings import get_settings
 from ..core.web import DEVICE, Caller
-from . import model, repo
+from . import model, pins, repo, signin
 from .repo import DeviceRecord, MerchantRecord, PairingCodeRecord, SessionRecord, StaffRecord, StoreRecord
 
 
@@ -110,10 +111,19 @@ def create_pairing_code(caller: Caller, kind: str) -> dict:
     return {"code": code, "kind": kind, "expires_at": now + model.PAIRING_SECONDS}
 
 
-def pair_device(code: str, name: str, kind: str | None = None) -> dict:
-    """Exchange a one-time pairing code for a device credential bound to the code's store."""
+PAIRING_GUESSES = ratelimit.Limit("pair", hits=10, seconds=600)  # wrong pairing codes per address
+
+
+def pair_device(code: str, name: str, kind: str | None = None, *, client: str = "unknown") -> dict:
+    """Exchange a one-time pairing code for a device credential bound to the code's store. Wrong
+    codes from one address are limited (429): the tries are counted before a code is looked up."""
     code = (code or "").strip().upper().replace("-", "").replace(" ", "")
     name = model.validate_name(name, "Nama perangkat")
+    with ratelimit.guesses(PAIRING_GUESSES, client):
+        return _pair(code, name, kind)
+
+
+def _pair(code: str, name: str, kind: str | None) -> dict:
     now = get_clock().now_s()
     pc = repo.get_pairing_code(code)
     if pc is None:
@@ -207,8 +217,11 @@ def authenticate(header: str) -> Caller:
     import jwt  # lazy: keeps the API cold start light
 
     try:
+        # The session key of the current master version only: adding a version ends every session.
+        if jwt.get_unverified_header(value).get("kid") != str(keys.current_version()):
+            raise Unauthorized(_EXPIRED, code="session_invalid")
         # Expiry is checked below against the injectable clock (the same one that issued it).
-        claims = jwt.decode(value, get_settings().token_secret, algorithms=["HS256"],
+        claims = jwt.decode(value, keys.key(keys.SESSION), algorithms=["HS256"],
                             options={"require": ["exp", "jti", "sub"], "verify_exp": False, "verify_iat": False})
     except jwt.PyJWTError:
         raise Unauthorized(_EXPIRED, code="session_invalid") from None
@@ -241,20 +254,38 @@ def login_choices(device: Caller) -> list[dict]:
 
 
 def login(device: Caller, staff_id: str, pin: str) -> dict:
-    """PIN sign-in on a paired device. Five wrong PINs lock the person for 15 minutes."""
+    """PIN sign-in on a paired device: five wrong PINs lock that person on that device for 15
+    minutes; a device that tries too often is throttled (429)."""
     if device.role != DEVICE:
         raise Unauthorized("Masuk hanya dari perangkat yang sudah dipasangkan.", code="device_required")
-    staff = verify_pin(device.store_id, staff_id, pin)
+    if not isinstance(pin, str) or not model.PIN_RE.match(pin):
+        raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
+    _throttle_device(device.store_id, device.device_id, get_clock().now_s())
+    staff = verify_pin(device.store_id, staff_id, pin, device_id=device.device_id)
     if staff is None:
         raise Unauthorized("PIN salah.", code="wrong_pin")
     return _start_session(device, staff, get_clock().now_s())
 
 
-def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | None = None) -> StaffRecord | None:
-    """Check a person's PIN with the sign-in lockout (sign-in, and approvals such as a shift close).
+def _throttle_device(store_id: str, device_id: str, now: int) -> None:
+    """Every sign-in attempt of a device counts in a fixed window; over the limit: 429 + Retry-After."""
+    window = now // signin.DEVICE_WINDOW_SECONDS
+    retry_after = (window + 1) * signin.DEVICE_WINDOW_SECONDS - now
+    busy = TooManyRequests("Terlalu banyak percobaan masuk dari perangkat ini. Coba lagi nanti.",
+                           code="signin_throttled", retry_after=retry_after)
+    units.commit(lambda uow: repo.claim_try(uow, store_id, repo.device_window_key(device_id, window), now=now,
+                                            max_tries=signin.DEVICE_MAX_TRIES,
+                                            purge_at=now + 2 * signin.DEVICE_WINDOW_SECONDS, lost=busy))
 
-    Returns the staff record, or None when the PIN is wrong or the person unknown (a wrong PIN is
-    counted). Raises Locked while locked, Forbidden when the person's role is not in ``roles``.
+
+def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | None = None,
+               device_id: str = "-") -> StaffRecord | None:
+    """Check a person's PIN (sign-in, and approvals such as a shift close) on ``device_id``.
+
+    The try is counted before the PIN is checked, atomically, so parallel guesses check at most
+    :data:`~.signin.MAX_PIN_FAILURES` PINs before the person is locked on that device (other devices
+    are not affected). Returns the staff record, or None when the PIN is wrong or the person
+    unknown or inactive. Raises Locked while locked, Forbidden when the role is not in ``roles``.
     """
     if not isinstance(pin, str) or not model.PIN_RE.match(pin):
         raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
@@ -264,26 +295,54 @@ def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | No
         return None
     if roles is not None and staff.role not in roles:
         raise Forbidden("Peran orang ini tidak diizinkan untuk tindakan ini.", code="role_not_allowed")
-    if staff.locked_until > now:
-        minutes = max(1, -(-(staff.locked_until - now) // 60))
-        raise Locked(f"Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit.", code="pin_locked",
-                     details={"locked_until": staff.locked_until})
-    if not model.check_pin(pin, staff.pin_hash, get_settings().token_secret):
-        _record_failure(staff, now)
+    sk = repo.person_guard_key(staff.staff_id, device_id)
+    purge_at = now + signin.LOCK_SECONDS + 86400
+    claimed, _ = units.attempt(lambda uow: repo.claim_try(uow, store_id, sk, now=now, max_tries=signin.MAX_PIN_FAILURES,
+                                                          purge_at=purge_at))
+    if not claimed:
+        guard = repo.get_guard(store_id, sk)
+        until = int(guard.locked_until) if guard is not None and guard.locked_until and guard.locked_until > now \
+            else now + signin.LOCK_SECONDS
+        raise _locked(until, now)
+    if not pins.check_pin(pin, staff.pin_hash, _pepper):
+        locked, _ = units.attempt(lambda uow: repo.lock(uow, store_id, sk, until=now + signin.LOCK_SECONDS,
+                                                        purge_at=purge_at, max_tries=signin.MAX_PIN_FAILURES))
+        if locked:
+            raise _locked(now + signin.LOCK_SECONDS, now)
         return None
-    if staff.failed_pins:
-        units.commit(lambda uow: repo.clear_wrong_pins(uow, staff))
+    units.attempt(lambda uow: repo.clear_tries(uow, store_id, sk))
+    if pins.needs_rehash(staff.pin_hash, keys.current_version()):
+        units.attempt(lambda uow: repo.repeppered(uow, staff, _hash_pin(pin)))
     return staff
 
 
-def _record_failure(staff: StaffRecord, now: int) -> None:
-    # Parallel wrong guesses each count (an atomic ADD; one write alone refreshes ``staff``);
-    # the fifth one sets the lock, and a lock another guess set first is just as good.
-    units.commit(lambda uow: repo.count_wrong_pin(uow, staff))
-    if staff.failed_pins >= model.MAX_PIN_FAILURES:
-        units.attempt(lambda uow: repo.lock_staff(uow, staff, now + model.LOCK_SECONDS, model.MAX_PIN_FAILURES))
-        raise Locked("Terlalu banyak PIN salah. Coba lagi dalam 15 menit.", code="pin_locked",
-                     details={"locked_until": now + model.LOCK_SECONDS})
+def _locked(until: int, now: int) -> Locked:
+    minutes = max(1, -(-(until - now) // 60))
+    return Locked(f"Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit.", code="pin_locked",
+                  details={"locked_until": until})
+
+
+def _pepper(version: int) -> bytes | None:
+    if version == pins.LEGACY:
+        return keys.legacy_secret()
+    try:
+        return keys.key(keys.PIN, version)
+    except KeyError:
+        return None
+
+
+def _hash_pin(pin: str) -> str:
+    return pins.hash_pin(pin, keys.key(keys.PIN), keys.current_version())
+
+
+def unlock(caller: Caller, staff_id: str) -> dict:
+    """Admin: lift a person's sign-in locks on every device."""
+    if repo.get_staff(caller.store_id, staff_id) is None:
+        raise NotFound("Staf tidak ditemukan.")
+    guards = [g for g in repo.store_guards(caller.store_id) if g.sk.startswith(staff_id + "#")]
+    for g in guards:
+        units.attempt(lambda uow, g=g: repo.remove_guard(uow, g))
+    return {"staff_id": staff_id, "unlocked_devices": len([g for g in guards if g.locked_until])}
 
 
 def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
@@ -297,7 +356,7 @@ def _start_session(device: Caller, staff: StaffRecord, now: int) -> dict:
     units.commit(lambda uow: repo.add_session(uow, session))
     claims = {"sub": staff.staff_id, "jti": session_id, "sid": staff.store_id, "mid": staff.merchant_id,
               "did": device.device_id, "role": staff.role, "name": staff.name, "iat": now, "exp": expires_at}
-    tok = jwt.encode(claims, get_settings().token_secret, algorithm="HS256")
+    tok = jwt.encode(claims, keys.key(keys.SESSION), algorithm="HS256", headers={"kid": str(keys.current_version())})
     return {"token": tok, "expires_at": expires_at, "staff": {"staff_id": staff.staff_id, "name": staff.name, "role": staff.role}}
 
 
@@ -309,9 +368,20 @@ def logout(caller: Caller) -> dict:
 
 # ---- staff administration ------------------------------------------------------------------
 
-def _staff_view(s: StaffRecord) -> dict:
+def _staff_view(s: StaffRecord, locks: dict[str, int] | None = None) -> dict:
+    """``locked_until``: the latest sign-in lock of the person on any device (None when unlocked)."""
     return {"staff_id": s.staff_id, "name": s.name, "role": s.role, "active": s.active,
-            "locked_until": s.locked_until if s.locked_until > get_clock().now_s() else None}
+            "locked_until": (locks or {}).get(s.staff_id)}
+
+
+def _locks(store_id: str) -> dict[str, int]:
+    now = get_clock().now_s()
+    out: dict[str, int] = {}
+    for g in repo.store_guards(store_id):
+        if not g.sk.startswith("device#") and g.locked_until and g.locked_until > now:
+            staff_id = g.sk.split("#", 1)[0]
+            out[staff_id] = max(out.get(staff_id, 0), int(g.locked_until))
+    return out
 
 
 def create_staff(caller: Caller, name: str, role: str, pin: str, *, staff_id: str | None = None) -> dict:
@@ -321,14 +391,15 @@ def create_staff(caller: Caller, name: str, role: str, pin: str, *, staff_id: st
 def add_staff(merchant_id: str, store_id: str, name: str, role: str, pin: str, *, staff_id: str | None = None) -> StaffRecord:
     s = StaffRecord(store_id=store_id, staff_id=staff_id or "u_" + new_id(), merchant_id=merchant_id,
                     name=model.validate_name(name), role=model.validate_role(role),
-                    pin_hash=model.hash_pin(model.validate_pin(pin), get_settings().token_secret),
+                    pin_hash=_hash_pin(model.validate_pin(pin)),
                     created_at=get_clock().now_s())
     units.commit(lambda uow: repo.add_staff(uow, s))
     return s
 
 
 def list_staff(caller: Caller) -> list[dict]:
-    return [_staff_view(s) for s in repo.store_staff(caller.store_id)]
+    locks = _locks(caller.store_id)
+    return [_staff_view(s, locks) for s in repo.store_staff(caller.store_id)]
 
 
 def update_staff(caller: Caller, staff_id: str, changes: dict) -> dict:
@@ -338,9 +409,11 @@ def update_staff(caller: Caller, staff_id: str, changes: dict) -> dict:
     name = model.validate_name(changes["name"]) if "name" in changes else None
     role = model.validate_role(changes["role"]) if "role" in changes else None
     active = bool(changes["active"]) if "active" in changes else None
-    pin_hash = model.hash_pin(model.validate_pin(changes["pin"]), get_settings().token_secret) if "pin" in changes else None
+    pin_hash = _hash_pin(model.validate_pin(changes["pin"])) if "pin" in changes else None
     units.commit(lambda uow: repo.change_staff(uow, s, name=name, role=role, active=active, pin_hash=pin_hash))
-    return _staff_view(s)
+    if pin_hash is not None:
+        unlock(caller, staff_id)  # a new PIN from the admin also lifts the person's locks
+    return _staff_view(s, _locks(caller.store_id))
 
 
 def end_sessions(caller: Caller, staff_id: str | None = None) -> dict:

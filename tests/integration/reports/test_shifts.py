@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pypdfium2 as pdfium
 
 from chalicelib.sales.repo import OrderRecord
-from chalicelib.staff.repo import StaffRecord
+from chalicelib.staff.repo import PinGuardRecord
 
 WIB = ZoneInfo("Asia/Jakarta")
 ADMIN_PIN, BUDI_PIN = "135790", "112358"
@@ -80,7 +80,7 @@ def test_shift_with_cash_qris_cash_movements_and_an_admin_approved_difference(ap
     assert needs.json["error"]["details"] == {"expected_cash": 245_500, "difference": -15_500, "allowance": 10_000}
     wrong = _close(sari, shift_id, 230_000, approver_staff_id="u_admin", approver_pin="999999")
     assert wrong.status == 403 and wrong.error_code == "approval_pin_wrong", "403: the cashier stays signed in"
-    assert StaffRecord.get("s_demo", "u_admin").failed_pins == 1, "counts towards the admin's lockout"
+    assert PinGuardRecord.get("s_demo", f"u_admin#{device_id}").tries == 1, "counts towards the admin's lockout"
     not_admin = _close(sari, shift_id, 230_000, approver_staff_id="u_budi", approver_pin=BUDI_PIN)
     assert not_admin.status == 403 and not_admin.error_code == "approver_not_admin"
     assert api.get("/shifts/current", auth=sari.auth).json["shift"]["status"] == "OPEN"
@@ -90,7 +90,7 @@ def test_shift_with_cash_qris_cash_movements_and_an_admin_approved_difference(ap
     c = closed.json
     assert (c["status"], c["counted_cash"], c["expected_cash"], c["difference"]) == ("CLOSED", 230_000, 245_500, -15_500)
     assert (c["approved_by"], c["approved_by_name"], c["note"]) == ("u_admin", "Rina Admin", "Uang receh kurang")
-    assert StaffRecord.get("s_demo", "u_admin").failed_pins == 0
+    assert PinGuardRecord.get("s_demo", f"u_admin#{device_id}").tries == 0
     assert api.get("/shifts/current", auth=sari.auth).json == {"shift": None}
 
     jobs = printer()

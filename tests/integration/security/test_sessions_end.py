@@ -69,12 +69,13 @@ def test_logout_ends_only_that_session(api, demo):
 def test_a_session_cannot_be_pointed_at_another_device_or_store(api, demo):
     import jwt
 
-    from chalicelib.core.settings import get_settings
+    from chalicelib.core import keys
 
     token = api.login_as(demo, "cashier")
     claims = jwt.decode(token.split()[1], options={"verify_signature": False})
     # Even with the signing key, a session id is bound to its own device, store and person.
     for change in ({"did": "d_other"}, {"sid": "s_other"}, {"sub": "u_admin"}):
-        forged = jwt.encode(dict(claims, **change), get_settings().token_secret, algorithm="HS256")
+        forged = jwt.encode(dict(claims, **change), keys.key(keys.SESSION), algorithm="HS256",
+                            headers={"kid": str(keys.current_version())})
         r = api.get("/auth/me", auth=f"Bearer {forged}")
         assert r.status == 401 and r.error_code == "session_invalid", change

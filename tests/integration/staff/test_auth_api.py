@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jwt
 
-from chalicelib.staff.repo import StaffRecord
+from chalicelib.staff.repo import PinGuardRecord, StaffRecord
 
 
 def _pair(api, admin, kind="kiosk"):
@@ -37,7 +37,7 @@ def test_pin_login_lockout_after_five_wrong(api, demo, clock):
     assert r.status == 423, "the right PIN is refused while locked"
     clock.advance(minutes=15, seconds=1)
     assert api.post("/auth/login", {"staff_id": "u_sari", "pin": "246810"}, auth=f"Device {dev}").status == 200
-    assert StaffRecord.get("s_demo", "u_sari").failed_pins == 0
+    assert PinGuardRecord.get("s_demo", f"u_sari#{demo['backoffice_device_token'].split('.')[0]}").tries == 0
 
 
 def test_login_needs_a_paired_device(api, demo):

@@ -8,7 +8,7 @@ import pytest
 from chalicelib.core.errors import ValidationError
 from chalicelib.shoppers import model
 
-SECRET = "unit-test-secret-0123456789abcdef"
+SECRET = b"unit-test-key-0123456789abcdef01"
 
 
 @pytest.mark.parametrize("typed", ["081234567890", "0812 3456 7890", "0812-3456-7890", "+62 812-3456-7890",
@@ -87,7 +87,7 @@ def test_names_are_trimmed_and_bounded():
 def test_signed_token_round_trips_and_is_short_enough_for_sms():
     tok = model.sign_activation("abcDEF123_-x", 1_800_000_000, SECRET)
     assert len(tok) == 46
-    claim = model.read_activation(tok, SECRET, now=1_799_999_999)
+    claim = model.read_activation(tok, [SECRET], now=1_799_999_999)
     assert claim == model.ActivationClaim(token_id="abcDEF123_-x", expires_at=1_800_000_000)
     link = model.activation_link("https://toko.example/", tok)
     assert link == f"https://toko.example/activate.html#t={tok}"
@@ -96,27 +96,27 @@ def test_signed_token_round_trips_and_is_short_enough_for_sms():
 def test_token_expires_at_its_signed_time():
     tok = model.sign_activation("abcDEF123_-x", 1_800_000_000, SECRET)
     with pytest.raises(model.TokenExpired):
-        model.read_activation(tok, SECRET, now=1_800_000_000)
+        model.read_activation(tok, [SECRET], now=1_800_000_000)
 
 
 def test_any_change_to_a_token_is_invalid():
     tok = model.sign_activation("abcDEF123_-x", 1_800_000_000, SECRET)
     token_id, exp, mac = tok.split(".")
-    forged_later = model.sign_activation("abcDEF123_-x", 1_900_000_000, "guessed-secret")
+    forged_later = model.sign_activation("abcDEF123_-x", 1_900_000_000, b"guessed-secret")
     flipped = tok[:-1] + ("A" if tok[-1] != "A" else "B")
     for bad in (f"{token_id}.{int(exp) + 86400}.{mac}",  # a longer life
                 f"zzzDEF123_-x.{exp}.{mac}",  # someone else's id
                 flipped, forged_later, tok + "x", tok.replace(".", "", 1), "", "../../etc", None, 12):
         with pytest.raises(model.TokenInvalid):
-            model.read_activation(bad, SECRET, now=1_700_000_000)
+            model.read_activation(bad, [SECRET], now=1_700_000_000)
     with pytest.raises(model.TokenInvalid):
-        model.read_activation(tok, SECRET + "-rotated", now=1_700_000_000)
+        model.read_activation(tok, [SECRET + b"-rotated"], now=1_700_000_000)
 
 
 def test_signed_tokens_differ_per_secret_and_id():
     a = model.sign_activation("aaaaaaaaaaaa", 1_800_000_000, SECRET)
     b = model.sign_activation("aaaaaaaaaaab", 1_800_000_000, SECRET)
-    c = model.sign_activation("aaaaaaaaaaaa", 1_800_000_000, SECRET + "2")
+    c = model.sign_activation("aaaaaaaaaaaa", 1_800_000_000, SECRET + b"2")
     assert len({a.split(".")[2], b.split(".")[2], c.split(".")[2]}) == 3
 
 
