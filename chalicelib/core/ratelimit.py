@@ -38,12 +38,9 @@ def count(uow, key: str, *, limit: int, purge_at: int, lost: Exception) -> None:
 
 
 def client_address(request) -> str:
-    """The caller's address: CloudFront's ``CloudFront-Viewer-Address`` (``ip:port``) when the API
-    sits behind it, else the source IP API Gateway saw."""
-    headers = request.headers or {}
-    viewer = headers.get("cloudfront-viewer-address")
-    if viewer:
-        return viewer.rsplit(":", 1)[0].strip("[]")
+    """The caller's address as API Gateway saw the TCP connection (``identity.sourceIp``). Headers
+    such as X-Forwarded-For are not trusted: anyone can send them. Behind CloudFront this is the
+    edge's address, so a limit is shared by the viewers of one edge: the limits are sized for that."""
     return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
 
 
