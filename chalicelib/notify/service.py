@@ -4,10 +4,12 @@ Which channel a store uses comes from its settings (``settings["messaging"]``) o
 deployment, from the environment::
 
     "messaging": {"provider": "whatsapp", "fallback": "sms",
-                  "whatsapp": {"phone_number_id": "1234567890", "token_param": "/sambung/prod/wa-token/m_x"},
-                  "sms": {"userkey": "abc123", "passkey_param": "/sambung/prod/zenziva-passkey/m_x"}}
+                  "whatsapp": {"phone_number_id": "1234567890",
+                               "token_param": "/sambung/prod/merchants/m_x/messaging/whatsapp_token"},
+                  "sms": {"userkey": "abc123", "passkey_param": "/sambung/prod/merchants/m_x/messaging/zenziva_passkey"}}
 
-Secrets are never stored in settings: only the SSM parameter names are. Environment defaults:
+Secrets are never stored in settings: only the SSM parameter names are, and a store's names are used
+only when they are its merchant's own (core.secrets). Environment defaults (the deployment's own):
 ``SAMBUNG_MESSAGES_PROVIDER`` / ``SAMBUNG_MESSAGES_FALLBACK`` (``whatsapp``, ``sms`` or ``dev``),
 ``SAMBUNG_WHATSAPP_PHONE_NUMBER_ID``, ``SAMBUNG_WHATSAPP_TOKEN`` (or ``..._TOKEN_PARAM``),
 ``SAMBUNG_WHATSAPP_API_URL``, ``SAMBUNG_ZENZIVA_USERKEY``, ``SAMBUNG_ZENZIVA_PASSKEY`` (or ``..._PASSKEY_PARAM``),
@@ -19,6 +21,7 @@ import os
 from typing import Iterator
 
 from ..core import outbox
+from ..core import secrets as merchant_secrets
 from ..core import uow as units
 from ..core.observability import logger
 from ..core.phone import mask_phone
@@ -47,10 +50,12 @@ def queue_message(uow: units.UnitOfWork, *, effect_id: str, store_id: str, to_e1
 
 # ---- channels -------------------------------------------------------------------------------
 
-def _store_messaging(store_id: str) -> dict:
-    # Read from the raw settings: StoreSettings keeps only the keys it models.
-    cfg = (get_store(store_id).settings or {}).get("messaging")
-    return cfg if isinstance(cfg, dict) else {}
+def _store_messaging(store_id: str) -> tuple[dict, str]:
+    """The store's messaging settings (read raw: StoreSettings keeps only the keys it models) and
+    its merchant, whose secrets they may name."""
+    store = get_store(store_id)
+    cfg = (store.settings or {}).get("messaging")
+    return (cfg if isinstance(cfg, dict) else {}), store.merchant_id
 
 
 def channel_names(cfg: dict) -> list[str]:
@@ -69,24 +74,27 @@ def channel_names(cfg: dict) -> list[str]:
     return names
 
 
-def _secret(param: str | None, env_name: str) -> str:
-    """An SSM parameter named in the store's settings, else the deployment-wide value or parameter."""
-    param = param or os.environ.get(f"{env_name}_PARAM")
+def _secret(merchant_id: str, param: str | None, env_name: str) -> str:
+    """The merchant's own SSM parameter named in the store's settings, else the deployment-wide
+    value or parameter (from the environment, set by whoever deploys)."""
     if param:
+        return merchant_secrets.get(merchant_id, param)
+    env_param = os.environ.get(f"{env_name}_PARAM")
+    if env_param:
         from aws_lambda_powertools.utilities.parameters import get_parameter
 
-        return get_parameter(param, decrypt=True, max_age=300)
+        return get_parameter(env_param, decrypt=True, max_age=300)
     return os.environ.get(env_name, "")
 
 
-def build_provider(name: str, cfg: dict) -> MessageProvider:
+def build_provider(name: str, cfg: dict, merchant_id: str) -> MessageProvider:
     if name == "whatsapp":
         from .providers.whatsapp import DEFAULT_API_URL, WhatsAppCloudProvider
 
         wa = cfg.get("whatsapp") or {}
         return WhatsAppCloudProvider(
             phone_number_id=wa.get("phone_number_id") or os.environ.get("SAMBUNG_WHATSAPP_PHONE_NUMBER_ID", ""),
-            token=_secret(wa.get("token_param"), "SAMBUNG_WHATSAPP_TOKEN"),
+            token=_secret(merchant_id, wa.get("token_param"), "SAMBUNG_WHATSAPP_TOKEN"),
             api_url=os.environ.get("SAMBUNG_WHATSAPP_API_URL") or DEFAULT_API_URL)
     if name == "sms":
         from .providers.sms import DEFAULT_API_URL, ZenzivaSmsProvider
@@ -94,16 +102,16 @@ def build_provider(name: str, cfg: dict) -> MessageProvider:
         sms = cfg.get("sms") or {}
         return ZenzivaSmsProvider(
             userkey=sms.get("userkey") or os.environ.get("SAMBUNG_ZENZIVA_USERKEY", ""),
-            passkey=_secret(sms.get("passkey_param"), "SAMBUNG_ZENZIVA_PASSKEY"),
+            passkey=_secret(merchant_id, sms.get("passkey_param"), "SAMBUNG_ZENZIVA_PASSKEY"),
             api_url=os.environ.get("SAMBUNG_ZENZIVA_API_URL") or DEFAULT_API_URL)
     return dev.DevFileProvider()
 
 
 def providers_for(store_id: str) -> Iterator[MessageProvider]:
     """The store's channels in order, each built only when the previous one could not reach the shopper."""
-    cfg = _store_messaging(store_id)
+    cfg, merchant_id = _store_messaging(store_id)
     for name in channel_names(cfg):
-        yield build_provider(name, cfg)
+        yield build_provider(name, cfg, merchant_id)
 
 
 # ---- delivery -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from . import model, repo
 from .model import ShipmentStatus, ShippingSettings
 from .news import News, apply_news
 from .repo import ShipmentRecord, get_shipment, own_shipment
-from .settings import MANUAL, PROVIDER, provider_for, shipping_settings
+from .settings import MANUAL, PROVIDER, provider_for, shipping_settings, store_shipping
 from .views import get, shipment_view
 
 DEFAULT_ITEM_WEIGHT_G = 100  # the catalog's own default, for an item whose product was removed since
@@ -80,10 +80,10 @@ def book(shipment_id: str) -> ShipmentRecord:
         raise NotFound("Kiriman tidak ditemukan.", code="shipment_not_found")
     if rec.mode != PROVIDER or rec.provider_order_id:
         return rec
-    settings = shipping_settings(rec.store_id)
+    settings, merchant_id = store_shipping(rec.store_id)
     try:
         request = _request(rec, settings)
-        info = provider_for(settings).create_order(request)
+        info = provider_for(settings, merchant_id).create_order(request)
     except SambungError as exc:
         _record_error(rec, exc)
         raise

@@ -36,8 +36,7 @@ _SETTINGS = {
     "courier_company": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Kurir")),
     "courier_type": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Layanan kurir")),
     "tracking_url": F(str, required=False, check=lambda v: model.validate_tracking_url(v)),
-    "api_key": F(str, required=False), "api_key_param": F(str, required=False),
-    "webhook_secret_param": F(str, required=False),
+    "api_key": F(str, required=False, nullable=True),
 }
 
 

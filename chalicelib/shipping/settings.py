@@ -1,8 +1,10 @@
 """A store's shipping setup (admin): courier integration, secrets, pickup address, default courier.
 
-Secrets are never shown back: a view says "tersimpan". In AWS only SSM parameter names are stored
-for the API key; the webhook secret, which we generate and which only authenticates calls to us,
-may be stored in the settings everywhere.
+Secrets are never shown back: a view says "tersimpan". The admin hands us the courier API key; we
+keep it in SSM under the merchant's own parameter name (core.secrets) and store only that name:
+nobody can point a store at another merchant's key. The webhook secret, which we generate and which
+only authenticates calls to us, is stored in the settings. The local stack's seed may put the key
+itself in the settings (local stages only).
 """
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..core import secrets as merchant_secrets
 from ..core.errors import ValidationError
-from ..core.settings import get_settings
+from ..core.settings import LOCAL_STAGES, get_settings
 from ..core.web import Caller
 from . import model
 from .model import ShippingSettings
@@ -21,16 +24,21 @@ PROVIDER = model.BITESHIP
 MANUAL = model.MANUAL
 # Seconds per courier API call; the adapter retries each step once, and the outbox retries later.
 COURIER_TIMEOUT_S = 10.0
-# Stages where secrets may sit in the settings themselves; in AWS only SSM parameter names do.
-LOCAL_STAGES = frozenset({"dev", "test", "local"})
+API_KEY = "biteship/api_key"  # the merchant's secret name (core.secrets)
 # How often a settings change decides again after someone else changed the store's settings first.
 SETTINGS_RETRIES = 8
 
 
 def shipping_settings(store_id: str) -> ShippingSettings:
+    return store_shipping(store_id)[0]
+
+
+def store_shipping(store_id: str) -> tuple[ShippingSettings, str]:
+    """The store's shipping settings and its merchant (whose secrets they may name)."""
     from ..staff.service import get_store
 
-    return ShippingSettings.from_dict((get_store(store_id).settings or {}).get("shipping"))
+    store = get_store(store_id)
+    return ShippingSettings.from_dict((store.settings or {}).get("shipping")), store.merchant_id
 
 
 def webhook_url() -> str:
@@ -43,19 +51,22 @@ def settings_view(store_id: str) -> dict:
     return {
         "provider": s.provider, "integrated": s.integrated, "test_mode": s.test_mode, "origin": s.origin or None,
         "courier_company": s.courier_company, "courier_type": s.courier_type, "tracking_url": s.tracking_url,
-        "api_key": model.SECRET_SHOWN if (s.api_key or s.api_key_param) else None, "api_key_param": s.api_key_param,
-        "webhook_secret": model.SECRET_SHOWN if (s.webhook_secret or s.webhook_secret_param) else None,
-        "webhook_secret_param": s.webhook_secret_param, "webhook_header": DEFAULT_WEBHOOK_HEADER,
+        "api_key": model.SECRET_SHOWN if (s.api_key or s.api_key_param) else None,
+        "webhook_secret": model.SECRET_SHOWN if s.webhook_secret else None, "webhook_header": DEFAULT_WEBHOOK_HEADER,
         "webhook_url": webhook_url(),
     }
 
 
-_PAIRED = {"api_key": "api_key_param", "api_key_param": "api_key",
-           "webhook_secret": "webhook_secret_param", "webhook_secret_param": "webhook_secret"}
-
-
 def update_settings(caller: Caller, patch: Mapping[str, Any]) -> dict:
-    """Change some settings; a field set to null is cleared. A secret and its SSM name replace each other."""
+    """Change some settings; a field set to null is cleared. A new API key is checked, kept in SSM
+    under the merchant's own name, and only that name is stored. Nothing is written (SSM included)
+    unless the whole change is valid."""
+    patch = dict(patch)
+    new_key = None
+    if "api_key" in patch:
+        new_key = patch.pop("api_key")
+        patch["api_key_param"] = merchant_secrets.name_for(caller.merchant_id, API_KEY) if new_key is not None else None
+
     def change(current: ShippingSettings) -> ShippingSettings:
         data = current.to_dict()
         for name, value in patch.items():
@@ -63,10 +74,16 @@ def update_settings(caller: Caller, patch: Mapping[str, Any]) -> dict:
                 data.pop(name, None)
             else:
                 data[name] = value
-                if name in _PAIRED:
-                    data.pop(_PAIRED[name], None)
-        return _validated(ShippingSettings.from_dict(data), set(patch))
+            if name == "api_key_param":
+                data.pop("api_key", None)  # a key the seed stored itself gives way to the merchant's parameter
+        changed = _validated(ShippingSettings.from_dict(data), caller.merchant_id)
+        if new_key is not None:
+            model.validate_api_key(new_key, changed.test_mode)
+        return changed
 
+    change(shipping_settings(caller.store_id))  # refuse bad input before anything is written
+    if new_key is not None:
+        merchant_secrets.put(caller.merchant_id, API_KEY, new_key)
     _save_settings(caller.store_id, change)
     return settings_view(caller.store_id)
 
@@ -79,24 +96,17 @@ def new_webhook_secret(caller: Caller) -> dict:
     """
     secret = secrets.token_urlsafe(24)
     _save_settings(caller.store_id, lambda current: ShippingSettings.from_dict(
-        {**{k: v for k, v in current.to_dict().items() if k != "webhook_secret_param"}, "webhook_secret": secret}))
+        {**current.to_dict(), "webhook_secret": secret}))
     return {"webhook_secret": secret, "webhook_header": DEFAULT_WEBHOOK_HEADER, "webhook_url": webhook_url()}
 
 
-def _validated(s: ShippingSettings, changed: set[str]) -> ShippingSettings:
-    stage = get_settings().stage
+def _validated(s: ShippingSettings, merchant_id: str) -> ShippingSettings:
     if s.provider not in model.PROVIDERS:
         raise ValidationError("Integrasi harus biteship atau manual.", code="invalid_provider")
     if s.api_key is not None:
-        if "api_key" in changed and stage not in LOCAL_STAGES:
-            raise ValidationError("Simpan API key di SSM Parameter Store lalu isi nama parameternya (api_key_param).",
-                                  code="api_key_needs_ssm")
         model.validate_api_key(s.api_key, s.test_mode)
-    for name in ("api_key_param", "webhook_secret_param"):
-        value = getattr(s, name)
-        # The API's role may read only this stage's parameters (see infra/cdk).
-        if value is not None and not value.startswith(f"/sambung/{stage}/"):
-            raise ValidationError(f"Nama parameter SSM harus diawali /sambung/{stage}/.", code="invalid_param_name")
+    if s.api_key_param is not None and not merchant_secrets.is_own(merchant_id, s.api_key_param):
+        raise ValidationError("API key harus disimpan lewat pengaturan ini.", code="invalid_param_name")
     if s.webhook_secret is not None and len(s.webhook_secret) < 16:
         raise ValidationError("Rahasia webhook minimal 16 karakter.", code="invalid_webhook_secret")
     if s.courier_company is not None:
@@ -126,16 +136,13 @@ def _save_settings(store_id: str, change: Callable[[ShippingSettings], ShippingS
         retries=SETTINGS_RETRIES)
 
 
-def secret(value: str | None, param: str | None) -> str | None:
-    """A secret from the settings, or from SSM when only its parameter name is stored."""
+def secret(merchant_id: str, value: str | None, param: str | None) -> str | None:
+    """A secret from the merchant's own SSM parameter, or (local stages only) the settings themselves."""
     if param:
-        from aws_lambda_powertools.utilities.parameters import get_parameter
-
-        return get_parameter(param, decrypt=True, max_age=300)
-    return value
+        return merchant_secrets.get(merchant_id, param)
+    return value if get_settings().stage in LOCAL_STAGES else None
 
 
-def provider_for(s: ShippingSettings) -> BiteshipProvider:
-    return BiteshipProvider(secret(s.api_key, s.api_key_param) or "", base_url=s.base_url or BASE_URL,
-                            timeout_s=COURIER_TIMEOUT_S,
-                            webhook_secret=secret(s.webhook_secret, s.webhook_secret_param))
+def provider_for(s: ShippingSettings, merchant_id: str) -> BiteshipProvider:
+    return BiteshipProvider(secret(merchant_id, s.api_key, s.api_key_param) or "", base_url=s.base_url or BASE_URL,
+                            timeout_s=COURIER_TIMEOUT_S, webhook_secret=s.webhook_secret)

@@ -11,11 +11,11 @@ from ..core.clock import get_clock
 from ..core.errors import Conflict, NotFound, SambungError
 from ..core.observability import logger
 from . import repo
-from .model import CourierEvent, ShippingSettings
+from .model import CourierEvent
 from .news import FIRST_POLL_S, News, apply_news
 from .providers.biteship import parse_webhook, webhook_payload
 from .repo import ShipmentRecord, get_shipment
-from .settings import PROVIDER, provider_for, secret, shipping_settings
+from .settings import PROVIDER, provider_for, shipping_settings, store_shipping
 
 EVENT_KEEP_SECONDS = 90 * 86400  # courier events stay in the inbox this long (then TTL deletes them)
 MAX_POLL_S = 30 * 60  # the AWB poller backs off from FIRST_POLL_S to this
@@ -33,8 +33,7 @@ def handle_webhook(headers: Mapping[str, str], body: bytes) -> dict:
     rec = _webhook_shipment(payload)
     if rec is None:
         raise NotFound("Kiriman tidak dikenal.", code="unknown_shipment")
-    settings = shipping_settings(rec.store_id)
-    event = parse_webhook(headers, body, secret=secret(settings.webhook_secret, settings.webhook_secret_param))
+    event = parse_webhook(headers, body, secret=shipping_settings(rec.store_id).webhook_secret)
     if event is None:
         return {"status": "ignored"}
     return inbox.process(
@@ -85,7 +84,7 @@ def poll_missing_awbs(limit: int = 50) -> dict:
     """
     now = get_clock().now_s()
     counts = {"asked": 0, "awb": 0, "failed": 0}
-    settings: dict[str, ShippingSettings] = {}
+    providers: dict[str, object] = {}
     for rec in repo.awb_polls_due(now, limit):
         next_poll_at = now + min(MAX_POLL_S, FIRST_POLL_S * 2 ** int(rec.polls))
         leased, _ = units.attempt(lambda uow: repo.lease_awb_poll(uow, rec, next_poll_at))
@@ -93,9 +92,9 @@ def poll_missing_awbs(limit: int = 50) -> dict:
             continue  # another run has it, or its AWB has come
         counts["asked"] += 1
         try:
-            if rec.store_id not in settings:
-                settings[rec.store_id] = shipping_settings(rec.store_id)
-            info = provider_for(settings[rec.store_id]).get_order(rec.provider_order_id)
+            if rec.store_id not in providers:
+                providers[rec.store_id] = provider_for(*store_shipping(rec.store_id))
+            info = providers[rec.store_id].get_order(rec.provider_order_id)
             updated, _ = apply_news(rec.shipment_id, News.from_info(info))
         except SambungError as exc:
             counts["failed"] += 1

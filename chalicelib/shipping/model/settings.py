@@ -21,8 +21,9 @@ class ShippingSettings:
     """A store's shipping setup, read from ``StoreSettings.shipping``.
 
     ``provider`` ``manual`` means no courier integration: CS books couriers by hand and scans the
-    AWBs in. Secrets: in AWS only SSM parameter names are stored (``api_key_param``,
-    ``webhook_secret_param``); the local stack stores the values (``api_key``, ``webhook_secret``).
+    AWBs in. The courier API key is kept in SSM under the merchant's own name (``api_key_param``,
+    set by the server); the local stack's seed may store the key itself (``api_key``). The webhook
+    secret, which we generate, is stored here (``webhook_secret``).
     ``base_url`` points the adapter at the local courier simulator; it is never settable through the
     API, so nobody can send a store's key elsewhere. ``tracking_url`` is a link template with
     ``{awb}`` and ``{courier}`` for the customer's message when the courier gives no tracking link.
@@ -38,7 +39,6 @@ class ShippingSettings:
     api_key: str | None = None
     api_key_param: str | None = None
     webhook_secret: str | None = None
-    webhook_secret_param: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ShippingSettings:

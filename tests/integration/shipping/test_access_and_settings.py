@@ -75,7 +75,9 @@ def test_settings_keep_the_key_secret_and_refuse_mistakes(api, shop):
     assert put({"origin": dict(ORIGIN, coordinate={"latitude": "x", "longitude": 1})}).status == 400
     assert put({"courier_company": "J&T"}).error_code == "invalid_courier"
     assert put({"tracking_url": "http://track.example/{awb}"}).error_code == "invalid_tracking_url"
-    assert put({"api_key_param": "/other/key"}).error_code == "invalid_param_name"
+    # Nobody names a parameter: another merchant's key or the master secret is out of reach.
+    assert put({"api_key_param": "/sambung/test/merchants/m_other/biteship/api_key"}).error_code == "unknown_field"
+    assert put({"api_key_param": "/sambung/test/token-secret"}).error_code == "unknown_field"
     assert put({"base_url": "https://evil.example"}).error_code == "unknown_field"
 
     ok = put({"provider": "biteship", "api_key": LOCAL_KEY, "origin": dict(ORIGIN, contact_phone="0813-1111-2222"),
@@ -85,31 +87,58 @@ def test_settings_keep_the_key_secret_and_refuse_mistakes(api, shop):
     assert ok.json["origin"]["contact_phone"] == "+6281311112222" and ok.json["courier_company"] == "jne"
     assert LOCAL_KEY not in ok.body.decode() and LOCAL_KEY not in api.get("/shipping/settings", auth=admin).body.decode()
     stored = StoreRecord.get(shop["store_id"]).settings
-    assert stored["shipping"]["api_key"] == LOCAL_KEY and stored["bank_accounts"]  # other settings untouched
+    own = f"/sambung/test/merchants/{shop['merchant_id']}/biteship/api_key"
+    assert stored["shipping"]["api_key_param"] == own and "api_key" not in stored["shipping"]
+    assert stored["bank_accounts"]  # other settings untouched
+    assert _ssm().get_parameter(Name=own, WithDecryption=True)["Parameter"]["Value"] == LOCAL_KEY
 
     secret = api.post("/shipping/settings/webhook-secret", auth=admin).json
     assert len(secret["webhook_secret"]) >= 24 and secret["webhook_header"] == "X-Sambung-Webhook-Secret"
     shown = api.get("/shipping/settings", auth=admin)
     assert shown.json["webhook_secret"] == "tersimpan" and secret["webhook_secret"] not in shown.body.decode()
 
-    # An SSM parameter name replaces a stored key (and is shown: it is a name, not a secret).
-    param = put({"api_key_param": "/sambung/test/biteship-key/s_demo"}).json
-    assert param["api_key"] == "tersimpan" and param["api_key_param"] == "/sambung/test/biteship-key/s_demo"
-    assert "api_key" not in StoreRecord.get(shop["store_id"]).settings["shipping"]
-    # Going manual keeps the rest; clearing the key of a Biteship store is refused.
-    assert put({"api_key_param": None}).error_code == "shipping_settings_incomplete"
+    # Clearing the key of a Biteship store is refused; going manual keeps the rest.
+    assert put({"api_key": None}).error_code == "shipping_settings_incomplete"
     assert put({"provider": "manual"}).json["integrated"] is False
 
 
-def test_raw_keys_are_refused_outside_local_stages(api, shop, monkeypatch):
+def _ssm():
+    import boto3
+
+    from chalicelib.core.settings import get_settings
+
+    return boto3.client("ssm", region_name=get_settings().region, endpoint_url=get_settings().endpoint_url)
+
+
+def test_bad_settings_write_no_secret(api, shop):
+    admin = api.login_as(shop, "admin")
+    r = api.call("PUT", "/shipping/settings", {"provider": "biteship", "api_key": LOCAL_KEY}, auth=admin)
+    assert r.error_code == "shipping_settings_incomplete"
+    assert not _ssm().get_parameters_by_path(Path="/sambung/test/merchants/", Recursive=True)["Parameters"]
+
+
+def test_a_key_stored_in_the_settings_is_used_only_in_local_stages(api, shop, monkeypatch):
     from dataclasses import replace
 
     from chalicelib.core import settings as core_settings
     from chalicelib.shipping import settings as shipping_settings
+    from chalicelib.shipping.model import ShippingSettings
 
-    admin = api.login_as(shop, "admin")
+    s = ShippingSettings(provider="biteship", api_key=LOCAL_KEY)
+    assert shipping_settings.secret("m_x", s.api_key, s.api_key_param) == LOCAL_KEY
     prod = replace(core_settings.get_settings(), stage="prod")
     monkeypatch.setattr(shipping_settings, "get_settings", lambda: prod)
-    r = api.call("PUT", "/shipping/settings", {"api_key": "biteship_test.x"}, auth=admin)
-    assert r.error_code == "api_key_needs_ssm"
-    assert api.call("PUT", "/shipping/settings", {"api_key_param": "/sambung/prod/biteship/s_demo"}, auth=admin).status == 200
+    assert shipping_settings.secret("m_x", s.api_key, s.api_key_param) is None
+
+
+def test_a_parameter_of_another_merchant_is_never_read(shop):
+    from chalicelib.core import secrets
+    from chalicelib.core.errors import Forbidden
+
+    secrets.put("m_other", "biteship/api_key", "biteship_test.other-merchant")
+    import pytest
+
+    for name in ("/sambung/test/merchants/m_other/biteship/api_key", "/sambung/test/token-secret",
+                 f"/sambung/test/merchants/{shop['merchant_id']}/../m_other/biteship/api_key"):
+        with pytest.raises(Forbidden):
+            secrets.get(shop["merchant_id"], name)
