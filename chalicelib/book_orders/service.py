@@ -24,6 +24,7 @@ from ..core.web import Caller
 from ..inventory import model as stock
 from ..inventory import service as stock_service
 from ..sales import kinds
+from ..sales import model as sale_rules
 from ..sales import service as sales
 from ..staff import model as staff_model
 from ..staff.service import get_store
@@ -66,7 +67,7 @@ def _lost(exc: units.ConditionLost) -> _Lost:
 
 
 def _account(settings: staff_model.StoreSettings, account_no: str | None) -> dict:
-    accounts = [a for a in settings.bank_accounts if isinstance(a, dict) and a.get("account_no")]
+    accounts = settings.bank_accounts  # only valid ones: a junk account stored earlier is not read
     if not accounts:
         raise Conflict("Rekening bank toko belum diatur. Minta admin mengisinya di pengaturan toko.",
                        code="bank_account_missing")
@@ -127,9 +128,8 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, addre
     subtotal = sum(line.total for line in lines)
     base = subtotal + shipping_fee
     store = get_store(caller.store_id)
-    settings = staff_model.StoreSettings.from_dict(store.settings)
-    if settings.payment_deadline_minutes < 1:
-        raise Conflict("Batas waktu bayar toko belum diatur dengan benar.", code="payment_deadline_invalid")
+    settings = staff_model.StoreSettings.from_dict(store.settings)  # as stored, brought into range
+    sale_rules.require_sale_amount(base, settings.max_sale_amount)
     account = _account(settings, account_no)
     account_key = unique_codes.account_key(caller.merchant_id, account.get("bank", ""), account["account_no"])
     now = get_clock().now_s()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Iterable
 
 from ..core.errors import ValidationError
 from ..core.money import require_rupiah
@@ -10,6 +11,13 @@ from ..core.money import require_rupiah
 SKU_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 MAX_PRICE = 1_000_000_000
 MAX_WEIGHT_G = 150_000
+
+# A cart, checked after the lines of one product are added together (100 lines of 999 of one product
+# are one line of 99.900, which no single line could ask for).
+MAX_CART_LINES = 100  # different products in one sale
+MAX_LINE_QTY = 999  # of one product in one sale
+MAX_CART_ROWS = 2 * MAX_CART_LINES  # rows sent before merging: bounds the work of one request
+MAX_BARCODE_DIGITS = 14  # GTIN-14; our own barcodes are EAN-13, EAN-8 or UPC-A
 
 
 def gtin_check_digit(body: str) -> int:
@@ -56,6 +64,48 @@ def validate_weight(value) -> int:
     if not 1 <= value <= MAX_WEIGHT_G:
         raise ValidationError(f"Berat harus antara 1 dan {MAX_WEIGHT_G} gram.", code="invalid_weight")
     return value
+
+
+def cart_row(n: int, item) -> tuple[str, str, int]:
+    """Row ``n`` of a cart as sent, ``{"sku"|"barcode", "qty"}`` -> ``("sku"|"barcode", value, qty)``."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"Baris {n} tidak valid.", code="invalid_item")
+    unknown = set(item) - {"sku", "barcode", "qty"}
+    if unknown:
+        raise ValidationError(f"Baris {n}: kolom tidak dikenal (yang boleh hanya sku, barcode dan qty).",
+                              code="unknown_field")
+    qty = item.get("qty")
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_LINE_QTY:
+        raise ValidationError(f"Baris {n}: jumlah harus bilangan bulat 1-{MAX_LINE_QTY}.", code="invalid_qty")
+    sku, barcode = item.get("sku"), item.get("barcode")
+    if sku:
+        sku = str(sku).strip().upper() if isinstance(sku, (str, int)) and not isinstance(sku, bool) else ""
+        if not SKU_RE.match(sku):
+            raise ValidationError(f"Baris {n}: SKU tidak valid.", code="invalid_sku")
+        return "sku", sku, qty
+    if barcode:
+        code = str(barcode).strip() if isinstance(barcode, (str, int)) and not isinstance(barcode, bool) else ""
+        if not code.isdigit() or len(code) > MAX_BARCODE_DIGITS:
+            raise ValidationError(f"Baris {n}: barcode harus angka (maks. {MAX_BARCODE_DIGITS} digit).",
+                                  code="invalid_barcode")
+        return "barcode", code, qty
+    raise ValidationError(f"Baris {n}: isi sku atau barcode.", code="invalid_item")
+
+
+def merge_quantities(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """``(sku, qty)`` lines -> ``{sku: total qty}``, in first-seen order; the limits of one sale are
+    checked on the merged cart."""
+    merged: dict[str, int] = {}
+    for sku, qty in lines:
+        merged[sku] = merged.get(sku, 0) + qty
+    for sku, qty in merged.items():
+        if qty > MAX_LINE_QTY:
+            raise ValidationError(f"Jumlah {sku} seluruhnya {qty}: maksimal {MAX_LINE_QTY} per barang dalam satu "
+                                  "transaksi.", code="qty_too_large", details={"sku": sku, "qty": qty,
+                                                                                 "max_qty": MAX_LINE_QTY})
+    if len(merged) > MAX_CART_LINES:
+        raise ValidationError(f"Maksimal {MAX_CART_LINES} jenis barang per transaksi.", code="too_many_items")
+    return merged
 
 
 def search_key(name: str) -> str:

@@ -69,35 +69,27 @@ def list_products(caller: Caller, *, query: str | None, include_inactive: bool, 
 
 
 def resolve_items(merchant_id: str, items: list[dict]) -> list[tuple[model.Product, int]]:
-    """Turn ``[{"sku"|"barcode", "qty"}]`` into priced catalog products; client prices are never used."""
+    """Turn ``[{"sku"|"barcode", "qty"}]`` into priced catalog products, lines of one product merged
+    (and the cart's limits checked on the merged lines); client prices are never used."""
     if not items:
         raise ValidationError("Keranjang kosong.", code="empty_cart")
-    if len(items) > 100:
-        raise ValidationError("Maksimal 100 baris per transaksi.", code="too_many_items")
+    if len(items) > model.MAX_CART_ROWS:
+        raise ValidationError(f"Maksimal {model.MAX_CART_ROWS} baris per transaksi.", code="too_many_items")
+    rows = [model.cart_row(n, item) for n, item in enumerate(items, 1)]
+    skus_of_barcodes: dict[str, str | None] = {}
     wanted: list[tuple[str, int]] = []
-    for i, item in enumerate(items, 1):
-        if not isinstance(item, dict):
-            raise ValidationError(f"Baris {i} tidak valid.", code="invalid_item")
-        unknown = set(item) - {"sku", "barcode", "qty"}
-        if unknown:
-            raise ValidationError(f"Baris {i}: kolom tidak dikenal {', '.join(sorted(unknown))}.", code="unknown_field")
-        qty = item.get("qty")
-        if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= 999:
-            raise ValidationError(f"Baris {i}: jumlah harus bilangan bulat 1-999.", code="invalid_qty")
-        if item.get("sku"):
-            sku = str(item["sku"]).upper()
-        elif item.get("barcode"):
-            sku = repo.sku_for_barcode(merchant_id, str(item["barcode"]).strip())
-            if sku is None:
-                raise NotFound(f"Barcode {item['barcode']} belum terdaftar.", code="barcode_unknown")
-        else:
-            raise ValidationError(f"Baris {i}: isi sku atau barcode.", code="invalid_item")
-        wanted.append((sku, qty))
-    products = repo.get_many(merchant_id, [s for s, _ in wanted])
-    merged: dict[str, int] = {}
-    for sku, qty in wanted:
+    for kind, key, qty in rows:
+        if kind == "barcode":
+            if key not in skus_of_barcodes:  # one read per barcode, however often it was scanned
+                skus_of_barcodes[key] = repo.sku_for_barcode(merchant_id, key)
+            if skus_of_barcodes[key] is None:
+                raise NotFound(f"Barcode {key} belum terdaftar.", code="barcode_unknown")
+            key = skus_of_barcodes[key]
+        wanted.append((key, qty))
+    merged = model.merge_quantities(wanted)
+    products = repo.get_many(merchant_id, list(merged))
+    for sku in merged:
         p = products.get(sku)
         if p is None or not p.active:
             raise NotFound(f"Produk {sku} tidak ditemukan atau tidak aktif.", code="product_unknown")
-        merged[sku] = merged.get(sku, 0) + qty
     return [(products[s], q) for s, q in merged.items()]

@@ -4,6 +4,11 @@ A record is claimed with a conditional put before the work runs; a second call w
 returns the stored answer, a different body under the same key is refused (422), and a call that
 arrives while the first is still running gets 409. Server-side failures (5xx, upstream errors)
 release the key so a retry runs again.
+
+Records stay small whatever the request: the request is kept as its SHA-256 only, and an answer
+longer than ``MAX_ANSWER_BYTES`` is not kept (DynamoDB refuses items over 400 KB, and that refusal
+would come after the work was done): the record says it is done, and a retry is told so (409)
+instead of running the work twice.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from .errors import Conflict, SambungError, Unprocessable
 
 KEEP_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
+MAX_ANSWER_BYTES = 128 * 1024  # a third of the item limit; a 100-line sale answers about 30 KB
 
 
 class IdempotencyRecord(Table):
@@ -29,11 +35,13 @@ class IdempotencyRecord(Table):
     request_hash = UnicodeAttribute()
     status_code = NumberAttribute(null=True)
     response = JSONAttribute(null=True)
+    answer_bytes_not_kept = NumberAttribute(null=True)  # set instead of ``response`` for an answer too long to keep
     locked_until = NumberAttribute()
     expires_at = NumberAttribute()
 
 
 def _hash(payload) -> str:
+    """The request's fingerprint: a retry must send the same body, and the body itself is never kept."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -46,8 +54,10 @@ def claim_key(uow: units.UnitOfWork, rec: IdempotencyRecord, now: int) -> None:
 
 
 def store_answer(uow: units.UnitOfWork, rec: IdempotencyRecord, status: int, body) -> None:
-    uow.update(rec, [IdempotencyRecord.state.set("DONE"), IdempotencyRecord.status_code.set(status),
-                     IdempotencyRecord.response.set(body)])
+    size = len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
+    kept = (IdempotencyRecord.response.set(body) if size <= MAX_ANSWER_BYTES
+            else IdempotencyRecord.answer_bytes_not_kept.set(size))
+    uow.update(rec, [IdempotencyRecord.state.set("DONE"), IdempotencyRecord.status_code.set(status), kept])
 
 
 def release_key(uow: units.UnitOfWork, rec: IdempotencyRecord) -> None:
@@ -69,6 +79,9 @@ def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, o
         if existing.request_hash != rec.request_hash:
             raise Unprocessable("Idempotency-Key ini sudah dipakai untuk permintaan lain.", code="idempotency_key_reused")
         if existing.state == "DONE":
+            if existing.answer_bytes_not_kept is not None:
+                raise Conflict("Permintaan ini sudah diproses, tetapi jawabannya terlalu besar untuk diulang. "
+                               "Muat ulang daftarnya untuk melihat hasilnya.", code="request_already_done")
             return int(existing.status_code), existing.response
         raise Conflict("Permintaan yang sama masih diproses. Coba lagi sebentar.", code="request_in_progress")
     try:

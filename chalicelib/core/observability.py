@@ -2,18 +2,49 @@
 from __future__ import annotations
 
 import os
+import re
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-from .phone import mask_phones_in_text
+from .phone import mask_phone
+
+_SEP = r"[\s.\-()]"  # what people put between the digits: spaces, dashes, dots, parentheses
+# An Indonesian mobile number however it is typed: +62 812 3456 7890, +62-812-3456-7890,
+# (0812) 3456-7890, 0812.3456.7890, 62812..., +62 (0)812..., +6281234567890: the country code or
+# the trunk 0, then 8 and 8-11 more digits, each group apart by at most two separators. It must not
+# continue a number (a timestamp, an amount) nor be followed by another digit.
+_MOBILE = re.compile(rf"""
+    (?<![\d+])
+    (?:\+{_SEP}?|\((?=\+?\d))?
+    (?:62{_SEP}{{0,3}}0?|0)
+    {_SEP}{{0,2}}
+    8(?:{_SEP}{{0,2}}\d){{8,11}}
+    (?!\d)
+""", re.VERBOSE)
+_INTERNATIONAL = re.compile(r"(?<![\d+])\+[1-9](?:[\s.\-]?\d){7,14}(?!\d)")  # other countries' numbers
+
+
+def _mask_mobile(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    national = digits[2:] if digits.startswith("62") else digits
+    return mask_phone("+62" + national.lstrip("0"))
+
+
+def _mask_international(match: re.Match) -> str:
+    return mask_phone("+" + re.sub(r"\D", "", match.group(0)))
+
+
+def mask_phones(text: str) -> str:
+    """Masks every phone number in free text: ``(0812) 3456-7890`` -> ``+62812*****890``."""
+    return _INTERNATIONAL.sub(_mask_international, _MOBILE.sub(_mask_mobile, text))
 
 
 class MaskingFormatter(LambdaPowertoolsFormatter):
-    """Masks anything that looks like an Indonesian mobile number in the final JSON line."""
+    """Masks anything that looks like a phone number in the final JSON line."""
 
     def serialize(self, log: dict) -> str:
-        return mask_phones_in_text(super().serialize(log))
+        return mask_phones(super().serialize(log))
 
 
 SERVICE = "sambung"

@@ -1,7 +1,8 @@
 """The thin HTTP layer every area uses.
 
 ``Api`` is a Chalice Blueprint whose ``endpoint`` decorator makes each route declare who may call
-it (``roles=`` or ``public=True``), authenticates the caller, parses and validates the JSON body,
+it (``roles=`` or ``public=True``), refuses oversized (413) or absurdly nested bodies before
+anything else, authenticates the caller, parses and validates the JSON body (text fields bounded),
 and turns domain errors into ``{"error": {"code", "message"}}`` with the right status. Unexpected
 errors become a 500 with a correlation id and no stack trace.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -18,6 +20,13 @@ from chalice import Blueprint, Chalice, Response
 from .errors import SambungError, Unauthorized, Forbidden, ValidationError
 from .ids import new_id
 from .observability import logger
+
+# Input limits for every request body: no client of ours sends more than a few kilobytes (statement
+# files go straight to S3 with a presigned POST, never through the API), and API Gateway's own limit
+# (10 MB) would let one request fill a Lambda's memory and DynamoDB items with junk.
+MAX_BODY_BYTES = 256 * 1024
+MAX_JSON_DEPTH = 32  # our deepest body is 3 levels; Python's json gives up (RecursionError) near 1000
+MAX_TEXT = 1000  # the longest text field unless a field says otherwise (F(max_len=...))
 
 CASHIER, CS, WAREHOUSE, ADMIN = "cashier", "cs", "warehouse", "admin"
 ROLES = (CASHIER, CS, WAREHOUSE, ADMIN)
@@ -70,6 +79,48 @@ def normalize_chalice_errors(event, get_response):
                     headers={"Content-Type": "application/json"})
 
 
+class PayloadTooLarge(SambungError):
+    status = 413
+    code = "payload_too_large"
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\[\s\S])*+(?:"|\\?\Z)')
+_NOT_BRACKET = re.compile(rb'[^\[\]{}]+')
+_OPENING = frozenset(b"[{")
+
+
+def json_depth(raw: bytes, stop_above: int = MAX_JSON_DEPTH) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count),
+    stopping as soon as it is more than ``stop_above``. Linear: every string goes in one step, and an
+    unterminated one runs to the end instead of being tried again from each quote inside it."""
+    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", raw))
+    depth = deepest = 0
+    for c in brackets:
+        if c in _OPENING:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop_above:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def check_body(raw: bytes | None) -> None:
+    """The body guard every route passes before anything else: size first, then nesting, so no
+    view (nor a callback that reads its raw body) ever parses an oversized or absurdly deep body."""
+    if not raw:
+        return
+    if isinstance(raw, str):
+        raw = raw.encode()
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"Body permintaan terlalu besar (maks. {MAX_BODY_BYTES // 1024} KiB).",
+                              details={"max_bytes": MAX_BODY_BYTES})
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise ValidationError(f"JSON terlalu bersarang (maks. {MAX_JSON_DEPTH} tingkat).", code="json_too_deep")
+
+
 def error_response(exc: SambungError) -> Response:
     headers = {"Content-Type": "application/json", **getattr(exc, "headers", {})}
     if exc.status == 401:
@@ -113,6 +164,7 @@ class Api(Blueprint):
             def view(**params):
                 request = self.current_request
                 try:
+                    check_body(request.raw_body)
                     caller = None
                     if limit is not None:
                         from .ratelimit import client_address, hit
@@ -167,12 +219,14 @@ _TYPES = {str: "teks", int: "bilangan bulat", bool: "ya/tidak", list: "daftar", 
 
 @dataclass(frozen=True)
 class F:
-    """One body field: its type, whether required, and an optional check."""
+    """One body field: its type, whether required, and an optional check. Text is at most
+    ``max_len`` characters (``MAX_TEXT`` unless the field says otherwise)."""
 
     type: type | tuple
     required: bool = True
     check: Callable[[Any], Any] | None = None
     nullable: bool = False
+    max_len: int | None = None
 
 
 def parse_body(request, fields: dict[str, F], *, allow_empty: bool = False) -> dict:
@@ -187,7 +241,14 @@ def parse_body(request, fields: dict[str, F], *, allow_empty: bool = False) -> d
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError("Body permintaan bukan JSON yang valid.", code="invalid_json") from None
+    except RecursionError:  # the route's body guard refuses these first; a body given another way
+        raise ValidationError(f"JSON terlalu bersarang (maks. {MAX_JSON_DEPTH} tingkat).", code="json_too_deep") from None
     return validate_fields(data, fields)
+
+
+def _shown(name: str, limit: int = 40) -> str:
+    """Something the client sent, short enough to repeat in an error message."""
+    return name if len(name) <= limit else name[:limit] + "…"
 
 
 def validate_fields(data: Any, fields: dict[str, F], where: str = "") -> dict:
@@ -195,7 +256,8 @@ def validate_fields(data: Any, fields: dict[str, F], where: str = "") -> dict:
         raise ValidationError(f"{where or 'Body'} harus berupa objek JSON.", code="invalid_json")
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ValidationError(f"Kolom tidak dikenal: {', '.join(where + u for u in unknown)}.", code="unknown_field")
+        raise ValidationError(f"Kolom tidak dikenal: {', '.join(where + _shown(u) for u in unknown[:5])}.",
+                              code="unknown_field")
     out = {}
     for name, spec in fields.items():
         if name not in data:
@@ -215,6 +277,10 @@ def validate_fields(data: Any, fields: dict[str, F], where: str = "") -> dict:
                 raise ValidationError(f"Kolom {where}{name} harus bilangan bulat (tanpa pecahan).", code="invalid_type")
             names = " atau ".join(_TYPES.get(t, t.__name__) for t in types)
             raise ValidationError(f"Kolom {where}{name} harus berupa {names}.", code="invalid_type")
+        limit = spec.max_len or MAX_TEXT
+        if isinstance(value, str) and len(value) > limit:
+            raise ValidationError(f"Kolom {where}{name} maksimal {limit} karakter.", code="too_long",
+                                  details={"field": where + name, "max_len": limit})
         out[name] = spec.check(value) if spec.check else value
     return out
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.errors import Conflict
+from ..core.errors import Conflict, Unprocessable
+from ..core.money import format_rupiah
 from ..core.tender import BANK_TRANSFER, CASH, QRIS  # noqa: F401 - how an order was paid
 
 AWAITING_PAYMENT = "AWAITING_PAYMENT"
@@ -118,8 +119,27 @@ class Line:
                 "line_total": self.total, "barcode": self.barcode}
 
 
+# Change a cashier may give back: ten Rp100.000 notes. More is a typing slip (an extra 000) or an attempt to
+# book fake cash into the drawer and the reports, not a shopper paying.
+MAX_CASH_CHANGE = 1_000_000
+
+
 def change_due(total: int, received: int) -> int:
     if received < total:
         raise Conflict("Uang yang diterima kurang dari total.", code="cash_insufficient",
                        details={"total": total, "received": received})
+    if received - total > MAX_CASH_CHANGE:
+        raise Unprocessable(f"Uang diterima {format_rupiah(received)} jauh di atas total {format_rupiah(total)}: "
+                            f"kembalian lebih dari {format_rupiah(MAX_CASH_CHANGE)}. Periksa jumlah yang diketik.",
+                            code="cash_received_too_large",
+                            details={"total": total, "received": received, "max_change": MAX_CASH_CHANGE})
     return received - total
+
+
+def require_sale_amount(total: int, maximum: int) -> None:
+    """One sale (or book order) may not exceed the store's own limit (``max_sale_amount``)."""
+    if total > maximum:
+        raise Unprocessable(f"Total {format_rupiah(total)} melebihi batas satu transaksi di toko ini "
+                            f"({format_rupiah(maximum)}). Bagi menjadi beberapa transaksi, atau minta admin "
+                            "mengubah batasnya.", code="sale_amount_too_large",
+                            details={"total": total, "maximum": maximum})

@@ -162,6 +162,7 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
     lines = [model.Line(p.sku, p.name, qty, p.price, p.barcode) for p, qty in priced]
     subtotal = sum(line.total for line in lines)
     settings = store_settings(caller.store_id)
+    model.require_sale_amount(subtotal, settings.max_sale_amount)
     gateway = gateway_for(settings) if method == model.QRIS else None
     now = get_clock().now_s()
     order_id = new_id()

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from ..core.errors import ValidationError
+from ..core.money import format_rupiah
 
 ROLES = ("cashier", "cs", "warehouse", "admin")
 DEVICE_KINDS = ("kiosk", "print_station", "backoffice")
@@ -74,11 +75,174 @@ def validate_device_kind(kind) -> str:
     return kind
 
 
+# ---- store settings --------------------------------------------------------------------------
+
+# Whole-number settings: (smallest, largest, what the admin calls it). Outside these a setting breaks
+# something real: a payment deadline of 0 expires every book order at once, an idle lock of -5 locks
+# the kiosk at every tap, a QR valid for days outlives the gateway's own expiry, and a rule of 0.5
+# rupiah per point cannot be applied to whole rupiah.
+SETTING_RANGES: dict[str, tuple[int, int, str]] = {
+    "idle_lock_minutes": (1, 120, "Kunci otomatis kasir (menit)"),
+    "payment_deadline_minutes": (5, 7 * 24 * 60, "Batas waktu bayar book order (menit)"),
+    "hold_grace_minutes": (0, 24 * 60, "Tambahan waktu tahan barang (menit)"),
+    "unique_code_cooldown_hours": (0, 30 * 24, "Jeda sebelum kode unik dipakai lagi (jam)"),
+    # Midtrans and Xendit both take a custom QRIS expiry; our own sweeper expires the QR on time.
+    "qris_expiry_minutes": (1, 60, "Masa berlaku QRIS (menit)"),
+    "loyalty_rupiah_per_point": (0, 100_000_000, "Belanja per poin (0 = poin tidak diberikan)"),
+    "shift_difference_allowance": (0, 10_000_000, "Toleransi selisih kas"),
+    "max_sale_amount": (10_000, 1_000_000_000, "Batas nilai satu transaksi"),
+}
+_RUPIAH_SETTINGS = frozenset({"loyalty_rupiah_per_point", "shift_difference_allowance", "max_sale_amount"})
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+MAX_BANK_ACCOUNTS = 20
+ACCOUNT_DIGITS = (6, 20)  # BCA and BNI have 10 digits, Mandiri 13, BRI 15; virtual accounts up to 16-18
+# Written the way banks and people write them (case and spelling kept for these; others as typed).
+KNOWN_BANKS = ("BCA", "BRI", "BNI", "Mandiri", "BSI", "BTN", "CIMB Niaga", "Permata", "Danamon", "OCBC", "Maybank",
+               "Panin", "Bank Mega", "Bank Jago", "SeaBank", "BTPN", "Jenius", "Muamalat", "Sinarmas", "BJB", "Bank DKI",
+               "Bank Jatim", "Bank Jateng", "blu by BCA Digital", "Allo Bank", "UOB", "HSBC", "DBS")
+_KNOWN_BANKS = {name.upper(): name for name in KNOWN_BANKS}
+_BANK_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .&'()/\-]*$")
+_ACCOUNT_NO_RE = re.compile(r"^\d(?:[\d .\-]*\d)?$")
+_ACCOUNT_FIELDS = ("bank", "account_no", "holder")
+
+
+def _bad_setting(message: str, name: str) -> ValidationError:
+    return ValidationError(message, code="invalid_setting", details={"field": name})
+
+
+def _limit(name: str, value: int) -> str:
+    return format_rupiah(value) if name in _RUPIAH_SETTINGS else str(value)
+
+
+def check_setting(name: str, value) -> int:
+    """One whole-number setting as an admin sets it: an int (not a bool, not 1e9) within its range."""
+    low, high, label = SETTING_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad_setting(f"{label} harus bilangan bulat.", name)
+    if not low <= value <= high:
+        raise _bad_setting(f"{label} harus antara {_limit(name, low)} dan {_limit(name, high)}.", name)
+    return value
+
+
+def check_timezone(value) -> str:
+    if not isinstance(value, str) or not _known_zone(value):
+        raise _bad_setting("Zona waktu tidak dikenal (contoh: Asia/Jakarta, Asia/Makassar, Asia/Jayapura).", "timezone")
+    return value
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    if not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError):  # a malformed key, or no such zone (ZoneInfoNotFoundError)
+        return False
+    return True
+
+
+def _bad_account(n: int, message: str) -> ValidationError:
+    return ValidationError(f"Rekening ke-{n}: {message}", code="invalid_bank_account", details={"index": n - 1})
+
+
+def check_bank_account(entry, n: int = 1) -> dict:
+    """One receiving account: ``{"bank", "account_no", "holder"}``, each a short text, the number
+    digits only (spaces, dashes and dots between them allowed, as printed on bank books)."""
+    if not isinstance(entry, dict):
+        raise _bad_account(n, "harus berupa objek berisi bank, account_no dan holder.")
+    unknown = sorted(set(entry) - set(_ACCOUNT_FIELDS))
+    if unknown:
+        raise _bad_account(n, f"kolom tidak dikenal: {', '.join(map(str, unknown))}.")
+    bank, number, holder = (entry.get(k) for k in _ACCOUNT_FIELDS)
+    if not isinstance(bank, str) or not bank.strip():
+        raise _bad_account(n, "nama bank wajib diisi.")
+    bank = " ".join(bank.split())
+    if len(bank) > 40 or not _BANK_NAME_RE.match(bank):
+        raise _bad_account(n, "nama bank maksimal 40 karakter, huruf dan angka (contoh: BCA, Mandiri, BRI).")
+    if not isinstance(number, str):
+        raise _bad_account(n, "nomor rekening wajib diisi sebagai teks (angka nol di depan ikut tersimpan).")
+    number = " ".join(number.split())
+    digits = sum(c.isdigit() for c in number)
+    if not _ACCOUNT_NO_RE.match(number) or not ACCOUNT_DIGITS[0] <= digits <= ACCOUNT_DIGITS[1]:
+        raise _bad_account(n, f"nomor rekening harus {ACCOUNT_DIGITS[0]}-{ACCOUNT_DIGITS[1]} angka "
+                              "(boleh dipisah spasi, titik atau tanda minus).")
+    if not isinstance(holder, str) or not holder.strip():
+        raise _bad_account(n, "nama pemilik rekening wajib diisi.")
+    holder = " ".join(holder.split())
+    if len(holder) > 80:
+        raise _bad_account(n, "nama pemilik rekening maksimal 80 karakter.")
+    return {"bank": _KNOWN_BANKS.get(bank.upper(), bank), "account_no": number, "holder": holder}
+
+
+def check_bank_accounts(value) -> list[dict]:
+    if not isinstance(value, list):
+        raise ValidationError("Daftar rekening harus berupa daftar.", code="invalid_bank_account")
+    if len(value) > MAX_BANK_ACCOUNTS:
+        raise ValidationError(f"Maksimal {MAX_BANK_ACCOUNTS} rekening per toko.", code="invalid_bank_account")
+    accounts, seen = [], set()
+    for n, entry in enumerate(value, 1):
+        account = check_bank_account(entry, n)
+        digits = re.sub(r"\D", "", account["account_no"])
+        if digits in seen:
+            raise _bad_account(n, f"nomor rekening {account['account_no']} sudah ada di daftar.")
+        seen.add(digits)
+        accounts.append(account)
+    return accounts
+
+
+_CHECKS = {name: (lambda value, name=name: check_setting(name, value)) for name in SETTING_RANGES}
+_CHECKS.update({"timezone": check_timezone, "bank_accounts": check_bank_accounts})
+
+
+def check_settings(changes: dict) -> dict:
+    """Settings as an admin (or onboarding) writes them: each one modelled here must be valid and is
+    returned normalised; other parts (``gateway``, ``shipping``, ...) are their areas' to check."""
+    out = dict(changes)
+    for name, value in changes.items():
+        if name == "auto_confirm_matches":
+            if not isinstance(value, bool):
+                raise _bad_setting("auto_confirm_matches harus ya/tidak (true/false).", name)
+        elif name in _CHECKS:
+            if value is None:
+                raise _bad_setting(f"{SETTING_RANGES[name][2] if name in SETTING_RANGES else name} "
+                                   "tidak boleh kosong.", name)
+            out[name] = _CHECKS[name](value)
+    return out
+
+
+def _read_whole(name: str, value, default: int) -> int:
+    """A stored number as the rules can use it: brought into range; the default if it is no number."""
+    low, high, _ = SETTING_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    try:
+        number = int(value)
+    except (ValueError, OverflowError):  # nan, inf
+        return default
+    return min(max(number, low), high)
+
+
+def _read_accounts(value) -> list[dict]:
+    """Stored accounts that are valid, normalised; one that is not is left out (rather than break
+    every book order and statement import that meets it)."""
+    if not isinstance(value, list):
+        return []
+    accounts = []
+    for entry in value[:MAX_BANK_ACCOUNTS]:
+        try:
+            accounts.append(check_bank_account(entry))
+        except ValidationError:
+            continue
+    return accounts
+
+
 @dataclass(frozen=True)
 class StoreSettings:
     """What a store admin sets. Secrets (gateway keys) live in SSM, referenced by name."""
 
-    timezone: str = "Asia/Jakarta"
+    timezone: str = DEFAULT_TIMEZONE
     idle_lock_minutes: int = 5
     payment_deadline_minutes: int = 120
     hold_grace_minutes: int = 15
@@ -86,6 +250,7 @@ class StoreSettings:
     qris_expiry_minutes: int = 15
     loyalty_rupiah_per_point: int = 10_000
     shift_difference_allowance: int = 10_000
+    max_sale_amount: int = 50_000_000  # one store sale or book order, in rupiah
     auto_confirm_matches: bool = False
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)
@@ -94,9 +259,26 @@ class StoreSettings:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "StoreSettings":
-        data = data or {}
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
+        """The settings as stored, for reading: never fails, whatever was stored before the checks
+        of :func:`check_settings` existed. A value of the wrong type reads as the default, a number
+        out of range as the nearest end of its range, an invalid bank account not at all."""
+        data = data if isinstance(data, dict) else {}
+        defaults = cls()
+        values: dict = {}
+        for name in SETTING_RANGES:
+            if name in data:
+                values[name] = _read_whole(name, data[name], getattr(defaults, name))
+        if "timezone" in data:
+            values["timezone"] = data["timezone"] if isinstance(data["timezone"], str) and _known_zone(
+                data["timezone"]) else DEFAULT_TIMEZONE
+        if isinstance(data.get("auto_confirm_matches"), bool):
+            values["auto_confirm_matches"] = data["auto_confirm_matches"]
+        for name in ("gateway", "shipping", "messaging"):
+            if isinstance(data.get(name), dict):
+                values[name] = data[name]
+        if "bank_accounts" in data:
+            values["bank_accounts"] = _read_accounts(data["bank_accounts"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..core.ratelimit import client_address
 from ..core.web import ADMIN, ALL_STAFF, Api, Created, F, parse_body
-from . import service
+from . import model, service
 
 bp = Api(__name__)
 
@@ -91,12 +91,13 @@ def store(caller):
     return service.public_store(caller)
 
 
+_SETTINGS = {name: F(int, required=False) for name in model.SETTING_RANGES}
+_SETTINGS.update({"auto_confirm_matches": F(bool, required=False), "bank_accounts": F(list, required=False)})
+
+
 @bp.endpoint("/store/settings", ["PATCH"], roles=[ADMIN])
 def update_store_settings(caller):
-    body = parse_body(bp.current_request, {
-        "idle_lock_minutes": F(int, required=False), "payment_deadline_minutes": F(int, required=False),
-        "hold_grace_minutes": F(int, required=False), "qris_expiry_minutes": F(int, required=False),
-        "loyalty_rupiah_per_point": F(int, required=False), "shift_difference_allowance": F(int, required=False),
-        "auto_confirm_matches": F(bool, required=False), "bank_accounts": F(list, required=False),
-    })
+    """Each setting sent is checked by type and range (400 ``invalid_setting`` / ``invalid_bank_account``)
+    before anything is written; the others stay as they are."""
+    body = model.check_settings(parse_body(bp.current_request, _SETTINGS))
     return service.update_store_settings(caller, body)
