@@ -25,7 +25,7 @@ from .errors import Conflict, SambungError, Unprocessable
 
 KEEP_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
-MAX_ANSWER_BYTES = 128 * 1024  # a third of the item limit; a 100-line sale answers about 30 KB
+MAX_ANSWER_BYTES = 128 * 1024  # a third of the item limit; a 100-line sale answers under 20 KB
 
 
 class IdempotencyRecord(Table):
