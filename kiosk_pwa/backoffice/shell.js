@@ -1,4 +1,4 @@
-// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan #keputusan,
+// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan #keputusan #staf,
 // /reconciliation/, /shipping/, /reports/, /reports/shift.html, /printing/), each the same small HTML
 // file. This module is what they all run: it draws the header (store, who is signed in, language,
 // Keluar) and the menu of every section the person's role may use, pairs the tablet, signs in with a
@@ -16,7 +16,7 @@ const ROOT = new URL("../", import.meta.url); // the PWA's root, wherever it is 
 
 const ALL = ["cashier", "cs", "warehouse", "admin"];
 // Every section, in menu order. `path` is the page (relative to the root); the back office's first
-// page holds four sections told apart by the hash. The server checks the same roles on every call.
+// page holds five sections told apart by the hash. The server checks the same roles on every call.
 const SECTIONS = [
   { id: "stok", path: "backoffice/", label: "bo.nav.stock", roles: ALL, load: () => import("./stock.js") },
   { id: "drop", path: "backoffice/", label: "bo.nav.drop", roles: ["cs", "warehouse", "admin"], load: () => import("./drops.js") },
@@ -32,6 +32,7 @@ const SECTIONS = [
     load: () => import("../reports/shift.js") },
   { id: "printer", path: "printing/", label: "bo.nav.printing", roles: ["cashier", "cs", "admin"],
     load: () => import("../printing/printing.js") },
+  { id: "staf", path: "backoffice/", label: "bo.nav.staff", roles: ["admin"], load: () => import("./staff.js") },
 ];
 const KIOSK_ROLES = ["cashier", "cs", "admin"]; // who gets a link back to the cashier kiosk
 

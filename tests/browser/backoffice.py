@@ -13,11 +13,12 @@ SECTIONS = [
     ("laporan", "Laporan", "/reports/"),
     ("kasir", "Tutup Kasir", "/reports/shift.html"),
     ("printer", "Printer", "/printing/"),
+    ("staf", "Staf", "/backoffice/#staf"),  # admins only
 ]
 # What each role finds in the menu (the server checks the same roles on every call).
 MENU = {
     "admin": [s[0] for s in SECTIONS],
-    "cs": [s[0] for s in SECTIONS],
+    "cs": [s[0] for s in SECTIONS if s[0] != "staf"],
     "warehouse": ["stok", "drop", "kirim"],
     "cashier": ["stok", "keputusan", "kasir", "printer"],
 }
