@@ -18,6 +18,9 @@ Who can take a row or an order, and why each happens once:
   transaction: one hand-match can pay several orders, and ``apply_payment`` moves one order per
   transaction, so the move happens right after (or by the outbox worker) exactly once, guarded by
   the record's ``payment_applied``.
+- **approvals**: an admin's PIN given for a confirmation or hand-match (:mod:`.approval`) is recorded
+  in the same unit of work as the action: an ``approval_given`` entry by the admin, and the action's
+  own entry names the approver.
 - **unmatch** reverses a row's allocations; an order that was PAID through them goes back to BOOKED
   (or to the expired/cancelled state it was in) in the same transaction, on the condition that it
   is still PAID: an order that became a sale is refused (409).
@@ -35,6 +38,7 @@ from ..core.errors import Conflict
 from ..core.tender import BANK_TRANSFER
 from ..sales import service as sales
 from . import repo
+from .approval import Approved
 from .matching import MatchCandidate, OrderStatus
 from .repo import (AUTO, CONFIRMED, HAND, PROPOSED, SYSTEM, UNMATCHED, Actor, OrderPaymentRecord, Paid,
                    StatementLineRecord, StatementRecord, get_line, get_order_payment, order_payments)
@@ -170,8 +174,20 @@ def _claim_proposed(statement: StatementRecord, row: StatementLineRecord, order_
 
 # ---- CS confirms a proposal ----------------------------------------------------------------------
 
-def confirm(row: StatementLineRecord, actor: Actor) -> str:
-    """PROPOSED -> MATCHED and the order PAID (or PAID_LATE if it expired meanwhile), one unit of work."""
+def approval_entries(uow, store_id: str, action: str, actor: Actor, approved: Approved | None, *,
+                     lines: list[StatementLineRecord], orders: list[dict]) -> dict:
+    """The approval's own audit entry (by the admin who gave it); returns the detail the action's
+    entry carries about it (empty without one)."""
+    if approved is None:
+        return {}
+    repo.audit(uow, store_id, "approval_given", Actor(approved.staff_id, approved.name), lines=lines, orders=orders,
+               detail={"action": action, "for": actor.staff_id, "for_name": actor.name, **approved.gate.details()})
+    return {"approval": approved.detail()}
+
+
+def confirm(row: StatementLineRecord, actor: Actor, approved: Approved | None = None) -> str:
+    """PROPOSED -> MATCHED and the order PAID (or PAID_LATE if it expired meanwhile), one unit of work;
+    ``approved``: the admin's PIN this confirmation needed."""
     order_id = row.allocations[0]["order_id"]
     amount = int(row.amount)
     now = get_clock().now_s()
@@ -187,7 +203,9 @@ def confirm(row: StatementLineRecord, actor: Actor) -> str:
         covered = int(payment.confirmed) + amount >= int(payment.total)
         repo.confirm_allocation(uow, payment, row.fingerprint, amount, paid=_paid(order, target, now) if covered else None)
         repo.match_row(uow, row, kind=AUTO, actor=actor, allocations=row.allocations, now=now, was=PROPOSED)
-        repo.audit(uow, row.store_id, "confirm", actor, lines=[row], orders=[order_ref(order, amount)])
+        orders = [order_ref(order, amount)]
+        detail = approval_entries(uow, row.store_id, "confirm", actor, approved, lines=[row], orders=orders)
+        repo.audit(uow, row.store_id, "confirm", actor, lines=[row], orders=orders, detail=detail)
 
     try:
         outcome = sales.apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
@@ -201,8 +219,9 @@ def confirm(row: StatementLineRecord, actor: Actor) -> str:
 # ---- hand-match -----------------------------------------------------------------------------------
 
 def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict, payments: dict[str, OrderPaymentRecord],
-               allocations: list[dict], actor: Actor) -> list[str]:
-    """Write validated allocations (``[{"line_id", "order_id", "amount"}]``) in one unit of work.
+               allocations: list[dict], actor: Actor, approved: Approved | None = None) -> list[str]:
+    """Write validated allocations (``[{"line_id", "order_id", "amount"}]``) in one unit of work
+    (``approved``: the admin's PIN it needed).
 
     Returns the ids of orders now fully covered; their move to PAID is queued in the same
     unit of work and attempted right away.
@@ -229,10 +248,12 @@ def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict
                 uow.outbox(effects[order_id], ORDER_PAID_EFFECT, store_id, {"order_id": order_id})
             else:
                 sales.require_unchanged(uow, order)  # nothing moves on the order yet: still the one CS looked at
-        repo.audit(uow, store_id, "hand_match", actor, lines=[rows[f] for f in per_row],
-                   orders=[order_ref(orders[o], sum(a["amount"] for a in allocs)) for o, allocs in per_order.items()],
+        lines = [rows[f] for f in per_row]
+        refs = [order_ref(orders[o], sum(a["amount"] for a in allocs)) for o, allocs in per_order.items()]
+        detail = approval_entries(uow, store_id, "hand_match", actor, approved, lines=lines, orders=refs)
+        repo.audit(uow, store_id, "hand_match", actor, lines=lines, orders=refs,
                    detail={"allocations": [{"fingerprint": a["line_id"], "order_id": a["order_id"], "amount": a["amount"]}
-                                           for a in allocations]})
+                                           for a in allocations], **detail})
         return effects
 
     done, effects = units.attempt(writes)

@@ -10,7 +10,9 @@ Idempotent and resumable, so "nothing half-imported" holds without one giant tra
 2. **Read before writing**: the whole file is parsed and checked first. A file we cannot read (unknown
    layout, malformed row, an account the store does not have) becomes FAILED with the reason and
    writes no row. A file whose totals or balance chain do not add up is imported as NEEDS_REVIEW and
-   none of its rows is matched automatically.
+   none of its rows is matched automatically. A file whose opening balance does not continue the
+   balance stored for its account (:mod:`.continuity`) is NEEDS_REVIEW too: its credits are matched
+   as proposals only, and confirming them needs an admin's PIN (:mod:`.approval`).
 3. **Rows**: every row is a put with ``attribute_not_exists`` on ``<store>#<fingerprint>``: a retry
    or an overlapping file never stores a row twice. Rows are classified before they are written
    (review reason, or "to be claimed"); a row to be claimed stays off every list until its claim
@@ -39,7 +41,8 @@ from ..core.observability import logger
 from ..core.settings import get_settings
 from ..core.storage import s3
 from ..staff import service as staff
-from . import claims, repo
+from . import approval, claims, continuity, repo
+from .continuity import BalanceCheck
 from .fingerprints import PENDING_SETTLES_WITHIN_DAYS, pending_settlements
 from .matching import MatchPlan, ReviewReason, match_lines
 from .statement import ParsedStatement, StatementLine, normalize_account
@@ -54,6 +57,7 @@ PREFIX = "statements/"
 # is never taken over, and a dead one is resumed within minutes.
 LEASE_SECONDS = 360
 PROGRESS_EVERY = 250  # rows between progress updates
+MAX_DAY_ROWS = 2000  # stored rows of the day before a file read for its balance check
 WRITERS = 4  # concurrent row puts: each is a network round trip
 MAX_BYTES = 10 * 1024 * 1024
 _CLAIM_ROUNDS = 3
@@ -166,7 +170,10 @@ class _Import:
         self.st = statement
         self.store = store
         self.settings = staff.store_settings(store.store_id)
+        self.threshold = approval.two_person_above(store.settings)
         self.now = get_clock().now_s()
+        self.balance = BalanceCheck(continuity.UNCHECKED)
+        self._earlier: dict[str, StatementRecord | None] = {}  # files that stored rows this import matches
 
     # ---- the job ---------------------------------------------------------------------------------
 
@@ -180,10 +187,11 @@ class _Import:
         except SambungError as exc:
             return self._fail(exc)
         problems = validate(parsed)
+        self.balance = self._balance_check(parsed)
         units.commit(lambda uow: repo.record_file_facts(
             uow, self.st, rows_total=len(parsed.lines), problems=problems, bank=parsed.bank, layout=parsed.layout,
             account=parsed.account, account_name=parsed.account_name, period_start=parsed.period_start,
-            period_end=parsed.period_end))
+            period_end=parsed.period_end, balance_check=self.balance.to_dict()))
 
         stored = lines_by_key((line_key(self.st.store_id, line.fingerprint) for line in parsed.lines), ROW_STATE)
         rows = [_Row(line, stored.get(line_key(self.st.store_id, line.fingerprint))) for line in parsed.lines]
@@ -194,7 +202,8 @@ class _Import:
         self._store_new_rows(rows, superseded, reasons)
         self._classify_stored_rows(rows, reasons)
         self._claim(auto, bank_account, parsed.account, bool(problems))
-        return self._finish(NEEDS_REVIEW if problems else IMPORTED, rows, superseded)
+        review = problems or self.balance.discontinuous
+        return self._finish(NEEDS_REVIEW if review else IMPORTED, rows, superseded)
 
     def _content(self) -> bytes | None:
         try:
@@ -239,6 +248,27 @@ class _Import:
         raise StatementFormatError(f"Rekening {parsed.bank} {parsed.account} tidak terdaftar di toko ini. Tambahkan "
                                    "di pengaturan toko, atau unggah mutasi rekening toko.", code="statement_account_unknown")
 
+    # ---- the balance stored before this file ---------------------------------------------------------
+
+    def _balance_check(self, parsed: ParsedStatement) -> BalanceCheck:
+        """The file's opening balance against the close of the last day stored for its account before
+        the file starts (rows other imports stored; this import's own, after a crash, are not history)."""
+        start = continuity.first_day(parsed)
+        if start is None:
+            return BalanceCheck(continuity.UNCHECKED)
+        day, previous = None, []
+        for rec in repo.rows_before(account_scope(self.st.store_id, parsed.bank, parsed.account), start):
+            if rec.statement_id == self.st.statement_id:
+                continue
+            if day is not None and rec.day_key != day:
+                break
+            day = rec.day_key
+            previous.append(rec)
+            if len(previous) >= MAX_DAY_ROWS:
+                break
+        return continuity.check(parsed, day, [r.to_line() for r in previous],
+                                {r.fingerprint: r.statement_id for r in previous})
+
     # ---- PEND rows -------------------------------------------------------------------------------
 
     def _pending_settlements(self, parsed: ParsedStatement, rows: list[_Row]) -> dict[str, str]:
@@ -273,7 +303,8 @@ class _Import:
     def _plan(self, rows: list[_Row], superseded: dict[str, str], bank_account: dict, account: str,
               needs_review: bool) -> MatchPlan:
         """Which rows to decide now: the ones this import stores, any of its own a crashed attempt
-        left undecided, and (only when the file checks out) rows of earlier files still unmatched."""
+        left undecided, and (only when the file checks out and continues the stored balance) rows of
+        earlier files still unmatched."""
         lines = [r.line for r in rows if r.line.fingerprint not in superseded and self._to_decide(r, needs_review)]
         candidates = claims.order_candidates(self.st.merchant_id, self.st.store_id, bank_account, account)
         return match_lines(lines, candidates, statement_needs_review=needs_review, tz=self.settings.timezone)
@@ -285,7 +316,7 @@ class _Import:
             return False
         if row.stored.statement_id == self.st.statement_id:
             return row.stored.queue is None
-        return not needs_review
+        return not needs_review and not self.balance.discontinuous
 
     # ---- writing rows ------------------------------------------------------------------------------
 
@@ -336,10 +367,25 @@ class _Import:
 
     # ---- claiming ----------------------------------------------------------------------------------
 
+    def _confirms(self, rec: StatementLineRecord) -> bool:
+        """Whether this import confirms the match itself (the store's ``auto_confirm_matches``), or
+        only proposes it: never for a row of a file that breaks the balance chain (this one, or the
+        earlier one that stored the row), and not above the store's two-person threshold for a file a
+        staff member uploaded (:func:`.approval.may_auto_confirm`)."""
+        if not self.settings.auto_confirm_matches:
+            return False
+        files = [self.st]
+        if rec.statement_id != self.st.statement_id:
+            if rec.statement_id not in self._earlier:
+                self._earlier[rec.statement_id] = repo.get_statement(rec.statement_id)
+            files.append(self._earlier[rec.statement_id])
+        return approval.may_auto_confirm(
+            int(rec.amount), self.threshold, uploaded_by_person=any(f is None or f.uploaded_by for f in files),
+            discontinuous=self.balance.discontinuous or any(repo.is_discontinuous(f) for f in files[1:]))
+
     def _claim(self, auto: dict[str, str], bank_account: dict, account: str, needs_review: bool) -> None:
         """Claim every planned auto-match. A claim lost to someone else is planned again from what is
         stored now (the row may be gone, or the order taken): a few rounds settle every race."""
-        confirm = self.settings.auto_confirm_matches
         for _ in range(_CLAIM_ROUNDS):
             if not auto:
                 return
@@ -349,7 +395,7 @@ class _Import:
                 rec = stored.get(line_key(self.st.store_id, fingerprint))
                 if rec is None or rec.status != UNMATCHED:
                     continue
-                if not claims.claim_auto(self.st, rec, order_id, confirm=confirm):
+                if not claims.claim_auto(self.st, rec, order_id, confirm=self._confirms(rec)):
                     lost.append(rec)
             fresh = [r for r in lines_by_key(r.line_key for r in lost).values() if r.status == UNMATCHED]
             if not fresh:
@@ -385,7 +431,12 @@ class _Import:
             repo.finish_import(uow, self.st.statement_id, status, now=get_clock().now_s(), rows=len(rows), **counts)
             repo.audit(uow, self.st.store_id, "import", self._uploader(), statement=self.st, detail={
                 "status": status, "rows": len(rows), **counts, "auto_matched": int(self.st.auto_matched),
-                "proposed": int(self.st.proposed), "problems": list(self.st.problems or [])})
+                "proposed": int(self.st.proposed), "problems": list(self.st.problems or []),
+                "balance_check": self.balance.status})
+            if self.balance.discontinuous:
+                repo.audit(uow, self.st.store_id, "balance_discontinuity", SYSTEM, statement=self.st,
+                           detail={**self.balance.to_dict(), "uploaded_by": self.st.uploaded_by,
+                                   "uploaded_by_name": self.st.uploaded_by_name})
 
         units.attempt(writes)  # lost: another attempt finished it first
         return status

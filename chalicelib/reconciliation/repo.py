@@ -26,6 +26,7 @@ from ..core.clock import get_clock
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
 from ..core.ids import new_id
+from .continuity import DISCONTINUOUS
 from .matching import ReviewReason
 from .statement import StatementLine
 
@@ -116,6 +117,9 @@ class StatementRecord(Table):
     last_error = UnicodeAttribute(null=True)  # an infrastructure error of the last attempt (retried)
     error = JSONAttribute(null=True)  # FAILED: {"code", "message", "details"} for the person who uploaded
     problems = ListAttribute(of=UnicodeAttribute, default=list)  # validation problems (NEEDS_REVIEW)
+    # Whether the file continues the account's stored balance (continuity.BalanceCheck.to_dict());
+    # a discontinuous file is NEEDS_REVIEW and confirming its matches needs an admin's PIN.
+    balance_check = JSONAttribute(null=True)
     bank = UnicodeAttribute(null=True)
     layout = UnicodeAttribute(null=True)
     account = UnicodeAttribute(null=True)
@@ -309,6 +313,18 @@ def own_statement(store_id: str, statement_id: str) -> StatementRecord:
     return rec
 
 
+def statements_by_id(statement_ids: Iterable[str]) -> dict[str, StatementRecord]:
+    """Statements by id (BatchGetItem): who uploaded each file and how its balance checked out."""
+    unique = list(dict.fromkeys(statement_ids))
+    return {rec.statement_id: rec for rec in StatementRecord.batch_get(unique)} if unique else {}
+
+
+def is_discontinuous(statement: StatementRecord | None) -> bool:
+    """The file did not continue its account's stored balance (see :mod:`.continuity`)."""
+    return bool(statement is not None and statement.balance_check
+                and statement.balance_check.get("status") == DISCONTINUOUS)
+
+
 def get_line(store_id: str, fingerprint: str) -> StatementLineRecord | None:
     return find(StatementLineRecord, line_key(store_id, fingerprint), consistent_read=True)
 
@@ -364,6 +380,11 @@ def recent_statements(store_id: str, limit: int) -> Iterable[StatementRecord]:
 def pending_rows(scope: str) -> Iterable[StatementLineRecord]:
     """Every ``PEND`` row stored for one account (whatever its state)."""
     return StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key == "PEND")
+
+
+def rows_before(scope: str, day: str) -> Iterable[StatementLineRecord]:
+    """Rows of one account posted before ``day`` (an ISO day; pending rows are not), latest day first."""
+    return StatementLineRecord.by_account.query(scope, StatementLineRecord.day_key < day, scan_index_forward=False)
 
 
 def posted_rows(scope: str, first_day: str, last_day: str) -> Iterable[StatementLineRecord]:

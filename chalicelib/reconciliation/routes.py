@@ -37,6 +37,24 @@ def _allocations(items: list) -> list[dict]:
     return out
 
 
+_APPROVAL = {"staff_id": F(str, check=_text(64, "Admin")), "pin": F(str)}
+
+
+def _approval(value: dict) -> dict:
+    return validate_fields(value, _APPROVAL, where="approval.")
+
+
+# An admin's PIN for a confirmation or hand-match one person could forge (see approval.py).
+_APPROVED = {"approval": F(dict, required=False, nullable=True, check=_approval)}
+
+
+def _remembered(body: dict) -> dict:
+    """What the idempotency record hashes: never the PIN (a 6-digit PIN under plain SHA-256 is one
+    brute force away). The page sends each approval attempt under a new key."""
+    approval = body.get("approval")
+    return dict(body, approval={"staff_id": approval["staff_id"]}) if approval else body
+
+
 _COLUMN = (str, int)
 _MAPPING = {
     "bank": F(str, required=False), "date": F(_COLUMN), "description": F(list),
@@ -85,7 +103,9 @@ def get_line(caller, line_id):
 
 @bp.endpoint("/reconciliation/lines/{line_id}/confirm", ["POST"], roles=[CS])
 def confirm(caller, line_id):
-    return service.confirm(caller, line_id)
+    """No body, or ``{"approval": {"staff_id", "pin"}}`` when the answer was 403 ``approval_required``."""
+    body = parse_body(bp.current_request, _APPROVED, allow_empty=True)
+    return service.confirm(caller, line_id, body.get("approval"))
 
 
 @bp.endpoint("/reconciliation/lines/{line_id}/unmatch", ["POST"], roles=[CS])
@@ -95,10 +115,12 @@ def unmatch(caller, line_id):
 
 @bp.endpoint("/reconciliation/matches", ["POST"], roles=[CS])
 def hand_match(caller):
-    """``{"allocations": [{"line_id", "order_id", "amount"}]}``: each credit used up exactly."""
+    """``{"allocations": [{"line_id", "order_id", "amount"}], "approval": {"staff_id", "pin"}}``: each
+    credit used up exactly; the approval only when the answer was 403 ``approval_required``."""
     req = bp.current_request
-    body = parse_body(req, {"allocations": F(list, check=_allocations)})
-    return once(req, caller, "statement-match", body, lambda: service.hand_match(caller, body["allocations"]))
+    body = parse_body(req, {"allocations": F(list, check=_allocations), **_APPROVED})
+    return once(req, caller, "statement-match", _remembered(body),
+                lambda: service.hand_match(caller, body["allocations"], body.get("approval")))
 
 
 @bp.endpoint("/reconciliation/paid-orders", ["GET"], roles=[CS])

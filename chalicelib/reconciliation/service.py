@@ -2,6 +2,10 @@
 confirming, hand-matching and unmatching payments, turning paid book orders into sales, and the
 column mappings for other banks' CSV files. Routes call these; claims on rows and orders go through
 :mod:`.claims`, and every write is a unit of work (:mod:`chalicelib.core.uow`) of :mod:`.repo` functions.
+
+Confirmations and hand-matches that one person could forge need an admin's PIN (:mod:`.approval`):
+checked here with the sign-in's own PIN check and lockout; every approval asked for, refused or
+given is in the audit trail.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
 from ..core import uow as units
 from ..core.clock import format_wib, get_clock
-from ..core.errors import Conflict, NotFound, ValidationError
+from ..core.errors import Conflict, Forbidden, Locked, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
 from ..core.paging import decode_cursor, encode_cursor
@@ -20,14 +24,16 @@ from ..core.storage import presigned_post
 from ..core.web import ADMIN, Caller
 from ..sales import service as sales
 from ..staff import service as staff
+from . import approval as approvals
 from . import claims, repo
+from .approval import ApprovalReason, Approved, Gate
 from .importer import MAX_BYTES, PREFIX
 from .matching import MatchCandidate, OrderStatus, ReviewReason, match_lines
 from .parsers import ColumnMapping
 from .repo import (AUTO, DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
                    REVIEW_QUEUE, SUPERSEDED, UNMATCHED, Actor, MappingRecord, OrderPaymentRecord, StatementLineRecord,
-                   StatementRecord, UploadRecord, get_order_payment, line_key, lines_by_key, mappings, order_payments,
-                   own_line, own_statement)
+                   StatementRecord, UploadRecord, get_order_payment, is_discontinuous, line_key, lines_by_key, mappings,
+                   order_payments, own_line, own_statement)
 from .statement import normalize_account
 
 UPLOAD_EXPIRES_S = 15 * 60
@@ -54,6 +60,11 @@ REASON_LABELS = {
     ReviewReason.NO_CANDIDATE: "Tidak ada pesanan yang cocok",
     ReviewReason.UNMATCHED: "Pencocokan dilepas CS",
 }
+APPROVAL_LABELS = {
+    ApprovalReason.OWN_UPLOAD: "Berkas mutasi ini diunggah oleh orang yang mengonfirmasi",
+    ApprovalReason.HAND_MATCH: "Cocokkan manual",
+    ApprovalReason.BALANCE_DISCONTINUITY: "Saldo awal berkas tidak menyambung dengan saldo yang tersimpan",
+}
 CANDIDATE_LABELS = {OrderStatus.OPEN: "Menunggu transfer", OrderStatus.EXPIRED: "Kedaluwarsa",
                     OrderStatus.CANCELLED: "Dibatalkan", OrderStatus.PAID: "Sudah dibayar"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -65,6 +76,11 @@ def actor(caller: Caller) -> Actor:
 
 def _settings(store_id: str):
     return staff.store_settings(store_id)
+
+
+def _threshold(store_id: str) -> int:
+    """The store's two-person threshold, read from its raw settings with a safe default."""
+    return approvals.two_person_above(staff.get_store(store_id).settings)
 
 
 def _bank_account(settings, account_no: str) -> dict | None:
@@ -124,6 +140,8 @@ def statement_view(rec: StatementRecord, tz: str) -> dict:
                    "pending_settled": int(rec.pending_settled)},
         "problems": list(rec.problems or []), "error": rec.error,
         "retrying": bool(rec.last_error) and not finished,
+        "balance_check": rec.balance_check,
+        "balance_discontinuity": rec.balance_check.get("message") if is_discontinuous(rec) else None,
     }
 
 
@@ -144,7 +162,17 @@ def file_label(object_key: str) -> str:
     return name[27:] if len(name) > 27 and name[26] == "-" else name
 
 
-def line_view(rec: StatementLineRecord, suggestions: list[dict] | None = None) -> dict:
+def approval_view(gate: Gate | None) -> dict | None:
+    """What confirming needs (None: nothing), for the PIN dialog."""
+    if gate is None or not gate.required:
+        return None
+    return {**gate.details(), "labels": [APPROVAL_LABELS[r] for r in gate.reasons]}
+
+
+def line_view(rec: StatementLineRecord, suggestions: list[dict] | None = None, statement: StatementRecord | None = None,
+              confirm_gate: Gate | None = None) -> dict:
+    """A row as CS sees it; ``statement``: the file that stored it (who uploaded it, whether its
+    balance continued), ``confirm_gate``: what confirming this proposal needs from the caller."""
     reason = rec.review_reason
     return {
         "line_id": rec.fingerprint, "statement_id": rec.statement_id, "file": file_label(rec.object_key),
@@ -158,7 +186,31 @@ def line_view(rec: StatementLineRecord, suggestions: list[dict] | None = None) -
         "allocations": list(rec.allocations or []), "match_kind": rec.match_kind, "matched_by": rec.matched_by,
         "matched_at": rec.matched_at, "superseded_by": rec.superseded_by,
         "suggestions": suggestions if suggestions is not None else [],
+        "uploaded_by": statement.uploaded_by if statement else None,
+        "uploaded_by_name": statement.uploaded_by_name if statement else None,
+        "balance_discontinuity": statement.balance_check.get("message") if is_discontinuous(statement) else None,
+        "balance_check": statement.balance_check if is_discontinuous(statement) else None,
+        "approval": approval_view(confirm_gate),
     }
+
+
+def _confirm_gate(caller: Caller, rec: StatementLineRecord, statement: StatementRecord | None, threshold: int) -> Gate:
+    return approvals.confirm_gate(int(rec.amount), threshold, confirmer=actor(caller).staff_id,
+                                  uploader=statement.uploaded_by if statement else None,
+                                  discontinuous=is_discontinuous(statement))
+
+
+def line_views(caller: Caller, records: list[StatementLineRecord],
+               suggestions: dict[str, list[dict]] | None = None) -> list[dict]:
+    """Rows with their files (one BatchGetItem) and, for proposals, what confirming needs."""
+    statements = repo.statements_by_id(r.statement_id for r in records)
+    threshold = _threshold(caller.store_id) if any(r.status == PROPOSED for r in records) else 0
+    views = []
+    for rec in records:
+        statement = statements.get(rec.statement_id)
+        gate = _confirm_gate(caller, rec, statement, threshold) if rec.status == PROPOSED else None
+        views.append(line_view(rec, (suggestions or {}).get(rec.fingerprint, []), statement, gate))
+    return views
 
 
 def _suggestion_view(s) -> dict:
@@ -203,7 +255,7 @@ def review_list(caller: Caller, queue: str = "review", reason: str | None = None
     records, last_key = repo.queued_rows(caller.store_id, _QUEUES[queue], reason=reason, limit=limit,
                                          after=decode_cursor(cursor, param="next", code="invalid_query"))
     suggestions = suggestions_for(caller.store_id, caller.merchant_id, records) if queue == "review" else {}
-    lines = [line_view(rec, suggestions.get(rec.fingerprint, [])) for rec in records]
+    lines = line_views(caller, records, suggestions)
     if queue == "proposed":
         _attach_orders(lines)
     return {"queue": queue, "lines": lines, "next": encode_cursor(last_key),
@@ -225,22 +277,83 @@ def _attach_orders(lines: list[dict]) -> None:
 def get_line(caller: Caller, line_id: str) -> dict:
     rec = own_line(caller.store_id, line_id)
     suggestions = suggestions_for(caller.store_id, caller.merchant_id, [rec]) if rec.status == UNMATCHED else {}
-    view = line_view(rec, suggestions.get(rec.fingerprint, []))
+    (view,) = line_views(caller, [rec], suggestions)
     _attach_orders([view])
     return view
 
 
 # ---- CS actions ---------------------------------------------------------------------------------
 
-def confirm(caller: Caller, line_id: str) -> dict:
-    """CS confirms a proposed match: the order is PAID now (PAID_LATE if it expired meanwhile)."""
+def confirm(caller: Caller, line_id: str, approval: dict | None = None) -> dict:
+    """CS confirms a proposed match: the order is PAID now (PAID_LATE if it expired meanwhile).
+
+    The person who uploaded the file confirming above the store's threshold, or a file that broke
+    its account's balance chain, needs ``approval`` (``{"staff_id", "pin"}``) of an admin."""
     rec = own_line(caller.store_id, line_id)
     if not (rec.status == MATCHED and rec.match_kind == AUTO) and rec.status != PROPOSED:
         raise Conflict(f"Baris {rec.line_number} bukan usulan yang menunggu konfirmasi "
                        f"({LINE_STATUS_LABELS.get(rec.status, rec.status)}).", code="not_proposed")
     if rec.status == PROPOSED:
-        claims.confirm(rec, actor(caller))
+        gate = _confirm_gate(caller, rec, repo.get_statement(rec.statement_id), _threshold(caller.store_id))
+        orders = [{k: a[k] for k in ("order_id", "order_no", "amount")} for a in rec.allocations]
+        approved = _approved(caller, gate, approval, "confirm", lines=[rec], orders=orders)
+        claims.confirm(rec, actor(caller), approved)
     return get_line(caller, line_id)
+
+
+# ---- approvals ----------------------------------------------------------------------------------
+
+def _approval_message(gate: Gate) -> str:
+    limit = format_rupiah(gate.threshold)
+    parts = []
+    if ApprovalReason.OWN_UPLOAD in gate.reasons:
+        parts.append(f"Berkas mutasi ini Anda unggah sendiri dan nominalnya di atas {limit}")
+    if ApprovalReason.HAND_MATCH in gate.reasons:
+        parts.append(f"Cocokkan manual di atas {limit}")
+    if ApprovalReason.BALANCE_DISCONTINUITY in gate.reasons:
+        parts.append("Saldo awal berkas mutasi ini tidak menyambung dengan saldo yang tersimpan")
+    who = "admin lain" if gate.excluded else "admin"
+    return "; ".join(parts) + f": perlu PIN {who} untuk menyetujui."
+
+
+def _approved(caller: Caller, gate: Gate, approval: dict | None, action: str, *, lines: list[StatementLineRecord],
+              orders: list[dict]) -> Approved | None:
+    """The admin's PIN the action needs, checked like a sign-in on the caller's device (same lockout).
+
+    Nothing needed: None. Missing: 403 ``approval_required``; the uploader approving their own file:
+    403 ``second_admin_required``; not an admin: 403 ``approver_not_admin``; a wrong PIN: 403
+    ``wrong_pin`` (not 401: the caller's own session is fine and must not end). Each refusal is
+    audited and changes nothing else.
+    """
+    if not gate.required:
+        return None
+    me = actor(caller)
+    asked = {"action": action, **gate.details()}
+
+    def refuse(error: Forbidden | Locked, why: str, approver: str | None = None):
+        detail = dict(asked, refusal=why, approver=approver) if approver else dict(asked, refusal=why)
+        entry = "approval_required" if why == "missing" else "approval_refused"
+        units.commit(lambda uow: repo.audit(uow, caller.store_id, entry, me, lines=lines, orders=orders, detail=detail))
+        return error
+
+    if not approval:
+        raise refuse(Forbidden(_approval_message(gate), code="approval_required",
+                               details={**gate.details(), "labels": [APPROVAL_LABELS[r] for r in gate.reasons]}),
+                     "missing")
+    approver_id = approval["staff_id"]
+    if not gate.may_approve(approver_id):
+        raise refuse(Forbidden("Berkas ini Anda unggah sendiri: persetujuan harus dari admin lain.",
+                               code="second_admin_required"), "same_person", approver_id)
+    try:
+        admin = staff.verify_pin(caller.store_id, approver_id, approval["pin"], roles=(ADMIN,), device_id=caller.device_id)
+    except Forbidden:
+        raise refuse(Forbidden("Persetujuan hanya dengan PIN admin toko ini.", code="approver_not_admin"),
+                     "not_admin", approver_id) from None
+    except Locked as exc:
+        raise refuse(exc, "locked", approver_id) from None
+    if admin is None:
+        raise refuse(Forbidden("PIN admin salah.", code="wrong_pin"), "wrong_pin", approver_id)
+    return Approved(admin.staff_id, admin.name, gate)
 
 
 def unmatch(caller: Caller, line_id: str) -> dict:
@@ -254,10 +367,12 @@ def unmatch(caller: Caller, line_id: str) -> dict:
     return get_line(caller, line_id)
 
 
-def hand_match(caller: Caller, allocations: list[dict]) -> dict:
+def hand_match(caller: Caller, allocations: list[dict], approval: dict | None = None) -> dict:
     """Match credits to book orders by hand with explicit amounts (one credit to several orders,
     several credits to one order). Every credit must be used up exactly; no order may receive more
-    than it still owes. An order whose allocations reach its total becomes PAID."""
+    than it still owes. An order whose allocations reach its total becomes PAID. Above the store's
+    threshold (credits, or the biggest order paid into), or with rows of a file that broke its
+    account's balance chain, ``approval`` (``{"staff_id", "pin"}``) of an admin is needed."""
     if not allocations:
         raise ValidationError("Pilih minimal satu alokasi.", code="missing_field")
     if len(allocations) > MAX_ALLOCATIONS:
@@ -275,7 +390,17 @@ def hand_match(caller: Caller, allocations: list[dict]) -> dict:
     orders = {oid: _payable_order(caller, oid) for _, oid in pairs}
     payments = order_payments(list(orders))
     _check_amounts(rows, orders, payments, allocations)
-    paid = claims.hand_match(caller.store_id, rows, orders, payments, allocations, actor(caller))
+    statements = repo.statements_by_id(r.statement_id for r in rows.values())
+    at_stake = max(sum(a["amount"] for a in allocations), max(int(o.total) for o in orders.values()))
+    gate = approvals.hand_match_gate(at_stake, _threshold(caller.store_id), confirmer=actor(caller).staff_id,
+                                     uploaders=[s.uploaded_by for s in statements.values()],
+                                     discontinuous=any(is_discontinuous(s) for s in statements.values()))
+    per_order: dict[str, int] = defaultdict(int)
+    for a in allocations:
+        per_order[a["order_id"]] += a["amount"]
+    approved = _approved(caller, gate, approval, "hand_match", lines=list(rows.values()),
+                         orders=[claims.order_ref(orders[o], amount) for o, amount in per_order.items()])
+    paid = claims.hand_match(caller.store_id, rows, orders, payments, allocations, actor(caller), approved)
     return {"lines": [get_line(caller, fp) for fp in rows], "orders": [order_payment_view(o) for o in orders],
             "paid_orders": paid}
 

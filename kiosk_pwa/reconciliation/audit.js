@@ -8,7 +8,23 @@ import { errorLine, errorText } from "../backoffice/common.js";
 const ACTIONS = { import: "bo.recon.action.import", import_failed: "bo.recon.action.importFailed",
   auto_match: "bo.recon.action.autoMatch", propose: "bo.recon.action.propose", confirm: "bo.recon.action.confirm",
   hand_match: "bo.recon.action.handMatch", unmatch: "bo.recon.action.unmatch", sale: "bo.recon.action.sale",
-  mapping_saved: "bo.recon.action.mappingSaved" };
+  mapping_saved: "bo.recon.action.mappingSaved", balance_discontinuity: "bo.recon.action.balanceDiscontinuity",
+  approval_required: "bo.recon.action.approvalRequired", approval_refused: "bo.recon.action.approvalRefused",
+  approval_given: "bo.recon.action.approvalGiven" };
+const REFUSALS = { missing: "bo.recon.audit.refusal.missing", same_person: "bo.recon.audit.refusal.samePerson",
+  not_admin: "bo.recon.audit.refusal.notAdmin", wrong_pin: "bo.recon.audit.refusal.wrongPin",
+  locked: "bo.recon.audit.refusal.locked" };
+
+/** The second person behind a decision, or why one was refused: beside the action's name. */
+function decision(e) {
+  const d = e.detail || {};
+  if (e.action === "approval_given") return t("bo.recon.audit.approvedFor", { name: d.for_name || d.for });
+  if (e.action === "approval_refused" || e.action === "approval_required") {
+    return REFUSALS[d.refusal] ? t(REFUSALS[d.refusal]) : d.refusal;
+  }
+  if (d.approval) return t("bo.recon.audit.approvedBy", { name: d.approval.approved_by_name || d.approval.approved_by });
+  return null;
+}
 
 export function mount(page) {
   const body = h("tbody", {});
@@ -20,7 +36,9 @@ export function mount(page) {
       body)));
   api.call("GET", "/reconciliation/audit").then(({ entries }) => {
     replace(body, entries.map((e) => h("tr", {},
-      h("td", {}, e.at_label), h("td", {}, e.actor_name || e.actor), h("td", {}, ACTIONS[e.action] ? t(ACTIONS[e.action]) : e.action),
+      h("td", {}, e.at_label), h("td", {}, e.actor_name || e.actor),
+      h("td", {}, ACTIONS[e.action] ? t(ACTIONS[e.action]) : e.action,
+        decision(e) ? h("div", { class: "row-meta" }, decision(e)) : null),
       h("td", {}, e.lines.length
         ? e.lines.map((l) => h("div", {}, t("bo.recon.audit.line", { file: l.file, line: l.line_number, amount: formatRupiah(l.amount) })))
         : e.file || ""),

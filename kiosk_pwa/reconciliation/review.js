@@ -1,14 +1,129 @@
 // Rows the matcher left for a person, with the reason and ranked suggestions; matching by hand
 // (one credit to several orders, several credits to one order, amounts that must add up exactly);
-// and proposed auto-matches waiting for CS to confirm or reject.
+// and proposed auto-matches waiting for CS to confirm or reject. A confirmation or hand-match one
+// person could forge (their own upload, any hand-match above the store's threshold, a file that
+// breaks the account's balance chain) is answered `approval_required`: a dialog then asks for an
+// admin's PIN and sends it again.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { attempt, badge, errorLine, errorText, parseRupiah, rupiahDigits, rupiahInput, toast } from "../backoffice/common.js";
+import { attempt, badge, errorLine, errorText, parseRupiah, rupiahDigits, rupiahInput, session, toast } from "../backoffice/common.js";
 
 const SIGNALS = { exact_amount: "bo.recon.signal.exactAmount", amount_without_code: "bo.recon.signal.withoutCode",
   order_no: "bo.recon.signal.orderNo", name: "bo.recon.signal.name", date: "bo.recon.signal.date" };
+
+/** Exact sen (balances) -> "Rp5.001.111" or "Rp5.001.111,50". */
+function senLabel(value) {
+  const rupiah = formatRupiah(Math.trunc(value / 100));
+  const sen = Math.abs(value % 100);
+  return sen ? `${rupiah},${String(sen).padStart(2, "0")}` : rupiah;
+}
+
+/** Why a file is on review although it adds up: its opening balance does not continue the stored one. */
+export function balanceBreak(check) {
+  if (!check || check.status !== "discontinuous") return null;
+  const day = check.previous_day ? check.previous_day.split("-").reverse().join("/") : "";
+  const text = check.opening === null
+    ? t("bo.recon.balance.noBalance", { day, expected: senLabel(check.expected) })
+    : t("bo.recon.balance.discontinuous", { opening: senLabel(check.opening), day, expected: senLabel(check.expected) });
+  return h("p", { class: "reason balance-break" }, text);
+}
+
+const REASONS = { own_upload: "bo.recon.approval.reason.ownUpload", hand_match: "bo.recon.approval.reason.handMatch",
+  balance_discontinuity: "bo.recon.approval.reason.balance" };
+
+/** What an approval is for, in the person's language: reasons, amount and the store's threshold. */
+function approvalReasons(need) {
+  return need.reasons.map((r) => (REASONS[r] ? t(REASONS[r], { amount: formatRupiah(need.amount),
+    threshold: formatRupiah(need.threshold) }) : r));
+}
+
+let admins = null; // the store's admins, read once per page from the paired device's list of names
+
+/**
+ * Asks for an admin's PIN in a dialog and calls `send(approval)` with `{staff_id, pin}` until it works
+ * (resolves with its result) or the person cancels (resolves undefined). A wrong PIN, the uploader
+ * approving their own file or a locked admin is told inside the dialog; other errors reject.
+ */
+function approvalDialog(need, send) {
+  const me = session.me?.staff_id;
+  const who = h("select", { class: "input", id: "approval-admin", "aria-label": t("role.admin") });
+  const pin = h("input", { class: "input", id: "approval-pin", type: "password", inputmode: "numeric",
+    autocomplete: "off", maxlength: 6, pattern: "[0-9]{6}", required: true, "aria-label": t("bo.recon.approval.pin") });
+  const error = errorLine();
+  const approve = h("button", { type: "submit", class: "btn btn-primary", disabled: true }, t("bo.recon.approval.approve"));
+  const cancel = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.common.cancel"));
+  const dialog = h("dialog", { class: "approval-dialog", "aria-labelledby": "approval-title" });
+  return new Promise((resolve, reject) => {
+    const close = (settle) => { dialog.close(); dialog.remove(); settle(); };
+    cancel.addEventListener("click", () => close(() => resolve(undefined)));
+    dialog.addEventListener("cancel", (event) => { event.preventDefault(); close(() => resolve(undefined)); });
+    const form = h("form", { method: "dialog", onsubmit: async (event) => {
+      event.preventDefault();
+      if (!/^\d{6}$/.test(pin.value)) {
+        error.textContent = t("bo.recon.approval.pinFormat");
+        return;
+      }
+      approve.disabled = true;
+      try {
+        const result = await send({ staff_id: who.value, pin: pin.value });
+        close(() => resolve(result));
+      } catch (err) {
+        approve.disabled = false;
+        pin.value = "";
+        const refused = err instanceof api.ApiError && (err.status === 403 || err.status === 423 || err.code === "invalid_pin_format");
+        if (refused) {
+          error.textContent = errorText(err);
+          pin.focus();
+        } else {
+          close(() => reject(err));
+        }
+      }
+    } },
+    h("h2", { id: "approval-title" }, t("bo.recon.approval.title")),
+    h("ul", { class: "approval-reasons" }, approvalReasons(need).map((text) => h("li", {}, text))),
+    need.second_person ? h("p", { class: "notice" }, t("bo.recon.approval.secondPerson")) : null,
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("role.admin")), who),
+    h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.recon.approval.pin")), pin),
+    error,
+    h("div", { class: "actions" }, approve, cancel));
+    replace(dialog, form);
+    document.body.append(dialog);
+    dialog.showModal();
+    (admins ? Promise.resolve(admins) : api.loginChoices().then(({ staff }) => { admins = staff.filter((s) => s.role === "admin"); return admins; }))
+      .then((list) => {
+        const allowed = list.filter((s) => !(need.second_person && s.staff_id === me));
+        replace(who, allowed.map((s) => h("option", { value: s.staff_id }, s.name)));
+        approve.disabled = !allowed.length;
+        if (!allowed.length) error.textContent = t("bo.recon.approval.noAdmin");
+        pin.focus();
+      })
+      .catch((err) => { error.textContent = errorText(err); });
+  });
+}
+
+/**
+ * `send(null)`, and when the server answers `approval_required`, the admin's PIN dialog that sends
+ * again with it. Resolves with the answer, or undefined when the person cancels the dialog.
+ */
+export async function withApproval(send) {
+  try {
+    return await send(null);
+  } catch (err) {
+    if (!(err instanceof api.ApiError) || err.code !== "approval_required") throw err;
+    return approvalDialog(err.details, send);
+  }
+}
+
+/** Notes on a row: its file broke the balance chain; confirming it needs an admin's PIN. */
+function rowNotes(line) {
+  return [
+    balanceBreak(line.balance_check),
+    line.approval ? h("p", { class: "notice approval-note" }, t("bo.recon.approval.needed"), " ",
+      approvalReasons(line.approval).join(" ")) : null,
+  ];
+}
 
 export function rowSummary(line) {
   const day = line.posted_date ? line.posted_date.split("-").reverse().join("/") : "PEND";
@@ -110,9 +225,16 @@ class MatchPanel {
     const submit = h("button", { type: "button", class: "btn btn-primary", disabled: !lines.length || !orders.length,
       onclick: async () => {
         submit.disabled = true;
+        const allocations = this.amounts();
         try {
-          const result = await this.intent.run((key) => api.call("POST", "/reconciliation/matches",
-            { idempotencyKey: key, body: { allocations: this.amounts() } }));
+          // Each try with the admin's PIN is a new request (a new key): the first answer is remembered.
+          const result = await withApproval((approval) => this.intent.run((key) => api.call("POST", "/reconciliation/matches",
+            { idempotencyKey: key, body: approval ? { allocations, approval } : { allocations } })));
+          if (!result) {
+            submit.disabled = false;
+            return;
+          }
+          this.error.textContent = "";
           toast(result.paid_orders.length ? t("bo.recon.match.paid", { count: result.paid_orders.length }) : t("bo.recon.match.notPaid"));
           this.clear();
           this.onDone();
@@ -137,8 +259,9 @@ class MatchPanel {
 
 function suggestionRow(s, line, { panel, reload, error }) {
   const quick = async () => {
-    const done = await attempt(error, () => api.call("POST", "/reconciliation/matches", { idempotencyKey: crypto.randomUUID(),
-      body: { allocations: [{ line_id: line.line_id, order_id: s.order_id, amount: line.amount }] } }));
+    const allocations = [{ line_id: line.line_id, order_id: s.order_id, amount: line.amount }];
+    const done = await attempt(error, () => withApproval((approval) => api.call("POST", "/reconciliation/matches",
+      { idempotencyKey: crypto.randomUUID(), body: approval ? { allocations, approval } : { allocations } })));
     if (done) {
       toast(t("bo.recon.review.matched", { line: line.line_number, orderNo: s.order_no }));
       reload();
@@ -161,6 +284,7 @@ function reviewCard(line, context) {
   return h("article", { class: `card row-card${chosen ? " selected" : ""}` },
     rowSummary(line),
     h("p", { class: "reason" }, line.review_label),
+    rowNotes(line),
     line.suggestions.length ? h("div", { class: "suggestions" },
       line.suggestions.map((s) => suggestionRow(s, line, context))) : null,
     matchable ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-secondary",
@@ -229,7 +353,11 @@ export const proposedPage = {
     const error = errorLine(); // a confirm or reject that failed, until one works
     const loadError = errorLine();
     const act = async (line, action) => {
-      if (await attempt(error, () => api.call("POST", `/reconciliation/lines/${line.line_id}/${action}`))) {
+      const path = `/reconciliation/lines/${line.line_id}/${action}`;
+      const send = action === "confirm"
+        ? () => withApproval((approval) => api.call("POST", path, approval ? { body: { approval } } : {}))
+        : () => api.call("POST", path);
+      if (await attempt(error, send)) {
         toast(t(action === "confirm" ? "bo.recon.proposed.confirmed" : "bo.recon.proposed.rejected"));
         reload();
       }
@@ -240,7 +368,7 @@ export const proposedPage = {
         loadError.textContent = "";
         replace(list, lines.length ? lines.map((line) => {
           const a = line.allocations[0];
-          return h("article", { class: "card row-card" }, rowSummary(line),
+          return h("article", { class: "card row-card", dataset: { line: line.line_id } }, rowSummary(line), rowNotes(line),
             h("p", {}, t("bo.recon.proposed.matchesWith"), " ", h("b", {}, a.order_no), a.customer_name ? ` · ${a.customer_name}` : "",
               " · ", badge(a.status, a.status_label), a.total ? ` · ${t("bo.recon.proposed.total", { total: formatRupiah(a.total) })}` : ""),
             h("div", { class: "actions" },

@@ -1,10 +1,11 @@
 // Upload a statement straight to S3 (presigned POST, with a progress bar) and follow every import:
 // its progress while the server reads it, then what it found (new rows, duplicates, matches, rows
-// to check) or why it failed.
+// to check, an opening balance that does not continue the account's stored one) or why it failed.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { badge, errorLine, errorText, when } from "../backoffice/common.js";
+import { balanceBreak } from "./review.js";
 
 const POLL_MS = 1500;
 
@@ -57,6 +58,8 @@ function statementCard(st) {
         c.proposed ? ` ${t("bo.recon.upload.proposed", { count: c.proposed })}` : ""),
       h("span", {}, t("bo.recon.upload.review"), " ", h("b", {}, c.review)),
       c.pending_settled ? h("span", {}, t("bo.recon.upload.pendingSettled"), " ", h("b", {}, c.pending_settled)) : null) : null,
+    st.balance_check?.status === "discontinuous" ? h("div", { class: "statement-break" },
+      balanceBreak(st.balance_check), h("p", { class: "row-meta" }, t("bo.recon.balance.consequence"))) : null,
     st.problems.length ? h("div", {},
       h("p", { class: "reason" }, t("bo.recon.upload.problems")),
       h("ul", { class: "problems" }, st.problems.map((p) => h("li", {}, p)))) : null);

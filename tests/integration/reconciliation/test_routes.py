@@ -136,3 +136,13 @@ def test_roles_and_other_stores(shop, clock, api, second_store):  # noqa: F811 -
         {"line_id": line.fingerprint, "order_id": order["order_id"], "amount": order["total"]}]}, auth=other, headers=key())
     assert refused.status == 404
     assert api.get(f"/reconciliation/lines/{line.fingerprint}", auth=api.login_as(shop, "cs")).json["status"] == "PROPOSED"
+
+
+def test_an_approval_in_a_body_must_have_its_admin_and_pin(shop, clock, api):
+    cs = api.login_as(shop, "cs")
+    path = "/reconciliation/lines/nope/confirm"
+    assert api.post(path, {"approval": {"staff_id": "u_admin"}}, auth=cs).error_code == "missing_field"
+    assert api.post(path, {"approval": {"staff_id": "u_admin", "pin": "135790", "why": 1}}, auth=cs).error_code == "unknown_field"
+    assert api.post(path, {"approval": "135790"}, auth=cs).error_code == "invalid_type"
+    assert api.post(path, {"approval": None}, auth=cs).error_code == "line_not_found"  # no approval: fine
+    assert api.post(path, auth=cs).error_code == "line_not_found"
