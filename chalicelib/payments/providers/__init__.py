@@ -7,26 +7,50 @@ from __future__ import annotations
 from typing import Any
 
 from .base import (
+    REFUND_STATUSES,
     STATUSES,
     CancelNotSupported,
     GatewayEvent,
     GatewayNotFound,
     GatewayStatus,
+    PartialRefundNotSupported,
     PaymentGateway,
     QrisCharge,
+    RefundExceedsPaid,
+    RefundInProgress,
+    RefundInsufficientBalance,
+    RefundKeyConflict,
+    RefundNotAllowed,
+    RefundNotFound,
+    RefundNotSupported,
+    RefundRefused,
+    RefundResult,
+    RefundWindowPassed,
 )
 from .midtrans import MidtransGateway
 from .xendit import XenditGateway
 
 __all__ = [
+    "REFUND_STATUSES",
     "STATUSES",
     "CancelNotSupported",
     "GatewayEvent",
     "GatewayNotFound",
     "GatewayStatus",
     "MidtransGateway",
+    "PartialRefundNotSupported",
     "PaymentGateway",
     "QrisCharge",
+    "RefundExceedsPaid",
+    "RefundInProgress",
+    "RefundInsufficientBalance",
+    "RefundKeyConflict",
+    "RefundNotAllowed",
+    "RefundNotFound",
+    "RefundNotSupported",
+    "RefundRefused",
+    "RefundResult",
+    "RefundWindowPassed",
     "XenditGateway",
     "make_gateway",
 ]

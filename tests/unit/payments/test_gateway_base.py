@@ -56,3 +56,53 @@ def test_make_gateway():
         make_gateway("doku")
     with pytest.raises(ValueError, match="server_key"):
         make_gateway("midtrans", server_key="")
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+def test_refund_refusals_are_conflicts_the_service_can_tell_apart():
+    from chalicelib.core.errors import Conflict
+    from chalicelib.payments.providers import (
+        PartialRefundNotSupported, RefundExceedsPaid, RefundInProgress, RefundInsufficientBalance, RefundKeyConflict,
+        RefundNotAllowed, RefundNotFound, RefundNotSupported, RefundRefused, RefundWindowPassed)
+
+    refusals = {PartialRefundNotSupported: "gateway_partial_refund_not_supported",
+                RefundNotSupported: "gateway_refund_not_supported", RefundExceedsPaid: "gateway_refund_exceeds_paid",
+                RefundInProgress: "gateway_refund_in_progress", RefundWindowPassed: "gateway_refund_window_passed",
+                RefundNotAllowed: "gateway_refund_not_allowed", RefundKeyConflict: "gateway_refund_key_conflict"}
+    for kind, code in refusals.items():
+        err = kind("x")
+        assert isinstance(err, RefundRefused) and isinstance(err, Conflict) and (err.code, err.status) == (code, 409)
+    assert len(set(refusals.values())) == len(refusals)
+    assert (RefundInsufficientBalance("x").status, RefundInsufficientBalance("x").code) == (
+        502, "gateway_refund_insufficient_balance")
+    assert isinstance(RefundInsufficientBalance("x"), UpstreamError)
+    missing = RefundNotFound("x")
+    assert isinstance(missing, GatewayNotFound) and missing.code == "gateway_refund_not_found"
+
+
+def test_refund_refusal_carries_what_the_gateway_said():
+    from chalicelib.payments.providers import RefundExceedsPaid
+    from chalicelib.payments.providers.base import refund_refusal
+
+    err = refund_refusal(RefundExceedsPaid, "Xendit", 400, "cannot exceed", gateway_code="MAXIMUM_REFUND_AMOUNT_REACHED",
+                         text="melebihi sisa.")
+    assert isinstance(err, RefundExceedsPaid) and err.message == "Xendit: melebihi sisa."
+    assert err.to_body()["error"] == {"code": "gateway_refund_exceeds_paid", "message": "Xendit: melebihi sisa.",
+                                      "details": {"system": "Xendit", "http_status": 400,
+                                                  "gateway_code": "MAXIMUM_REFUND_AMOUNT_REACHED",
+                                                  "gateway_message": "cannot exceed"}}
+
+
+def test_check_refund_request():
+    from chalicelib.core.errors import ValidationError
+    from chalicelib.payments.providers.base import check_refund_request
+
+    assert check_refund_request("01JREFUND_A-1", 1, None) == ""
+    assert check_refund_request("k", 10**12, "  Barang rusak ") == "Barang rusak"
+    for key, amount, reason, code in [("", 1, "", "invalid_refund_key"), ("a b", 1, "", "invalid_refund_key"),
+                                      ("k", 0, "", "invalid_amount"), ("k", 1.0, "", "fractional_amount"),
+                                      ("k", 1, "x" * 256, "invalid_reason"), ("k", 1, ["x"], "invalid_reason")]:
+        with pytest.raises(ValidationError) as exc:
+            check_refund_request(key, amount, reason)
+        assert exc.value.code == code
