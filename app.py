@@ -5,6 +5,7 @@ from chalicelib.catalog.routes import bp as catalog
 from chalicelib import schema  # noqa: F401 - names the modules behind outbox, fact and order-kind handlers
 from chalicelib.core import health, outbox_stream, web
 from chalicelib.core.observability import logger, request_metrics
+from chalicelib.core.security_headers import add_security_headers
 from chalicelib.inventory.routes import bp as inventory
 from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
@@ -26,6 +27,7 @@ from chalicelib.staff.routes import bp as staff
 app = web.App(app_name="sambung")
 app.api.binary_types.append("application/pdf")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
+app.register_middleware(add_security_headers, "http")  # outside the others: every answer gets the headers
 app.register_middleware(web.normalize_chalice_errors, "http")
 app.register_middleware(request_metrics, "http")
 web.set_authenticator(staff_service.authenticate)

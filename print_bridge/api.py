@@ -11,7 +11,10 @@ Endpoints (base URL like ``https://host/api``):
   is offered again now rather than when the lease runs out.
 
 Everything after pairing sends ``Authorization: Device <token>``. The PDF itself comes from a
-short-lived presigned URL fetched with a plain GET and no credentials.
+short-lived presigned URL fetched with a plain GET and no credentials. Only the addresses
+:mod:`.addresses` allows are ever opened: the API over HTTPS (http on loopback only), PDFs from the
+API's origin or presigned S3 URLs; redirects are held to the same rules, and no ``file:``, ``ftp:``
+or ``data:`` handler is installed at all.
 
 Errors are sorted by what the agent should do: :class:`ApiUnreachable` (network, timeouts,
 5xx, 429: back off and retry), :class:`LeaseLost` (409 on ack: someone else owns the job now),
@@ -24,10 +27,11 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote
+from typing import Any, Callable
+from urllib.parse import quote, urljoin
 
 from . import __version__
+from .addresses import AddressRefused, check_api_url, check_pdf_url, same_origin, shown
 from .encoders.options import MAX_COPIES
 
 USER_AGENT = f"sambung-print-bridge/{__version__}"
@@ -104,11 +108,45 @@ class Job:
         )
 
 
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an address ``check`` accepts (it raises :class:`AddressRefused`)."""
+
+    def __init__(self, check: Callable[[str], Any]) -> None:
+        self.check = check
+
+    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001 - urllib's signature
+        # Checked before urllib's own scheme check, whose refusal would look like a passing HTTP error.
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            self.check(urljoin(req.full_url, location))
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(check: Callable[[str], Any]) -> urllib.request.OpenerDirector:
+    """HTTP(S) only, with redirects checked like the first address."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    _CheckedRedirects(check), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
 class ApiClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:
-        self.base_url = base_url.rstrip("/")
+        """Raises :class:`AddressRefused` for an address the bridge must not send its token to."""
+        self.base_url = check_api_url(base_url.rstrip("/"))
         self.token = token
         self.timeout = timeout
+        # The token goes along on a redirect (urllib keeps the headers), so the API may only redirect to itself.
+        self._api = _opener(self._same_origin)
+        self._pdf = _opener(lambda url: check_pdf_url(url, self.base_url))
+
+    def _same_origin(self, url: str) -> None:
+        if not same_origin(url, self.base_url):
+            raise AddressRefused(f"the API redirected to {shown(url)!r}, another origin; not following")
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True) -> Any:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
@@ -122,10 +160,12 @@ class ApiClient:
             headers["Authorization"] = f"Device {self.token}"
         request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._api.open(request, timeout=self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             raise _http_error(exc) from None
+        except AddressRefused as exc:
+            raise ApiError(502, "redirect_refused", str(exc)) from None
         except (urllib.error.URLError, OSError, socket.timeout) as exc:
             raise ApiUnreachable(f"{method} {path}: {getattr(exc, 'reason', exc)}") from exc
         try:
@@ -177,11 +217,15 @@ class ApiClient:
         self._request("POST", f"/print/jobs/{quote(job_id, safe='')}/release", {"reason": reason[:500]})
 
     def fetch_pdf(self, url: str, max_bytes: int) -> bytes:
-        """GET the presigned PDF URL, without our credentials (the URL is its own)."""
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        """GET the presigned PDF URL, without our credentials (the URL is its own). An address the
+        bridge may not fetch from is a permanent :class:`DownloadError`: the job fails with why."""
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            check_pdf_url(url, self.base_url)
+            request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+            with self._pdf.open(request, timeout=self.timeout) as response:
                 body = response.read(max_bytes + 1)
+        except AddressRefused as exc:
+            raise DownloadError(str(exc), permanent=True) from None
         except urllib.error.HTTPError as exc:
             # 404: the object is gone for good. 403 is what S3 says for an expired signature:
             # the next claim brings a fresh URL, so that one is worth retrying.

@@ -94,10 +94,30 @@ class SambungStack(cdk.Stack):
             "environment_variables": env,
         })
         self._stream_settings(chalice)
+        # Every function runs as Chalice's DefaultRole but the API's, which alone also writes SSM: an admin
+        # saving a merchant's courier or gateway key (core.secrets.put, under the merchant's own name).
         role = chalice.get_role("DefaultRole")
-        for table in tables.values():
-            table.grant_read_write_data(role)
-        files.grant_read_write(role)
+        api_role = iam.Role(self, "ApiHandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
+                                "service-role/AWSLambdaBasicExecutionRole")])
+        chalice.get_resource("APIHandler").add_override("Properties.Role", api_role.role_arn)
+        # The tables by their common name prefix: one statement. Granted table by table, DefaultRole's policy
+        # came to 24 KB, over IAM's 10 KB for a role's inline policies (the deploy would fail).
+        tables_arn = cdk.Arn.format(cdk.ArnComponents(service="dynamodb", resource="table",
+                                                      resource_name=f"{settings.table_prefix}-*"), self)
+        for each in (role, api_role):
+            each.add_to_principal_policy(iam.PolicyStatement(
+                actions=[f"dynamodb:{a}" for a in ("BatchGetItem", "Query", "GetItem", "Scan", "ConditionCheckItem",
+                                                   "BatchWriteItem", "PutItem", "UpdateItem", "DeleteItem",
+                                                   "DescribeTable", "GetRecords", "GetShardIterator")],
+                resources=[tables_arn, f"{tables_arn}/index/*"]))
+            files.grant_read_write(each)
+            # Secrets: only this stage's parameters, read one by one. Every Chalice function reads SSM (its
+            # settings load the token secret; handlers read merchants' keys); CDK's helper functions get none.
+            each.add_to_principal_policy(iam.PolicyStatement(
+                actions=["ssm:GetParameter"], resources=[self._parameters(f"sambung/{settings.stage}/*")]))
+        api_role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["ssm:PutParameter"], resources=[self._parameters(f"sambung/{settings.stage}/merchants/*")]))
         # The statement import: a 5k-row file takes seconds; the margin covers a slow day and stays under
         # importer.LEASE_SECONDS. (Chalice reads per-function settings only from .chalice/config.json.)
         chalice.get_resource("ImportStatement").add_override("Properties.Timeout", 300)
@@ -110,29 +130,27 @@ class SambungStack(cdk.Stack):
             same_environment=True)
         files.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(importer),
                                      s3.NotificationKeyFilter(prefix="statements/"))
-        role.add_to_principal_policy(iam.PolicyStatement(
-            actions=["ssm:GetParameter"],
-            resources=[cdk.Arn.format(cdk.ArnComponents(service="ssm", resource="parameter",
-                                                        resource_name=f"sambung/{settings.stage}/*"), self)],
-        ))
 
         # The kiosk PWA and the API on one origin: CloudFront serves the static files and sends /api/* to API Gateway.
         site = s3.Bucket(self, "Kiosk", block_public_access=s3.BlockPublicAccess.BLOCK_ALL, enforce_ssl=True,
                          encryption=s3.BucketEncryption.S3_MANAGED, removal_policy=cdk.RemovalPolicy.DESTROY,
                          auto_delete_objects=True)
         api_domain = cdk.Fn.sub("${RestAPI}.execute-api.${AWS::Region}.amazonaws.com")
+        headers = self._security_headers_policy()
         distribution = cloudfront.Distribution(
             self, "Site",
             default_root_object="index.html",
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(site),
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                response_headers_policy=headers),
             additional_behaviors={"/api/*": cloudfront.BehaviorOptions(
                 origin=origins.HttpOrigin(api_domain),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)},
+                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                response_headers_policy=headers)},
             error_responses=[cloudfront.ErrorResponse(http_status=404, response_http_status=200,
                                                       response_page_path="/index.html")],
         )
@@ -140,6 +158,32 @@ class SambungStack(cdk.Stack):
                                   destination_bucket=site, distribution=distribution)
         cdk.CfnOutput(self, "KioskUrl", value="https://" + distribution.distribution_domain_name)
         cdk.CfnOutput(self, "FilesBucket", value=files.bucket_name)
+
+    def _parameters(self, path: str) -> str:
+        return cdk.Arn.format(cdk.ArnComponents(service="ssm", resource="parameter", resource_name=path), self)
+
+    def _security_headers_policy(self) -> cloudfront.ResponseHeadersPolicy:
+        """The headers the app's middleware and the local front send (chalicelib.core.security_headers),
+        on every page and API answer CloudFront serves, overriding whatever an origin sent. Browsers
+        upload statements to S3's endpoint in the region the stack is deployed to."""
+        from chalicelib.core import security_headers as sh
+
+        csp = sh.content_security_policy(sh.storage_origin(self.region, None))
+        return cloudfront.ResponseHeadersPolicy(
+            self, "SecurityHeaders",
+            comment="Sambung: CSP without inline script, nosniff, no framing, no referrer, HSTS",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=True),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy[sh.REFERRER_POLICY.upper().replace("-", "_")],
+                    override=True),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.seconds(sh.HSTS_MAX_AGE_SECONDS), include_subdomains=True,
+                    override=True)))
 
     @staticmethod
     def _stream_settings(chalice: Chalice) -> None:

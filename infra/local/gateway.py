@@ -1,7 +1,9 @@
 """One origin for the kiosk and the API, as CloudFront + API Gateway give in AWS.
 
 ``/api/...`` goes to the Chalice app through Chalice's own API Gateway emulation (authorizers,
-binary types, the event shape); everything else is the static PWA from ``kiosk_pwa/``.
+binary types, the event shape); everything else is the static PWA from ``kiosk_pwa/``. Every answer
+leaves with the security headers CloudFront adds in AWS (the app's middleware already set them on
+API answers; pages, redirects and the front's own errors get them here).
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from urllib.parse import urlsplit
 
 from chalice.config import Config
 from chalice.local import ForbiddenError, LocalGateway
+
+from chalicelib.core.security_headers import add_missing, headers_for_this_deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "kiosk_pwa"
@@ -37,6 +41,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, headers: dict, body: bytes) -> None:
+        headers = dict(headers)
+        add_missing(headers, headers_for_this_deployment(https=False))  # plain HTTP on loopback: no HSTS
         self.send_response(status)
         for k, v in headers.items():
             if k.lower() not in ("content-length", "connection"):

@@ -2,7 +2,8 @@
 
 /**
  * h("button", {class: "primary", onclick: fn, "aria-label": "..."}, "Lanjut")
- * Attributes starting with "on" become listeners; `false`/`null` attributes are left out;
+ * Attributes starting with "on" become listeners; `style` is set through the CSSOM (the CSP allows
+ * no style attributes); `false`/`null` attributes are left out;
  * children may be strings, nodes, arrays or null.
  */
 export function h(tag, attrs = {}, ...children) {
@@ -13,6 +14,8 @@ export function h(tag, attrs = {}, ...children) {
       el.addEventListener(name.slice(2), value);
     } else if (name === "dataset") {
       Object.assign(el.dataset, value);
+    } else if (name === "style") {
+      el.style.cssText = String(value); // through the CSSOM: the pages' CSP refuses style="" attributes
     } else if (value === true) {
       el.setAttribute(name, "");
     } else {

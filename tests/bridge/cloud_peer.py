@@ -3,7 +3,8 @@
 It is a test peer (a simulator), not a mock: real HTTP on 127.0.0.1, pairing codes that can be
 bad, expired or used, device-token auth, leases that expire on the peer's own clock, expired
 jobs that are never handed out, 409 for a lost lease, and presigned-style PDF URLs served
-without auth. Tests move its clock with :meth:`advance` and inject failures with :meth:`fail`.
+without auth (or, for the address tests, any ``pdf_url`` a hostile cloud might hand out, and a PDF
+address that redirects). Tests move its clock with :meth:`advance` and inject failures with :meth:`fail`.
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class PeerJob:
     reason: str | None = None
     claims: int = 0
     pdf_status: int = 200
+    pdf_url: str | None = None  # handed out instead of the peer's own /files/<job>.pdf
+    pdf_redirect: str | None = None  # /files/<job>.pdf answers 302 to this
 
 
 @dataclass
@@ -149,6 +152,12 @@ class CloudPeer:
 
     def _file(self, handler: BaseHTTPRequestHandler, name: str) -> None:
         job = self.jobs.get(name.removesuffix(".pdf"))
+        if job is not None and job.pdf_redirect:
+            handler.send_response(302)
+            handler.send_header("Location", job.pdf_redirect)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         if job is None or job.pdf_status != 200:
             status = 404 if job is None else job.pdf_status
             handler.send_response(status)
@@ -197,7 +206,7 @@ class CloudPeer:
                             "cut": job.cut,
                             "drawer_kick": job.drawer_kick,
                             "profile": job.profile,
-                            "pdf_url": f"{base}/files/{job.job_id}.pdf",
+                            "pdf_url": job.pdf_url or f"{base}/files/{job.job_id}.pdf",
                             "lease_until": _iso(job.lease_until),
                             "expires_at": _iso(job.expires_at),
                         }
