@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "f20712c6bde3"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "c62ab7ab8be2"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -40,6 +40,7 @@ const SHELL = [
   "backoffice/drops.js",
   "backoffice/book.js",
   "backoffice/decisions.js",
+  "backoffice/staff.js",
   "reconciliation/index.html",
   "reconciliation/reconciliation.js",
   "reconciliation/upload.js",

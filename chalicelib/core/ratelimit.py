@@ -65,16 +65,16 @@ class guesses:
     most ``limit.hits`` per window; a try that succeeds (no exception) is given back, so only wrong
     guesses use up the allowance."""
 
-    def __init__(self, limit: Limit, subject: str):
-        self.limit, self.subject = limit, subject
+    def __init__(self, limit: Limit, subject: str, *, code: str = "rate_limited",
+                 message: str = "Terlalu banyak percobaan yang salah. Coba lagi nanti."):
+        self.limit, self.subject, self.code, self.message = limit, subject, code, message
         self.key = ""
 
     def __enter__(self):
         now = get_clock().now_s()
         window = now // self.limit.seconds
         self.key = f"{self.limit.scope}#{self.subject}#{window}"
-        busy = TooManyRequests("Terlalu banyak percobaan yang salah. Coba lagi nanti.", code="rate_limited",
-                               retry_after=(window + 1) * self.limit.seconds - now)
+        busy = TooManyRequests(self.message, code=self.code, retry_after=(window + 1) * self.limit.seconds - now)
         units.commit(lambda uow: count(uow, self.key, limit=self.limit.hits, purge_at=now + 2 * self.limit.seconds,
                                        lost=busy))
         return self

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable, Mapping
+from typing import Iterable
 
-TWO_PERSON_SETTING = "two_person_above"
-DEFAULT_TWO_PERSON_ABOVE = 1_000_000
 
 
 class ApprovalReason(StrEnum):
@@ -32,15 +30,6 @@ class ApprovalReason(StrEnum):
     OWN_UPLOAD = "own_upload"  # confirming a match of a file one uploaded, above the threshold
     HAND_MATCH = "hand_match"  # matching by hand, above the threshold
     BALANCE_DISCONTINUITY = "balance_discontinuity"  # the file does not continue the stored balance
-
-
-def two_person_above(settings: Mapping | None) -> int:
-    """The store's threshold in rupiah from its raw settings; anything but a whole number >= 0 (a
-    missing key, a string, a negative or a boolean) is the default, never "no approval at all"."""
-    value = (settings or {}).get(TWO_PERSON_SETTING)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return DEFAULT_TWO_PERSON_ABOVE
 
 
 def above(amount: int, threshold: int) -> bool:

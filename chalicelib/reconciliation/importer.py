@@ -170,7 +170,7 @@ class _Import:
         self.st = statement
         self.store = store
         self.settings = staff.store_settings(store.store_id)
-        self.threshold = approval.two_person_above(store.settings)
+        self.threshold = self.settings.two_person_above
         self.now = get_clock().now_s()
         self.balance = BalanceCheck(continuity.UNCHECKED)
         self._earlier: dict[str, StatementRecord | None] = {}  # files that stored rows this import matches

@@ -79,8 +79,8 @@ def _settings(store_id: str):
 
 
 def _threshold(store_id: str) -> int:
-    """The store's two-person threshold, read from its raw settings with a safe default."""
-    return approvals.two_person_above(staff.get_store(store_id).settings)
+    """The store's two-person threshold (store setting ``two_person_above``)."""
+    return staff.store_settings(store_id).two_person_above
 
 
 def _bank_account(settings, account_no: str) -> dict | None:

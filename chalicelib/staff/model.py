@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from ..core.errors import ValidationError
@@ -13,15 +11,8 @@ from ..core.money import format_rupiah
 ROLES = ("cashier", "cs", "warehouse", "admin")
 DEVICE_KINDS = ("kiosk", "print_station", "backoffice")
 PIN_RE = re.compile(r"^\d{6}$")
-MAX_PIN_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 SESSION_SECONDS = 12 * 3600
 PAIRING_SECONDS = 10 * 60
-
-# scrypt parameters: ~16 MiB and tens of ms per check, so a stolen table alone cannot be brute-forced
-# quickly; the server-side pepper makes a stolen table alone useless.
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
 
 def validate_pin(pin) -> str:
     if not isinstance(pin, str) or not PIN_RE.match(pin):
@@ -29,24 +20,6 @@ def validate_pin(pin) -> str:
     if len(set(pin)) == 1 or pin in ("123456", "654321", "012345"):
         raise ValidationError("PIN terlalu mudah ditebak. Pilih 6 angka lain.", code="weak_pin")
     return pin
-
-
-def hash_pin(pin: str, pepper: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(hmac.new(pepper.encode(), pin.encode(), "sha256").digest(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_pin(pin: str, stored: str, pepper: str) -> bool:
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    digest = hashlib.scrypt(hmac.new(pepper.encode(), pin.encode(), "sha256").digest(),
-                            salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 def hash_secret(secret: str) -> str:
@@ -91,8 +64,11 @@ SETTING_RANGES: dict[str, tuple[int, int, str]] = {
     "loyalty_rupiah_per_point": (0, 100_000_000, "Belanja per poin (0 = poin tidak diberikan)"),
     "shift_difference_allowance": (0, 10_000_000, "Toleransi selisih kas"),
     "max_sale_amount": (10_000, 1_000_000_000, "Batas nilai satu transaksi"),
+    # Confirming one's own statement upload, or any hand-match, above this needs an admin's PIN (0 = always).
+    "two_person_above": (0, 1_000_000_000, "Batas persetujuan admin untuk mutasi"),
 }
-_RUPIAH_SETTINGS = frozenset({"loyalty_rupiah_per_point", "shift_difference_allowance", "max_sale_amount"})
+_RUPIAH_SETTINGS = frozenset({"loyalty_rupiah_per_point", "shift_difference_allowance", "max_sale_amount",
+                              "two_person_above"})
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 MAX_BANK_ACCOUNTS = 20
@@ -251,6 +227,7 @@ class StoreSettings:
     loyalty_rupiah_per_point: int = 10_000
     shift_difference_allowance: int = 10_000
     max_sale_amount: int = 50_000_000  # one store sale or book order, in rupiah
+    two_person_above: int = 1_000_000  # rupiah: statement matches above this need a second person (admin PIN)
     auto_confirm_matches: bool = False
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)

@@ -92,9 +92,8 @@ class SessionRecord(Table):
 
 
 class PinGuardRecord(Table):
-    """Sign-in guards of a store (``pin_guards``): per person on a device (``sk`` =
-    ``<staff_id>#<device_id>``: wrong PINs counted before the hash is checked, then a lock) and per
-    device and time window (``sk`` = ``device#<device_id>#<window>``: every sign-in attempt counted)."""
+    """Sign-in guards of a store (``pin_guards``), per person on a device (``sk`` =
+    ``<staff_id>#<device_id>``): wrong PINs counted before the hash is checked, then a lock."""
     Meta = table_meta("pin_guards", ttl="purge_at")
     store_id = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -218,10 +217,6 @@ def repeppered(uow, staff: StaffRecord, pin_hash: str) -> None:
 
 def person_guard_key(staff_id: str, device_id: str) -> str:
     return f"{staff_id}#{device_id}"
-
-
-def device_window_key(device_id: str, window: int) -> str:
-    return f"device#{device_id}#{window}"
 
 
 def get_guard(store_id: str, sk: str) -> PinGuardRecord | None:

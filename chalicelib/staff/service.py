@@ -28,7 +28,7 @@ def create_merchant(name: str, store_name: str, *, timezone: str = "Asia/Jakarta
     merchant_id = merchant_id or "m_" + new_id()
     store_id = store_id or "s_" + new_id()
     cfg = dict(settings or {}, timezone=timezone)
-    model.StoreSettings.from_dict(cfg)  # refuse unknown shapes early
+    cfg = model.check_settings(cfg)  # refuse unknown shapes and out-of-range values early
     merchant = MerchantRecord(merchant_id=merchant_id, name=model.validate_name(name, "Nama merchant", 80), created_at=now)
     store = StoreRecord(store_id=store_id, merchant_id=merchant_id, name=model.validate_name(store_name, "Nama toko", 80),
                         address=address, settings=cfg, created_at=now)
@@ -65,6 +65,7 @@ def public_store(caller: Caller) -> dict:
             "merchant_name": merchant_name(store.merchant_id), "timezone": s.timezone,
             "idle_lock_minutes": s.idle_lock_minutes, "payment_deadline_minutes": s.payment_deadline_minutes,
             "qris_expiry_minutes": s.qris_expiry_minutes, "loyalty_rupiah_per_point": s.loyalty_rupiah_per_point,
+            "max_sale_amount": s.max_sale_amount,
             "bank_accounts": s.bank_accounts}
 
 
@@ -88,7 +89,6 @@ def change_settings(store_id: str, change: Callable[[dict], dict], *, retries: i
             raise NotFound("Toko tidak ditemukan.")
         current = dict(store.settings or {})
         merged = change(dict(current))
-        model.StoreSettings.from_dict(merged)
         repo.replace_store_settings(uow, store, current, merged)
         return merged
 
@@ -255,27 +255,23 @@ def login_choices(device: Caller) -> list[dict]:
 
 def login(device: Caller, staff_id: str, pin: str) -> dict:
     """PIN sign-in on a paired device: five wrong PINs lock that person on that device for 15
-    minutes; a device that tries too often is throttled (429)."""
+    minutes; a device with too many failed sign-ins is throttled (429)."""
     if device.role != DEVICE:
         raise Unauthorized("Masuk hanya dari perangkat yang sudah dipasangkan.", code="device_required")
     if not isinstance(pin, str) or not model.PIN_RE.match(pin):
         raise ValidationError("PIN harus 6 angka.", code="invalid_pin_format")
-    _throttle_device(device.store_id, device.device_id, get_clock().now_s())
-    staff = verify_pin(device.store_id, staff_id, pin, device_id=device.device_id)
-    if staff is None:
-        raise Unauthorized("PIN salah.", code="wrong_pin")
+    # Failed sign-ins of the device are counted before the PIN is checked (a right PIN gives its
+    # try back): past the limit the device waits (429 + Retry-After), whoever it tries.
+    with ratelimit.guesses(DEVICE_SIGNIN_FAILURES, device.device_id, code="signin_throttled",
+                           message="Terlalu banyak percobaan masuk yang salah dari perangkat ini. Coba lagi nanti."):
+        staff = verify_pin(device.store_id, staff_id, pin, device_id=device.device_id)
+        if staff is None:
+            raise Unauthorized("PIN salah.", code="wrong_pin")
     return _start_session(device, staff, get_clock().now_s())
 
 
-def _throttle_device(store_id: str, device_id: str, now: int) -> None:
-    """Every sign-in attempt of a device counts in a fixed window; over the limit: 429 + Retry-After."""
-    window = now // signin.DEVICE_WINDOW_SECONDS
-    retry_after = (window + 1) * signin.DEVICE_WINDOW_SECONDS - now
-    busy = TooManyRequests("Terlalu banyak percobaan masuk dari perangkat ini. Coba lagi nanti.",
-                           code="signin_throttled", retry_after=retry_after)
-    units.commit(lambda uow: repo.claim_try(uow, store_id, repo.device_window_key(device_id, window), now=now,
-                                            max_tries=signin.DEVICE_MAX_TRIES,
-                                            purge_at=now + 2 * signin.DEVICE_WINDOW_SECONDS, lost=busy))
+DEVICE_SIGNIN_FAILURES = ratelimit.Limit("signin-device", hits=signin.DEVICE_MAX_FAILURES,
+                                         seconds=signin.DEVICE_WINDOW_SECONDS)
 
 
 def verify_pin(store_id: str, staff_id: str, pin, *, roles: tuple[str, ...] | None = None,
@@ -378,7 +374,7 @@ def _locks(store_id: str) -> dict[str, int]:
     now = get_clock().now_s()
     out: dict[str, int] = {}
     for g in repo.store_guards(store_id):
-        if not g.sk.startswith("device#") and g.locked_until and g.locked_until > now:
+        if g.locked_until and g.locked_until > now:
             staff_id = g.sk.split("#", 1)[0]
             out[staff_id] = max(out.get(staff_id, 0), int(g.locked_until))
     return out

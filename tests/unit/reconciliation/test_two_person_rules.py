@@ -19,12 +19,14 @@ from .samples import parse_fixture
 
 @pytest.mark.parametrize("raw, expected", [
     ({}, 1_000_000), (None, 1_000_000), ({"two_person_above": 250_000}, 250_000), ({"two_person_above": 0}, 0),
-    ({"two_person_above": -1}, 1_000_000), ({"two_person_above": "0"}, 1_000_000),
+    ({"two_person_above": -1}, 0), ({"two_person_above": "0"}, 1_000_000),
     ({"two_person_above": True}, 1_000_000), ({"two_person_above": False}, 1_000_000),
-    ({"two_person_above": 1.5e6}, 1_000_000), ({"two_person_above": None}, 1_000_000),
+    ({"two_person_above": 1.5e6}, 1_500_000), ({"two_person_above": None}, 1_000_000),
 ])
-def test_the_threshold_comes_from_the_raw_settings_and_junk_is_the_default_never_off(raw, expected):
-    assert approval.two_person_above(raw) == expected
+def test_the_threshold_setting_read_from_junk_is_the_default_or_stricter_never_off(raw, expected):
+    from chalicelib.staff.model import StoreSettings
+
+    assert StoreSettings.from_dict(raw).two_person_above == expected
 
 
 def test_above_is_strict_and_zero_means_always():
