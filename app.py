@@ -3,7 +3,7 @@ from chalice import ConvertToMiddleware
 
 from chalicelib.catalog.routes import bp as catalog
 from chalicelib import schema  # noqa: F401 - names the modules behind outbox, fact and order-kind handlers
-from chalicelib.core import health, outbox_stream, web
+from chalicelib.core import health, keys, outbox_stream, web
 from chalicelib.core.observability import logger, request_metrics
 from chalicelib.core.security_headers import add_security_headers
 from chalicelib.inventory.routes import bp as inventory
@@ -24,6 +24,7 @@ from chalicelib.shoppers.routes import bp as shoppers
 from chalicelib.staff import service as staff_service
 from chalicelib.staff.routes import bp as staff
 
+keys.check_at_start()  # a deployment without a real secret refuses to start
 app = web.App(app_name="sambung")
 app.api.binary_types.append("application/pdf")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))

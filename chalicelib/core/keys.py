@@ -97,6 +97,17 @@ def require_real_keys() -> None:
     _master()
 
 
+def check_at_start() -> None:
+    """Called when the app loads: in a Lambda (``AWS_LAMBDA_FUNCTION_NAME``, set by the runtime)
+    a missing, short or placeholder master key stops the function before it serves anything.
+    Packaging (``chalice package``, ``cdk synth``) loads the app too, with a placeholder: that is
+    not a start."""
+    import os
+
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        require_real_keys()
+
+
 def legacy_secret() -> bytes | None:
     """The raw secret of master version 1: the PIN pepper of the first release's hashes."""
     return dict(_master()).get(1)

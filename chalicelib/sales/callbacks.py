@@ -43,7 +43,7 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
         # Without the order we cannot know whose key signs it: nothing is trusted, nothing changes.
         raise NotFound("Transaksi tidak dikenal.", code="unknown_transaction")
     settings = store_settings(order.store_id)
-    gateway = gateway_for(settings)
+    gateway = gateway_for(settings, order.merchant_id)
     if gateway.provider != provider:
         raise Unauthorized("Callback dari gateway yang tidak dipakai toko ini.", code="bad_signature")
     event = gateway.parse_callback(headers, body)  # raises Unauthorized on a bad signature

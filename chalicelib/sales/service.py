@@ -163,7 +163,7 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
     subtotal = sum(line.total for line in lines)
     settings = store_settings(caller.store_id)
     model.require_sale_amount(subtotal, settings.max_sale_amount)
-    gateway = gateway_for(settings) if method == model.QRIS else None
+    gateway = gateway_for(settings, caller.merchant_id) if method == model.QRIS else None
     now = get_clock().now_s()
     order_id = new_id()
 
@@ -199,7 +199,7 @@ def start_qris(order: OrderRecord, settings=None) -> dict:
     one caller ever opens attempt N+1.
     """
     settings = settings or store_settings(order.store_id)
-    gateway = gateway_for(settings)
+    gateway = gateway_for(settings, order.merchant_id)
     now = get_clock().now_s()
     n = int(order.attempt) + 1
     attempt = _new_attempt(order, n, gateway.provider, now, now + settings.qris_expiry_minutes * 60)
@@ -292,7 +292,7 @@ def refresh_from_gateway(order: OrderRecord, *, source: str, min_gap: int,
     if not _claim_check(attempt, now, min_gap):
         return None
     settings = store_settings(order.store_id)
-    gateway = gateway_for(settings)
+    gateway = gateway_for(settings, order.merchant_id)
     try:
         status = gateway.get_status(attempt.gateway_ref, provider_ref=attempt.provider_ref)
     except GatewayNotFound:
@@ -319,7 +319,7 @@ def _settle_previous_attempt(order: OrderRecord) -> str:
     if attempt.status == "PAID":
         return "paid"
     settings = store_settings(order.store_id)
-    gateway = gateway_for(settings)
+    gateway = gateway_for(settings, order.merchant_id)
     try:
         result = gateway.cancel(attempt.gateway_ref, provider_ref=attempt.provider_ref)
     except GatewayNotFound:

@@ -90,3 +90,12 @@ def test_first_release_pin_hashes_still_check(monkeypatch):
     assert pins.version_of(legacy) == pins.LEGACY
     assert pins.check_pin("482915", legacy, lambda v: STRONG_1.encode() if v == pins.LEGACY else None)
     assert not pins.check_pin("482915", "md5$abc", lambda v: b"x")
+
+
+def test_a_lambda_refuses_to_start_on_a_placeholder_but_packaging_loads(master, monkeypatch):
+    master("synth-only-placeholder-never-deployed", stage="prod")
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    keys.check_at_start()  # cdk synth / chalice package load the app with a placeholder
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "sambung-prod-APIHandler")
+    with pytest.raises(keys.KeyConfigError, match="refuses to start"):
+        keys.check_at_start()
