@@ -45,10 +45,3 @@ def mask_phone(e164: str) -> str:
         return "*" * len(e164)
     return e164[:6] + "*" * (len(e164) - 9) + e164[-3:]
 
-
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(\+?62|0)8\d[\d\- ]{6,13}\d")
-
-
-def mask_phones_in_text(text: str) -> str:
-    """Masks anything in free text that looks like an Indonesian mobile number."""
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"[\s\-]", "", m.group(0))), text)
