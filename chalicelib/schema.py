@@ -28,6 +28,7 @@ TABLE_MODULES = [
 # only when an item of its kind is delivered, so the API's cold start loads none of them.
 OUTBOX_HANDLER_MODULES = {
     "sale.stock": "chalicelib.sales.stock",
+    "refund.stock": "chalicelib.sales.stock",
     "print.receipt": "chalicelib.sales.receipts",
     "print.order_slip": "chalicelib.book_orders.service",
     "print.shift_report": "chalicelib.shifts.service",
@@ -41,6 +42,7 @@ OUTBOX_HANDLER_MODULES = {
 # same transaction. Loaded when a fact of that kind is first committed.
 FACT_HANDLER_MODULES = {
     "sale.completed": ("chalicelib.reports.counters", "chalicelib.shifts.facts", "chalicelib.book_orders.shipping"),
+    "refund.done": ("chalicelib.reports.counters", "chalicelib.shifts.facts"),
     "shipment.requested": ("chalicelib.reports.counters",),
     "book_order.moved": ("chalicelib.reports.counters",),
     "drop_order.moved": ("chalicelib.reports.counters",),
@@ -53,6 +55,7 @@ FACT_HANDLER_MODULES = {
 ORDER_KIND_MODULES = {
     "BOOK_ORDER#cancel": "chalicelib.book_orders.service",
     "BOOK_ORDER#stock": "chalicelib.book_orders.holds",
+    "BOOK_ORDER#restock": "chalicelib.book_orders.holds",
 }
 
 

@@ -214,3 +214,12 @@ def consume_for_sale(order) -> dict:
 @kinds.handler(model.BOOK_ORDER, "stock")
 def _stock_for_sale(order) -> dict:
     return consume_for_sale(order)
+
+
+@kinds.handler(model.BOOK_ORDER, "restock")
+def _restock_after_refund(order, refund_id: str, lines: list[tuple[str, int]], actor: str) -> dict:
+    """Goods of a refunded book order sale go back to the CS desk, where the sale took them from."""
+    from ..inventory import service as inventory
+
+    return inventory.return_goods(store_id=order.store_id, reference=refund_id, actor=actor, lines=lines,
+                                  location=inventory.CS_DESK)

@@ -12,6 +12,8 @@ from ..core.ids import new_id
 from ..core.web import Caller
 from . import holds, model, repo
 
+SHOP_FLOOR, CS_DESK = model.SHOP_FLOOR, model.CS_DESK  # locations other areas name
+
 _CHUNK = 40  # 2 writes per line; DynamoDB allows 100 per transaction
 
 
@@ -37,6 +39,24 @@ def take_sold_goods(*, store_id: str, order_id: str, actor: str, lines: list[tup
         done, _ = units.attempt(writes)  # lost: a redelivery finds the ledger entries and skips the chunk
         applied += len(chunk) if done else 0
     return {"lines": applied}
+
+
+def return_goods(*, store_id: str, reference: str, actor: str, lines: list[tuple[str, int]], location: str,
+                 reason: str = "refund") -> dict:
+    """Goods a refund takes back go back on ``location`` (where the sale took them from), once per
+    refund and sku: the ledger entry is keyed by them, so a redelivery changes nothing."""
+    applied = 0
+    for start in range(0, len(lines), _CHUNK):
+        chunk = lines[start:start + _CHUNK]
+
+        def writes(uow: units.UnitOfWork, chunk=chunk) -> None:
+            for sku, qty in chunk:
+                repo.move_on_hand(uow, store_id, sku, location, int(qty), reason=reason, reference=reference,
+                                  actor=actor, entry_id=f"{reason}#{reference}#{sku}#{location}", allow_negative=True)
+
+        done, _ = units.attempt(writes)  # lost: a redelivery finds the ledger entries and skips the chunk
+        applied += len(chunk) if done else 0
+    return {"lines": applied, "location": location}
 
 
 def take_for_late_sale(store_id: str, location: str, lines: dict[str, int], *, reference: str, actor: str,

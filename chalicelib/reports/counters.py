@@ -81,6 +81,13 @@ def count_sale(uow: UnitOfWork, sale) -> None:
     add_ops(uow, store_id=sale.store_id, at=sale.at, tz=sale.tz, increments=model.sale_increments(counted))
 
 
+@fact_handler("refund.done")
+def count_refund(uow: UnitOfWork, refund) -> None:
+    """Money that went back: on the day it went back, by tender (the sale stays on its own day)."""
+    add_ops(uow, store_id=refund.store_id, at=refund.at, tz=refund.tz,
+            increments=model.refund_increments(refund.kind, refund.amount, refund.tender))
+
+
 @fact_handler("shipment.requested")
 def count_shipment_request(uow: UnitOfWork, fact) -> None:
     """A sold book order's shipment was requested: counted for the day, and it now waits for an AWB."""

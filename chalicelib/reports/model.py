@@ -39,6 +39,10 @@ LATE_COMPLETED = "late_completed"  # a payment that came after expiry, accepted 
 BOOK_EVENTS = ("created", "paid", "cancelled", "expired", "late")
 DROP_EVENTS = ("created", "handed", "returned", "cancelled")
 SHIPMENT_EVENTS = ("requested", "awb", "shipped", "cancelled")
+REFUNDS_COUNT = "refunds_count"  # refunds done that day (a void counts here too, and in VOIDS_COUNT)
+REFUNDED = "refunded"  # money that went back that day: net sales = net - refunded
+VOIDS_COUNT = "voids_count"
+VOIDED = "voided"
 WAITING_AWB = "waiting_awb"  # a live counter (not per day): shipments requested, no AWB yet
 
 
@@ -124,6 +128,22 @@ def sale_increments(sale: CompletedSale) -> dict[str, int]:
         inc[STORE_COUNT], inc[STORE_NET] = 1, net
         inc[cashier_count_key(sale.seller_id)] = 1
         inc[cashier_net_key(sale.seller_id)] = net
+    return inc
+
+
+def refund_method_key(tender: str) -> str:
+    return f"refund_method#{tender}"
+
+
+def refund_method_count_key(tender: str) -> str:
+    return f"refund_method_count#{tender}"
+
+
+def refund_increments(kind: str, amount: int, tender: str) -> dict[str, int]:
+    """A refund (or void) done: counted on the day it was done, by the tender the money went back by."""
+    inc = {REFUNDS_COUNT: 1, REFUNDED: amount, refund_method_key(tender): amount, refund_method_count_key(tender): 1}
+    if kind == "VOID":
+        inc[VOIDS_COUNT], inc[VOIDED] = 1, amount
     return inc
 
 

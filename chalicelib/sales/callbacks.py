@@ -14,7 +14,7 @@ from ..core.errors import NotFound, Unauthorized
 from ..payments.gateways import gateway_for
 from ..payments.providers.base import loads_exact
 from ..staff.service import store_settings
-from . import model as sales_model
+from . import model as sales_model, refund_rules
 from .repo import get_attempt, get_order
 from .service import apply_gateway_status
 
@@ -35,7 +35,27 @@ def _gateway_ref(provider: str, body: bytes) -> str | None:
     return ref if isinstance(ref, str) else None
 
 
+def _refund_key(provider: str, body: bytes) -> str | None:
+    """Xendit's refund callbacks name our refund (its reference_id), not the payment attempt."""
+    if provider != "xendit":
+        return None
+    try:
+        data = loads_exact(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("event") not in ("qr.refund", "refund.succeeded", "refund.failed"):
+        return None
+    inner = data.get("data") if isinstance(data.get("data"), dict) else {}
+    if isinstance(inner.get("data"), dict) and "event" in inner:
+        inner = inner["data"]
+    ref = inner.get("reference_id")
+    return ref if isinstance(ref, str) else None
+
+
 def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
+    refund_key = _refund_key(provider, body)
+    if refund_key is not None:
+        return _refund_callback(provider, headers, body, refund_key)
     ref = _gateway_ref(provider, body)
     parsed = sales_model.split_gateway_ref(ref) if ref else None
     order = get_order(parsed[0]) if parsed else None
@@ -47,6 +67,8 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
     if gateway.provider != provider:
         raise Unauthorized("Callback dari gateway yang tidak dipakai toko ini.", code="bad_signature")
     event = gateway.parse_callback(headers, body)  # raises Unauthorized on a bad signature
+    if event.kind == "refund":
+        return _confirm_refunds(provider, order.order_id, event)
     attempt = get_attempt(order.order_id, parsed[1])
     if attempt is None:
         raise NotFound("Transaksi tidak dikenal.", code="unknown_transaction")
@@ -58,3 +80,33 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
         details={"attempt": parsed[1], "notified": event.status, "status": confirmed.status,
                  "amount": confirmed.amount, "transaction": confirmed.provider_ref},
         apply=lambda: apply_gateway_status(order, attempt, confirmed, "callback", settings))
+
+
+def _refund_callback(provider: str, headers: dict, body: bytes, refund_key: str) -> dict:
+    order = get_order(refund_rules.order_of_refund(refund_key) or "")
+    if order is None:
+        raise NotFound("Pengembalian tidak dikenal.", code="unknown_transaction")
+    gateway = gateway_for(store_settings(order.store_id), order.merchant_id)
+    if gateway.provider != provider:
+        raise Unauthorized("Callback dari gateway yang tidak dipakai toko ini.", code="bad_signature")
+    event = gateway.parse_callback(headers, body)  # raises Unauthorized on a bad token
+    return _confirm_refunds(provider, order.order_id, event)
+
+
+def _confirm_refunds(provider: str, order_id: str, event) -> dict:
+    """A refund notification is a hint too: each refund it may be about is asked about at the
+    gateway and what that confirms is applied (refunds.check), once per confirmed state."""
+    from . import refunds
+
+    def confirm() -> str:
+        if event.refund_key:
+            return refunds.confirm_notification(order_id, event.refund_key)
+        # Midtrans did not say which refund: every refund of the order still in progress.
+        return ",".join(refunds.check(r, min_gap=0) for r in refunds.open_refunds(order_id)) or "noop"
+
+    # Stored once per notification (the raw event is kept); applying it twice changes nothing anyway:
+    # a refund moves only from the state read.
+    return inbox.process(provider, event.event_key, store_id=get_order(order_id).store_id, subject=order_id,
+                         raw={"notification": event.raw}, details={"kind": "refund", "refund_key": event.refund_key,
+                                                                   "notified": event.refund_status},
+                         apply=confirm)

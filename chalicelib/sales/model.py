@@ -10,6 +10,8 @@ bank transfer with a kode unik, stock held until a deadline):
                  BOOKED -> AWAITING_PAYMENT (the customer pays at the kiosk by QRIS)
     any unpaid end state + a payment that arrives anyway -> PAID_LATE (flagged for staff)
     a payment the gateway confirms for another amount or transaction -> NEEDS_REVIEW (staff decide)
+    COMPLETED -> VOIDED (a sale of today cancelled in full; see refund_rules)
+    PAID_LATE | NEEDS_REVIEW -> REFUNDED (the money went back instead of becoming a sale)
 
 Nothing ever moves backwards: a late or repeated event is recorded and ignored for the state.
 """
@@ -30,6 +32,8 @@ FAILED = "FAILED"
 CANCELLED = "CANCELLED"
 PAID_LATE = "PAID_LATE"
 NEEDS_REVIEW = "NEEDS_REVIEW"  # money came, but not what the order asked for: a person decides
+VOIDED = "VOIDED"  # a sale cancelled in full the same day (its money went back)
+REFUNDED = "REFUNDED"  # a payment that never became a sale went back
 
 STORE_SALE, BOOK_ORDER = "STORE_SALE", "BOOK_ORDER"
 
@@ -45,15 +49,17 @@ _ALLOWED = {
     EXPIRED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED, NEEDS_REVIEW},
     FAILED: {AWAITING_PAYMENT, PAID_LATE, CANCELLED, NEEDS_REVIEW},
     CANCELLED: {PAID_LATE, NEEDS_REVIEW},
-    PAID_LATE: {COMPLETED},
-    NEEDS_REVIEW: {COMPLETED},
-    COMPLETED: set(),
+    PAID_LATE: {COMPLETED, REFUNDED},
+    NEEDS_REVIEW: {COMPLETED, REFUNDED},
+    COMPLETED: {VOIDED},
+    VOIDED: set(),
+    REFUNDED: set(),
 }
 
 STATUS_LABELS = {
     AWAITING_PAYMENT: "Menunggu pembayaran", BOOKED: "Dipesan", PAID: "Dibayar", COMPLETED: "Selesai",
     EXPIRED: "Kedaluwarsa", FAILED: "Gagal", CANCELLED: "Dibatalkan", PAID_LATE: "Dibayar terlambat",
-    NEEDS_REVIEW: "Perlu dicek",
+    NEEDS_REVIEW: "Perlu dicek", VOIDED: "Dibatalkan (void)", REFUNDED: "Dana dikembalikan",
 }
 
 

@@ -32,6 +32,19 @@ MAX_NOTE = 200
 MAX_TRANSFER_REF = 64
 
 
+def refund_id(order_id: str, unique: str) -> str:
+    """A refund's id, also its key at the gateway: ``<order id>_<unique>`` (letters, digits, ``_``;
+    at most 64 characters), so a gateway's refund notification leads back to its order."""
+    return f"{order_id}_{unique}"
+
+
+def order_of_refund(refund_key: str | None) -> str | None:
+    if not isinstance(refund_key, str):
+        return None
+    order_id, sep, unique = refund_key.rpartition("_")
+    return order_id if sep and order_id and unique else None
+
+
 @dataclass(frozen=True)
 class RefundLine:
     sku: str

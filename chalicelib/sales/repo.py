@@ -94,6 +94,11 @@ class OrderRecord(Table):
     open_shard = UnicodeAttribute(null=True)
     due_at = NumberAttribute(null=True)
     booking = JSONAttribute(null=True)  # a book order's own details: read through book_orders.model.BookOrder
+    # refunds: what refunds done or under way have taken (money, units per SKU); refund_count also
+    # versions these totals, so two refunds asked at once never both take the same money.
+    refunded_amount = NumberAttribute(default=0)
+    refunded_qty = JSONAttribute(default=dict)
+    refund_count = NumberAttribute(default=0)
     by_store_day = OrdersByStoreDay()
     open_by_due = OpenOrders()
     by_number = OrdersByNumber()
@@ -128,12 +133,65 @@ class PaymentAttemptRecord(Table):
     reason = UnicodeAttribute(null=True)
 
 
+class RefundsDue(GlobalSecondaryIndex):
+    """Sparse: refunds still waiting for the gateway (the sweeper asks about them)."""
+
+    class Meta:
+        index_name = "open_by_due"
+        projection = AllProjection()
+
+    open_shard = UnicodeAttribute(hash_key=True)
+    due_at = NumberAttribute(range_key=True)
+
+
+class RefundRecord(Table):
+    """A refund or void: its own document linked to the sale (``order_id``), never an edit of it."""
+
+    Meta = table_meta("refunds")
+    order_id = UnicodeAttribute(hash_key=True)
+    refund_id = UnicodeAttribute(range_key=True)  # also the gateway's idempotency key (refund_key)
+    refund_no = UnicodeAttribute()  # "<order no>-R<n>": what staff and shoppers read
+    kind = UnicodeAttribute()  # VOID | REFUND
+    store_id = UnicodeAttribute()
+    merchant_id = UnicodeAttribute()
+    store_day = UnicodeAttribute()  # the store-local day it was asked
+    lines = JSONAttribute(default=list)  # refund_rules.RefundLine dicts
+    amount = NumberAttribute()
+    reason = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    tender = UnicodeAttribute()  # QRIS | CASH | BANK_TRANSFER
+    transfer_ref = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # REQUESTED | PENDING | DONE | FAILED
+    failure_code = UnicodeAttribute(null=True)
+    failure_message = UnicodeAttribute(null=True)
+    requested_by = UnicodeAttribute()
+    requested_by_name = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    approved_by_name = UnicodeAttribute(null=True)
+    device_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    done_at = NumberAttribute(null=True)
+    attempt = NumberAttribute(null=True)  # the payment attempt a QRIS refund goes back through
+    provider = UnicodeAttribute(null=True)
+    provider_refund_id = UnicodeAttribute(null=True)
+    checked_at = NumberAttribute(default=0)
+    points_taken = NumberAttribute(null=True)
+    receipt_token = UnicodeAttribute(null=True)
+    open_shard = UnicodeAttribute(null=True)
+    due_at = NumberAttribute(null=True)
+    open_by_due = RefundsDue()
+
+
+REFUND_SHARD = "REFUND"  # refunds waiting for the gateway (RefundRecord.open_by_due)
+
+
 class ReceiptLinkRecord(Table):
     """Unguessable token -> order, for the public digital receipt page."""
 
     Meta = table_meta("receipt_links")
     token = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute()
+    refund_id = UnicodeAttribute(null=True)  # a refund receipt's link names the refund too
 
 
 def get_order(order_id: str) -> OrderRecord | None:
@@ -315,3 +373,85 @@ def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | N
 def awaiting_decision(store_id: str, limit: int) -> list[OrderRecord]:
     """A store's paid orders that wait for a person, newest payment first (one Query)."""
     return list(OrderRecord.open_by_due.query(decision_shard(store_id), scan_index_forward=False, limit=limit))
+
+
+# ---- refunds ---------------------------------------------------------------------------------
+
+def get_refund(order_id: str, refund_id: str) -> RefundRecord | None:
+    return find(RefundRecord, order_id, refund_id, consistent_read=True)
+
+
+def order_refunds(order_id: str) -> list[RefundRecord]:
+    """An order's refunds, oldest first."""
+    return sorted(RefundRecord.query(order_id, consistent_read=True), key=lambda r: (r.created_at, r.refund_id))
+
+
+def refunds_due(now: int, limit: int) -> list[RefundRecord]:
+    return list(RefundRecord.open_by_due.query(REFUND_SHARD, RefundRecord.due_at <= now, limit=limit))
+
+
+def _same_refund_totals(order: OrderRecord):
+    """The order's refund totals are still the ones read (refund_count versions them)."""
+    count = int(order.refund_count or 0)
+    if count == 0:
+        return OrderRecord.refund_count.does_not_exist() | (OrderRecord.refund_count == 0)
+    return OrderRecord.refund_count == count
+
+
+def refund_reserved(uow, order: OrderRecord, refund: RefundRecord, *, quantities: dict[str, int], lost=None,
+                    end_status: str | None = None) -> None:
+    """A new refund and what it takes on the order, only from the totals read: two refunds asked at
+    once cannot both take the same money or units (the second is decided again from a fresh read).
+    ``end_status``: a refund done at once that also ends the order (VOIDED, REFUNDED)."""
+    taken = dict(order.refunded_qty or {})
+    for sku, qty in quantities.items():
+        taken[sku] = int(taken.get(sku, 0)) + qty
+    uow.save(refund, condition=RefundRecord.refund_id.does_not_exist())
+    actions = [OrderRecord.refunded_amount.set(int(order.refunded_amount or 0) + int(refund.amount)),
+               OrderRecord.refunded_qty.set(taken), OrderRecord.refund_count.set(int(order.refund_count or 0) + 1)]
+    if end_status is not None:
+        actions += [OrderRecord.status.set(end_status), OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
+    uow.update(order, actions=actions, condition=_same_refund_totals(order) & (OrderRecord.status == order.status),
+               lost=lost, label="order_refund_totals")
+
+
+def refund_released(uow, order: OrderRecord, refund: RefundRecord) -> None:
+    """A refund that failed gives back what it had taken on the order (from the totals read)."""
+    taken = dict(order.refunded_qty or {})
+    for line in refund.lines or []:
+        taken[line["sku"]] = max(0, int(taken.get(line["sku"], 0)) - int(line["qty"]))
+    uow.update(order, actions=[OrderRecord.refunded_amount.set(max(0, int(order.refunded_amount or 0) - int(refund.amount))),
+                               OrderRecord.refunded_qty.set({k: v for k, v in taken.items() if v}),
+                               OrderRecord.refund_count.set(int(order.refund_count or 0) + 1)],
+               condition=_same_refund_totals(order), label="order_refund_totals")
+
+
+def refund_moved(uow, refund: RefundRecord, status: str, *, from_states, open_due_at: int | None = None,
+                 **fields) -> None:
+    """The refund moves to ``status`` only from one of ``from_states`` (as stored). ``open_due_at``
+    keeps it in the sweeper's index; any other move takes it out."""
+    actions = [RefundRecord.status.set(status)]
+    for name, value in fields.items():
+        attr = getattr(RefundRecord, name)
+        actions.append(attr.set(value) if value is not None else attr.remove())
+    if open_due_at is not None:
+        actions += [RefundRecord.open_shard.set(REFUND_SHARD), RefundRecord.due_at.set(open_due_at)]
+    else:
+        actions += [RefundRecord.open_shard.remove(), RefundRecord.due_at.remove()]
+    uow.update(refund, actions=actions, condition=RefundRecord.status.is_in(*from_states), label="refund_status")
+
+
+def refund_checked(uow, refund: RefundRecord, now: int, min_gap: int) -> None:
+    """At most one gateway question about a refund every ``min_gap`` seconds."""
+    uow.update(refund, actions=[RefundRecord.checked_at.set(now)], condition=RefundRecord.checked_at <= now - min_gap)
+
+
+def refund_receipt_link(uow, token: str, refund: RefundRecord) -> None:
+    uow.save(ReceiptLinkRecord(token=token, order_id=refund.order_id, refund_id=refund.refund_id),
+             condition=ReceiptLinkRecord.token.does_not_exist())
+
+
+def order_ended_by_refund(uow, order: OrderRecord, status: str) -> None:
+    """A voided sale (VOIDED) or a refunded payment that was never a sale (REFUNDED), from the status read."""
+    uow.update(order, actions=[OrderRecord.status.set(status), OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
+               condition=OrderRecord.status == order.status, label="order_status")

@@ -7,6 +7,7 @@ from ..core.money import require_rupiah
 from ..core.ratelimit import Limit
 from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
 service = lazy(".service", __package__)
+refunds = lazy(".refunds", __package__)
 callbacks = lazy(".callbacks", __package__)
 
 bp = Api(__name__)
@@ -82,6 +83,48 @@ def cancel(caller, order_id):
 @bp.endpoint("/sales/{order_id}/complete-late", ["POST"], roles=[ADMIN])
 def complete_late(caller, order_id):
     return service.complete_late(caller, order_id)
+
+
+_APPROVAL = F(dict, required=False, nullable=True)
+_REFUND = {"lines": F(list, required=False, nullable=True), "reason": F(str), "note": F(str, required=False, nullable=True),
+           "tender": F(str, required=False, nullable=True), "transfer_ref": F(str, required=False, nullable=True),
+           "approval": _APPROVAL}
+
+
+def _without_pin(body: dict) -> dict:
+    """What the Idempotency-Key record keeps of a body: never an approver's PIN."""
+    approval = body.get("approval")
+    return dict(body, approval={"staff_id": approval.get("staff_id")} if isinstance(approval, dict) else None)
+
+
+@bp.endpoint("/sales/{order_id}/refunds", ["POST"], roles=SELLERS)
+def create_refund(caller, order_id):
+    """Refund a completed sale (``lines`` of ``{sku, quantity, restock}``, or all of it) or the money of
+    a paid order that never became a sale; approval by an admin's PIN when the caller needs one."""
+    req = bp.current_request
+    body = parse_body(req, _REFUND)
+    return once(req, caller, f"refund#{order_id}", _without_pin(body), lambda: refunds.refund(
+        caller, order_id, lines=refunds.validate_lines(body.get("lines")), reason=body["reason"], note=body.get("note"),
+        tender=body.get("tender"), transfer_ref=body.get("transfer_ref"), approval=body.get("approval")))
+
+
+@bp.endpoint("/sales/{order_id}/void", ["POST"], roles=SELLERS)
+def void_sale(caller, order_id):
+    req = bp.current_request
+    body = parse_body(req, {"reason": F(str), "note": F(str, required=False, nullable=True), "approval": _APPROVAL})
+    return once(req, caller, f"void#{order_id}", _without_pin(body), lambda: refunds.void(
+        caller, order_id, reason=body["reason"], note=body.get("note"), approval=body.get("approval")))
+
+
+@bp.endpoint("/sales/{order_id}/refunds", ["GET"], roles=SELLERS)
+def list_refunds(caller, order_id):
+    return {"refunds": refunds.refunds_of(service.own_order(caller.store_id, order_id))}
+
+
+@bp.endpoint("/sales/{order_id}/refunds/{refund_id}/status", ["POST"], roles=SELLERS)
+def refund_status(caller, order_id, refund_id):
+    """ "Cek status pengembalian": a QRIS refund in progress is asked about at the gateway now."""
+    return refunds.check_by_hand(caller, order_id, refund_id)
 
 
 @bp.endpoint("/sales/{order_id}/reprint", ["POST"], roles=SELLERS)

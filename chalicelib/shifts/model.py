@@ -55,6 +55,15 @@ def sale_increments(method: str, issuer: str | None, total: int) -> dict[str, in
     return counters.tender_increments(method, issuer, total)
 
 
+def refund_key(tender: str) -> str:
+    return f"refund#{tender}"
+
+
+def refund_increments(tender: str, amount: int) -> dict[str, int]:
+    """What one refund paid out on a shift adds: amount and count per tender (cash leaves the drawer)."""
+    return {refund_key(tender): amount, f"refund_count#{tender}": 1}
+
+
 @dataclass(frozen=True)
 class MethodLine:
     method: str

@@ -86,6 +86,13 @@ def add_sale_ops(tx, store_id: str, shift_id: str, method: str, issuer: str | No
               condition=ShiftRecord.status == model.OPEN)
 
 
+def add_refund_ops(tx, store_id: str, shift_id: str, tender: str, amount: int) -> None:
+    """Add a refund paid out on an open shift in the caller's transaction (a closed shift fails it)."""
+    tx.update(ShiftRecord(store_id=store_id, shift_id=shift_id),
+              actions=counter_actions(model.refund_increments(tender, amount)),
+              condition=ShiftRecord.status == model.OPEN)
+
+
 def recent_shifts(store_id: str, limit: int) -> list[ShiftRecord]:
     return list(ShiftRecord.query(store_id, scan_index_forward=False, limit=limit))
 

@@ -66,9 +66,11 @@ SETTING_RANGES: dict[str, tuple[int, int, str]] = {
     "max_sale_amount": (10_000, 1_000_000_000, "Batas nilai satu transaksi"),
     # Confirming one's own statement upload, or any hand-match, above this needs an admin's PIN (0 = always).
     "two_person_above": (0, 1_000_000_000, "Batas persetujuan admin untuk mutasi"),
+    # A refund above this needs an approver's PIN unless the person asking may approve (0 = every refund).
+    "refund_approval_above": (0, 1_000_000_000, "Batas pengembalian tanpa persetujuan"),
 }
 _RUPIAH_SETTINGS = frozenset({"loyalty_rupiah_per_point", "shift_difference_allowance", "max_sale_amount",
-                              "two_person_above"})
+                              "two_person_above", "refund_approval_above"})
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 MAX_BANK_ACCOUNTS = 20
@@ -228,6 +230,7 @@ class StoreSettings:
     shift_difference_allowance: int = 10_000
     max_sale_amount: int = 50_000_000  # one store sale or book order, in rupiah
     two_person_above: int = 1_000_000  # rupiah: statement matches above this need a second person (admin PIN)
+    refund_approval_above: int = 0  # rupiah: refunds above this need an approver's PIN (0 = all of them)
     auto_confirm_matches: bool = False
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)

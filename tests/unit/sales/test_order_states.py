@@ -8,7 +8,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.sales import model as m
 
 STATES = [m.AWAITING_PAYMENT, m.BOOKED, m.PAID, m.COMPLETED, m.EXPIRED, m.FAILED, m.CANCELLED, m.PAID_LATE,
-          m.NEEDS_REVIEW]
+          m.NEEDS_REVIEW, m.VOIDED, m.REFUNDED]
 
 
 @pytest.mark.parametrize("current,target", [
@@ -21,6 +21,7 @@ STATES = [m.AWAITING_PAYMENT, m.BOOKED, m.PAID, m.COMPLETED, m.EXPIRED, m.FAILED
     (m.EXPIRED, m.CANCELLED), (m.FAILED, m.CANCELLED),
     (m.AWAITING_PAYMENT, m.NEEDS_REVIEW), (m.BOOKED, m.NEEDS_REVIEW), (m.EXPIRED, m.NEEDS_REVIEW),
     (m.FAILED, m.NEEDS_REVIEW), (m.CANCELLED, m.NEEDS_REVIEW), (m.NEEDS_REVIEW, m.COMPLETED),
+    (m.COMPLETED, m.VOIDED), (m.PAID_LATE, m.REFUNDED), (m.NEEDS_REVIEW, m.REFUNDED),  # money back
 ])
 def test_the_moves_a_cashier_or_a_payment_can_make(current, target):
     assert m.can_move(current, target)
@@ -29,7 +30,7 @@ def test_the_moves_a_cashier_or_a_payment_can_make(current, target):
 
 def test_no_other_move_exists_and_each_refusal_says_why():
     allowed = {(c, t) for c in STATES for t in STATES if m.can_move(c, t)}
-    assert len(allowed) == 23
+    assert len(allowed) == 26
     for current, target in itertools.product(STATES, STATES):
         if (current, target) in allowed:
             continue
@@ -39,8 +40,9 @@ def test_no_other_move_exists_and_each_refusal_says_why():
         assert m.STATUS_LABELS[current] in e.value.message
 
 
-def test_a_completed_order_is_final_and_paid_never_goes_back_to_unpaid():
-    assert not any(m.can_move(m.COMPLETED, t) for t in STATES)
+def test_a_completed_order_is_final_but_for_a_void_and_paid_never_goes_back_to_unpaid():
+    assert [t for t in STATES if m.can_move(m.COMPLETED, t)] == [m.VOIDED]
+    assert not any(m.can_move(end, t) for end in (m.VOIDED, m.REFUNDED) for t in STATES)
     for paid in (m.PAID, m.PAID_LATE, m.NEEDS_REVIEW):
         assert not any(m.can_move(paid, t) for t in (m.AWAITING_PAYMENT, m.BOOKED, m.EXPIRED, m.FAILED, m.CANCELLED))
 
