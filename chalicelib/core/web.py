@@ -29,8 +29,11 @@ MAX_JSON_DEPTH = 32  # our deepest body is 3 levels; Python's json gives up (Rec
 MAX_TEXT = 1000  # the longest text field unless a field says otherwise (F(max_len=...))
 
 CASHIER, CS, WAREHOUSE, ADMIN = "cashier", "cs", "warehouse", "admin"
-ROLES = (CASHIER, CS, WAREHOUSE, ADMIN)
+SUPERVISOR = "supervisor"  # a cashier who may also approve refunds and voids with their PIN
+ROLES = (CASHIER, SUPERVISOR, CS, WAREHOUSE, ADMIN)
 ALL_STAFF = ROLES
+# A role may do everything the roles it includes may (admin may do everything).
+INCLUDES = {SUPERVISOR: frozenset({CASHIER})}
 DEVICE = "device"  # a paired kiosk or print station acting without a person
 
 
@@ -207,7 +210,7 @@ def authenticate(request, roles: frozenset, devices: bool) -> Caller:
         if not devices:
             raise Unauthorized("Silakan masuk dengan PIN.", code="login_required")
         return caller
-    if caller.role != ADMIN and caller.role not in roles:
+    if caller.role != ADMIN and caller.role not in roles and not (INCLUDES.get(caller.role, frozenset()) & roles):
         raise Forbidden("Peran Anda tidak diizinkan untuk tindakan ini.", code="role_not_allowed")
     return caller
 

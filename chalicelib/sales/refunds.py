@@ -25,7 +25,7 @@ from ..core.clock import get_clock, local_day
 from ..core.errors import Conflict, Forbidden, NotFound, SambungError, UpstreamError, ValidationError
 from ..core.ids import new_id, token
 from ..core.observability import logger
-from ..core.web import ADMIN, Caller
+from ..core.web import ADMIN, SUPERVISOR, Caller
 from ..payments.gateways import gateway_for
 from ..payments.providers import GatewayNotFound
 from ..payments.providers.base import RefundNotFound, RefundRefused
@@ -35,7 +35,7 @@ from . import model, refund_rules as rules, repo
 from .facts import RefundDone
 from .repo import OrderRecord, RefundRecord
 
-APPROVER_ROLES = (ADMIN,)  # who may approve a refund or void with their PIN
+APPROVER_ROLES = (SUPERVISOR, ADMIN)  # who may approve a refund or void with their PIN
 CHECK_GAP_SECONDS = 15  # at most one gateway question per refund this often
 SWEEP_AFTER_SECONDS = 60  # a refund the gateway has not settled is looked at again after this
 _RETRIES = 5
@@ -145,7 +145,7 @@ def _approve(caller: Caller, kind: str, amount: int, settings, approval: dict | 
     if not rules.needs_approval(amount, role=caller.role, limit=limit, approver_roles=APPROVER_ROLES):
         return None
     if not isinstance(approval, dict) or not approval.get("staff_id") or not approval.get("pin"):
-        raise Forbidden("Pengembalian ini perlu persetujuan admin (PIN).", code="approval_required",
+        raise Forbidden("Pengembalian ini perlu persetujuan supervisor atau admin (PIN).", code="approval_required",
                         details={"amount": amount, "limit": max(limit, 0), "approver_roles": list(APPROVER_ROLES)})
     if approval["staff_id"] == caller.staff_id:
         raise Forbidden("Persetujuan harus dari orang lain.", code="second_person_required")
@@ -153,7 +153,7 @@ def _approve(caller: Caller, kind: str, amount: int, settings, approval: dict | 
         approver = staff.verify_pin(caller.store_id, approval["staff_id"], approval["pin"], roles=APPROVER_ROLES,
                                     device_id=caller.device_id)
     except Forbidden:
-        raise Forbidden("Persetujuan hanya dengan PIN admin toko ini.", code="approver_not_allowed") from None
+        raise Forbidden("Persetujuan hanya dengan PIN supervisor atau admin toko ini.", code="approver_not_allowed") from None
     if approver is None:
         raise Forbidden("PIN persetujuan salah.", code="approval_pin_wrong")  # 403: the caller stays signed in
     return approver

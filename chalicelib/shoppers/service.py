@@ -343,7 +343,7 @@ def cashier_report(caller: Caller, day: str | None) -> dict:
     staff = {s["staff_id"]: s for s in staff_service.list_staff(caller)}
     recorded = {r.staff_id: _row(r, day, r.staff_id) for r in repo.cashier_days(caller.store_id, day)}
     for staff_id, s in staff.items():
-        if s["role"] == "cashier" and s["active"] and staff_id not in recorded:
+        if s["role"] in ("cashier", "supervisor") and s["active"] and staff_id not in recorded:
             recorded[staff_id] = model.CashierDay(staff_id=staff_id, day=day)
     rows = sorted(recorded.values(), key=lambda r: (staff.get(r.staff_id, {}).get("name") or r.staff_id).lower())
     return {"day": day, "timezone": tz,

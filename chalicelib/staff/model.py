@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..core.errors import ValidationError
 from ..core.money import format_rupiah
 
-ROLES = ("cashier", "cs", "warehouse", "admin")
+ROLES = ("cashier", "supervisor", "cs", "warehouse", "admin")
 DEVICE_KINDS = ("kiosk", "print_station", "backoffice")
 PIN_RE = re.compile(r"^\d{6}$")
 SESSION_SECONDS = 12 * 3600

@@ -188,3 +188,17 @@ def test_restocked_lines_go_back_to_the_shop_floor_once_and_the_figures_show_the
     assert _stock("KOPI-250") == before + 2
     day = reports.day_counters(demo["store_id"], local_day(get_clock().now_s(), "Asia/Jakarta"))
     assert (day["refunds_count"], day["refunded"], day["refund_method#CASH"]) == (1, 36_000, 36_000)
+
+
+def test_a_supervisor_approves_a_cashiers_refund_and_needs_no_approval_for_their_own(api, demo):
+    admin = api.login_as(demo, "admin")
+    made = api.post("/staff", {"name": "Sinta Supervisor", "role": "supervisor", "pin": "739184"}, auth=admin)
+    sup_id = made.json["staff_id"]
+    cashier = api.login_as(demo, "cashier")
+    sale = _cash_sale(api, cashier, [{"sku": "KOPI-250", "qty": 2}])
+    line = {"lines": [{"sku": "KOPI-250", "quantity": 1, "restock": False}], "reason": "salah_input"}
+    r = _refund(api, cashier, sale["order_id"], dict(line, approval={"staff_id": sup_id, "pin": "739184"}))
+    assert r.status == 201 and r.json["approved_by"] == sup_id and r.json["approved_by_name"] == "Sinta Supervisor"
+    sup = api.login(demo["backoffice_device_token"], sup_id, "739184")
+    own = _refund(api, sup, sale["order_id"], line)
+    assert own.status == 201 and own.json["approved_by"] is None

@@ -79,3 +79,13 @@ def test_a_session_cannot_be_pointed_at_another_device_or_store(http, demo):
                             headers={"kid": str(keys.current_version())})
         r = http.get("/auth/me", auth=f"Bearer {forged}")
         assert r.status == 401 and r.error_code == "session_invalid", change
+
+
+def test_a_supervisor_sells_like_a_cashier_and_approves_refunds_but_manages_nothing(http, demo):
+    admin = http.login_as(demo, "admin")
+    r = http.post("/staff", {"name": "Sinta Supervisor", "role": "supervisor", "pin": "739184"}, auth=admin)
+    assert r.status == 201, r
+    sup = http.login(demo["backoffice_device_token"], r.json["staff_id"], "739184")
+    assert http.get("/sales/pending", auth=sup).status == 200  # a cashier's route
+    assert http.get("/staff", auth=sup).status == 403  # an admin's route
+    assert http.get("/shipping/settings", auth=sup).status == 403
