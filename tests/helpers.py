@@ -47,7 +47,34 @@ class Response:
         return f"<{self.status} {self.body[:300]!r}>"
 
 
-class ApiClient:
+class Calls:
+    """Verbs and sign-in helpers over ``call(method, path, body, *, auth, headers, raw)``: shared by the
+    in-process :class:`ApiClient` and the attack suite's real-HTTP client."""
+
+    def call(self, method: str, path: str, body=None, *, auth: str | None = None, headers: dict | None = None,
+             raw: bytes | None = None):
+        raise NotImplementedError
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.call("PATCH", path, body, **kw)
+
+    def login(self, device_token: str, staff_id: str, pin: str) -> str:
+        r = self.post("/auth/login", {"staff_id": staff_id, "pin": pin}, auth=f"Device {device_token}")
+        assert r.status == 200, r
+        return f"Bearer {r.json['token']}"
+
+    def login_as(self, demo: dict, role: str) -> str:
+        person = next(s for s in demo["staff"] if s["role"] == role)
+        return self.login(demo["backoffice_device_token"], person["staff_id"], person["pin"])
+
+
+class ApiClient(Calls):
     """``chalice.test.Client`` with JSON bodies, auth headers and sign-in helpers."""
 
     def __init__(self):
@@ -71,20 +98,3 @@ class ApiClient:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         return Response(getattr(self._client.http, method.lower())(path, headers=h, body=data))
 
-    def get(self, path, **kw):
-        return self.call("GET", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.call("POST", path, body, **kw)
-
-    def patch(self, path, body=None, **kw):
-        return self.call("PATCH", path, body, **kw)
-
-    def login(self, device_token: str, staff_id: str, pin: str) -> str:
-        r = self.post("/auth/login", {"staff_id": staff_id, "pin": pin}, auth=f"Device {device_token}")
-        assert r.status == 200, r
-        return f"Bearer {r.json['token']}"
-
-    def login_as(self, demo: dict, role: str) -> str:
-        person = next(s for s in demo["staff"] if s["role"] == role)
-        return self.login(demo["backoffice_device_token"], person["staff_id"], person["pin"])

@@ -11,6 +11,8 @@ import urllib.request
 
 import pytest
 
+from tests.helpers import Calls
+
 
 class Answer:
     def __init__(self, status: int, headers: dict, body: bytes):
@@ -28,7 +30,7 @@ class Answer:
         return f"<{self.status} {self.body[:300]!r}>"
 
 
-class HttpApi:
+class HttpApi(Calls):
     def __init__(self, base: str):
         self.base = base.rstrip("/")
 
@@ -44,24 +46,6 @@ class HttpApi:
                 return Answer(r.status, dict(r.headers), r.read())
         except urllib.error.HTTPError as e:
             return Answer(e.code, dict(e.headers), e.read())
-
-    def get(self, path, **kw):
-        return self.call("GET", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.call("POST", path, body, **kw)
-
-    def patch(self, path, body=None, **kw):
-        return self.call("PATCH", path, body, **kw)
-
-    def login(self, device_token: str, staff_id: str, pin: str) -> str:
-        r = self.post("/auth/login", {"staff_id": staff_id, "pin": pin}, auth=f"Device {device_token}")
-        assert r.status == 200, r
-        return f"Bearer {r.json['token']}"
-
-    def login_as(self, demo: dict, role: str) -> str:
-        person = next(s for s in demo["staff"] if s["role"] == role)
-        return self.login(demo["backoffice_device_token"], person["staff_id"], person["pin"])
 
 
 @pytest.fixture(scope="session")
