@@ -296,19 +296,7 @@ class MidtransGateway:
         body: dict[str, Any] = {"refund_key": refund_key, "amount": amount}
         if reason:
             body["reason"] = reason
-        resp = self._transport("POST", self.base_url + path, json_body=body, headers={"Authorization": self._auth},
-                               timeout=self.timeout, system=SYSTEM)
-        if 300 <= resp.status < 400:
-            raise gateway_error(SYSTEM, resp.status, None)
-        try:
-            data = loads_exact(resp.body) if resp.body else None
-        except (ValueError, UnicodeDecodeError):
-            data = None
-        if not isinstance(data, dict):
-            if resp.status >= 400:
-                raise gateway_error(SYSTEM, resp.status, None)
-            raise UpstreamError(f"{SYSTEM} menjawab bukan JSON (HTTP {resp.status}).", code="gateway_bad_response",
-                                details={"system": SYSTEM, "http_status": resp.status})
+        resp, data = self._send("POST", path, body)
         code = str(data.get("status_code", resp.status))
         if resp.status < 300 and code in ("200", "201"):
             return self._refund_result(data, refund_key, amount, succeeded=code == "200")
@@ -451,7 +439,10 @@ class MidtransGateway:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, body: dict | None = None, *, extra_headers: dict | None = None) -> dict:
+    def _send(self, method: str, path: str, body: dict | None = None, *,
+              extra_headers: dict | None = None) -> tuple[Any, dict]:
+        """One call: the answer and its JSON object. Redirects are never followed; an answer that is
+        not a JSON object is the gateway's fault (or its refusal, by HTTP status)."""
         headers = {"Authorization": self._auth}
         if extra_headers:
             headers.update(extra_headers)
@@ -468,6 +459,10 @@ class MidtransGateway:
                 raise gateway_error(SYSTEM, resp.status, None)
             raise UpstreamError(f"{SYSTEM} menjawab bukan JSON (HTTP {resp.status}).", code="gateway_bad_response",
                                 details={"system": SYSTEM, "http_status": resp.status})
+        return resp, data
+
+    def _call(self, method: str, path: str, body: dict | None = None, *, extra_headers: dict | None = None) -> dict:
+        resp, data = self._send(method, path, body, extra_headers=extra_headers)
         # A transaction record is an answer whatever its status_code (an expired one says 407);
         # anything else with a status_code >= 300 is Midtrans refusing the call, often with HTTP 200.
         code = str(data.get("status_code", resp.status))
