@@ -61,3 +61,9 @@ def front(moto_state):
 @pytest.fixture
 def http(front, aws) -> HttpApi:
     return HttpApi(front.url)
+
+
+@pytest.fixture
+def api(http) -> HttpApi:
+    """Every attack here goes over real HTTP, whichever client name a test uses."""
+    return http
