@@ -1,12 +1,13 @@
 """Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel; gateway callbacks."""
 from __future__ import annotations
 
+from ..core.errors import SambungError
 from ..core.lazy import lazy
-from ..core.clock import get_clock, local_day
 from ..core.money import require_rupiah
 from ..core.ratelimit import Limit
-from ..core.web import ADMIN, CASHIER, CS, Api, F, once, parse_body, query_param
+from ..core.web import ADMIN, CASHIER, CS, Api, F, int_param, once, parse_body, query_param
 service = lazy(".service", __package__)
+history = lazy(".history", __package__)
 refunds = lazy(".refunds", __package__)
 callbacks = lazy(".callbacks", __package__)
 
@@ -25,10 +26,12 @@ def create_sale(caller):
 
 @bp.endpoint("/sales", ["GET"], roles=SELLERS)
 def list_sales(caller):
-    from ..staff.service import store_settings
-
-    day = query_param(bp.current_request, "day") or local_day(get_clock().now(), store_settings(caller.store_id).timezone)
-    return {"day": day, "sales": service.list_sales(caller, day)}
+    """Sales history: the store's orders of one store-local day (``day``, default today), newest first,
+    in pages (``cursor``); ``q`` (order number, phone, name), ``status`` and ``method`` narrow it."""
+    req = bp.current_request
+    return history.day_sales(caller, day=query_param(req, "day"), q=query_param(req, "q"),
+                             status=query_param(req, "status"), method=query_param(req, "method"),
+                             cursor=query_param(req, "cursor"), limit=int_param(req, "limit", history.PAGE, maximum=100))
 
 
 @bp.endpoint("/sales/find", ["GET"], roles=SELLERS)
@@ -52,7 +55,8 @@ def decisions(caller):
 
 @bp.endpoint("/sales/{order_id}", ["GET"], roles=SELLERS)
 def get_sale(caller, order_id):
-    return service.get_sale(caller, order_id)
+    """The order with its refunds and, per line, what is left to refund."""
+    return history.sale(caller, order_id)
 
 
 @bp.endpoint("/sales/{order_id}/status", ["POST"], roles=SELLERS)
@@ -91,10 +95,34 @@ _REFUND = {"lines": F(list, required=False, nullable=True), "reason": F(str), "n
            "approval": _APPROVAL}
 
 
-def _without_pin(body: dict) -> dict:
-    """What the Idempotency-Key record keeps of a body: never an approver's PIN."""
-    approval = body.get("approval")
-    return dict(body, approval={"staff_id": approval.get("staff_id")} if isinstance(approval, dict) else None)
+# Refusals of the approval itself. They are not kept as the Idempotency-Key's answer, and the approval
+# is no part of the request's fingerprint: the kiosk sends the same intent again, with the same key,
+# once a supervisor has typed their PIN (or typed it right).
+APPROVAL_REFUSALS = frozenset({"approval_required", "approval_pin_wrong", "approver_not_allowed",
+                               "second_person_required", "pin_locked", "invalid_pin_format"})
+
+
+class _ApprovalRefused(Exception):
+    """Carries an approval refusal past the Idempotency-Key record, which then forgets the key."""
+
+    def __init__(self, error: SambungError):
+        super().__init__(error.code)
+        self.error = error
+
+
+def _once_approved(req, caller, scope: str, body: dict, fn):
+    def run():
+        try:
+            return fn()
+        except SambungError as exc:
+            if exc.code in APPROVAL_REFUSALS:
+                raise _ApprovalRefused(exc) from None
+            raise
+
+    try:
+        return once(req, caller, scope, {k: v for k, v in body.items() if k != "approval"}, run)
+    except _ApprovalRefused as refused:
+        raise refused.error from None
 
 
 @bp.endpoint("/sales/{order_id}/refunds", ["POST"], roles=SELLERS)
@@ -103,7 +131,7 @@ def create_refund(caller, order_id):
     a paid order that never became a sale; approval by an admin's PIN when the caller needs one."""
     req = bp.current_request
     body = parse_body(req, _REFUND)
-    return once(req, caller, f"refund#{order_id}", _without_pin(body), lambda: refunds.refund(
+    return _once_approved(req, caller, f"refund#{order_id}", body, lambda: refunds.refund(
         caller, order_id, lines=refunds.validate_lines(body.get("lines")), reason=body["reason"], note=body.get("note"),
         tender=body.get("tender"), transfer_ref=body.get("transfer_ref"), approval=body.get("approval")))
 
@@ -112,7 +140,7 @@ def create_refund(caller, order_id):
 def void_sale(caller, order_id):
     req = bp.current_request
     body = parse_body(req, {"reason": F(str), "note": F(str, required=False, nullable=True), "approval": _APPROVAL})
-    return once(req, caller, f"void#{order_id}", _without_pin(body), lambda: refunds.void(
+    return _once_approved(req, caller, f"void#{order_id}", body, lambda: refunds.void(
         caller, order_id, reason=body["reason"], note=body.get("note"), approval=body.get("approval")))
 
 

@@ -136,6 +136,9 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, 
         "failure_reason": order.failure_reason, "flags": list(order.flags or []),
         "points_earned": order.points_earned, "completed_at": order.completed_at,
         "receipt_token": order.receipt_token,
+        # what refunds done or under way have taken: money, and units per SKU
+        "refunded_amount": int(order.refunded_amount or 0),
+        "refunded_qty": {sku: int(qty) for sku, qty in (order.refunded_qty or {}).items()},
     }
     if not with_qr and order.status == model.AWAITING_PAYMENT:
         del view["qr_string"]
