@@ -198,3 +198,11 @@ def midtrans(_):
 @bp.endpoint("/callbacks/xendit", ["POST"], public=True)
 def xendit(_):
     return _callback("xendit")
+
+
+@bp.endpoint("/sales/{order_id}/refunds/{refund_id}/reprint", ["POST"], roles=SELLERS)
+def reprint_refund(caller, order_id, refund_id):
+    """Another copy of a refund's (or void's) receipt, marked "SALINAN ke-N" with the time and who asked."""
+    from .receipts import reprint_refund as do_reprint
+
+    return do_reprint(caller.store_id, order_id, refund_id, caller.staff_id or caller.device_id)
