@@ -1,6 +1,7 @@
 """Printed documents: pure functions from the dataclasses in :mod:`.model` to PDF bytes.
 
-- :func:`render_receipt` — sales receipt, 58/80 mm roll
+- :func:`render_receipt` — sales receipt, 58/80 mm roll (reprints marked "SALINAN ke-N")
+- :func:`render_refund_receipt` — refund or void receipt, 58/80 mm roll
 - :func:`render_order_slip` — Book Order slip with the amount to transfer, 80/58 mm roll
 - :func:`render_labels` — address labels, one page each, 100x150 mm or 58/80 mm roll
 - :func:`render_shift_report` — shift close (tutup kasir), 58/80 mm roll
@@ -19,6 +20,7 @@ from .model import (
     BarSeries,
     CashMovement,
     Column,
+    CopyMark,
     Figure,
     LabelData,
     MethodTotal,
@@ -26,6 +28,9 @@ from .model import (
     Party,
     ReceiptData,
     ReceiptLine,
+    RefundNote,
+    RefundReceiptData,
+    RefundReceiptLine,
     ReportData,
     ReportSection,
     ShiftReportData,
@@ -35,6 +40,7 @@ from .model import (
 )
 from .order_slip import render_order_slip
 from .receipt import render_receipt
+from .refund_receipt import render_refund_receipt
 from .report import render_report
 from .shift_report import render_shift_report
 
@@ -46,6 +52,7 @@ __all__ = [
     "BarSeries",
     "CashMovement",
     "Column",
+    "CopyMark",
     "Figure",
     "LabelData",
     "MethodTotal",
@@ -53,6 +60,9 @@ __all__ = [
     "Party",
     "ReceiptData",
     "ReceiptLine",
+    "RefundNote",
+    "RefundReceiptData",
+    "RefundReceiptLine",
     "ReportData",
     "ReportSection",
     "ShiftReportData",
@@ -62,6 +72,7 @@ __all__ = [
     "render_labels",
     "render_order_slip",
     "render_receipt",
+    "render_refund_receipt",
     "render_report",
     "render_shift_report",
 ]

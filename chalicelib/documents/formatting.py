@@ -38,6 +38,15 @@ def format_weight(grams: int) -> str:
     return f"{kg},{rest:03d}".rstrip("0") + " kg"
 
 
+def points_balance_pair(balance: int) -> tuple[str, str]:
+    """A points balance as a receipt prints it: ``("Total poin", "1.250")``, or, below zero (a refund
+    took back points the shopper had already used), ``("Poin terutang", "3")``: a debt, never
+    printed as a bare minus sign the shopper could misread."""
+    if balance < 0:
+        return "Poin terutang", format_count(-balance)
+    return "Total poin", format_count(balance)
+
+
 def masked_phone(e164: str) -> str:
     """What a receipt shows of the shopper: ``+6281234567890`` -> ``0812-****-7890``.
 

@@ -54,6 +54,34 @@ def _require_rupiah(value: object, name: str, *, allow_negative: bool = False) -
 
 
 @dataclass(frozen=True)
+class CopyMark:
+    """A reprint of a receipt: "SALINAN ke-``number``", when it was printed and who asked for it.
+    The first print of a receipt carries none (it is the original, not a copy)."""
+
+    number: int
+    printed_at: float
+    requested_by: str
+
+    def __post_init__(self) -> None:
+        _require(isinstance(self.number, int) and not isinstance(self.number, bool) and self.number >= 1,
+                 f"a copy is numbered from 1, got {self.number!r}")
+        _require(bool(self.requested_by and self.requested_by.strip()), "a copy names who asked for it")
+
+
+@dataclass(frozen=True)
+class RefundNote:
+    """A refund (or the void) done on a sale, as the sale's own receipt lists it."""
+
+    refund_number: str
+    amount: int
+    refunded_at: float
+    void: bool = False
+
+    def __post_init__(self) -> None:
+        _require_rupiah(self.amount, "amount")
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     """One item line. ``line_total`` defaults to ``qty * unit_price``; a lower value is a line
     discount and is printed as such."""
@@ -101,6 +129,9 @@ class ReceiptData:
     tz: str = DEFAULT_TZ
     shipping_fee: int = 0  # a chat order's ongkir
     unique_code: int = 0  # a chat order's kode unik, part of what the customer transferred
+    copy: CopyMark | None = None  # a reprint ("SALINAN ke-N"); None on the first print
+    refunds: Sequence[RefundNote] = ()  # refunds done on this sale so far (the receipt itself is never edited)
+    voided: bool = False  # the sale was cancelled (void) after payment
 
     def __post_init__(self) -> None:
         _require(len(self.items) > 0, "a receipt needs at least one item")
@@ -121,6 +152,86 @@ class ReceiptData:
     def change(self) -> int | None:
         """Kembalian; ``None`` unless the cash received was recorded."""
         return None if self.cash_received is None else self.cash_received - self.total
+
+    @property
+    def refunded(self) -> int:
+        return sum(r.amount for r in self.refunds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Refund receipt (struk pengembalian)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundReceiptLine:
+    """What a refund takes back of one sold line: how many, at what price, and the money that goes
+    back for them (the line's share of what was paid, so it can differ from ``qty * unit_price``
+    where the sale had a discount)."""
+
+    name: str
+    qty: int
+    unit_price: int
+    amount: int
+
+    def __post_init__(self) -> None:
+        _require(self.qty > 0, f"qty must be positive for {self.name!r}")
+        _require_rupiah(self.unit_price, "unit_price")
+        _require_rupiah(self.amount, "amount")
+
+    @property
+    def gross(self) -> int:
+        return self.qty * self.unit_price
+
+
+@dataclass(frozen=True)
+class RefundReceiptData:
+    """A refund or void of a sale (``render_refund_receipt``): its own numbered document that names
+    the sale's receipt, never an edit of it.
+
+    ``tender`` is how the money went back (``CASH``, ``QRIS``, ``BANK_TRANSFER``), with the transfer's
+    or the gateway's reference. ``points_balance`` below zero means the shopper owes points.
+    """
+
+    merchant_name: str
+    store_name: str
+    store_address: str
+    refund_number: str
+    order_number: str
+    refunded_at: float
+    lines: Sequence[RefundReceiptLine]
+    amount: int
+    tender: str
+    reason: str
+    processed_by: str
+    void: bool = False
+    sale_paid_at: float | None = None
+    tender_issuer: str | None = None
+    tender_reference: str | None = None
+    note: str | None = None
+    approved_by: str | None = None
+    shopper_phone: str | None = None
+    points_taken: int | None = None
+    points_balance: int | None = None
+    receipt_url: str | None = None
+    store_phone: str | None = None
+    copy: CopyMark | None = None
+    footer: str = "Simpan struk ini sebagai bukti pengembalian dana."
+    tz: str = DEFAULT_TZ
+
+    def __post_init__(self) -> None:
+        _require_rupiah(self.amount, "amount")
+        _require(self.amount > 0, "a refund gives back some money")
+        if self.points_taken is not None:
+            _require(isinstance(self.points_taken, int) and self.points_taken >= 0, "points_taken must be >= 0")
+
+    @property
+    def lines_total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def title(self) -> str:
+        return "PEMBATALAN (VOID)" if self.void else "PENGEMBALIAN"
 
 
 # ---------------------------------------------------------------------------------------------
