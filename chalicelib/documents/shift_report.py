@@ -2,7 +2,8 @@
 counted cash, signed by the cashier (and the admin when the difference needed approval)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from chalicelib.core.clock import format_wib, local_datetime
 from chalicelib.core.money import format_rupiah
@@ -10,12 +11,31 @@ from chalicelib.core.money import format_rupiah
 from . import fonts
 from .formatting import format_count
 from .layout import MM, Flow, render_pages, roll_geometry
-from .model import ReceiptWidth, ShiftReportData, payment_label
+from .model import CASH, MethodTotal, ReceiptWidth, ShiftReportData, payment_label
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
 BODY_SIZE = {58: 8.0, 80: 9.0}
+
+
+@dataclass(frozen=True)
+class ShiftCloseData(ShiftReportData):
+    """A closed shift with the refunds and voids paid out during it, per tender the money went back
+    by. Cash refunds left the drawer; QRIS and bank-transfer refunds did not, but are listed:
+
+        expected cash = opening float + cash sales + cash in - cash out - cash refunds
+    """
+
+    refunds: Sequence[MethodTotal] = ()
+
+    @property
+    def cash_refunds(self) -> int:
+        return sum(r.amount for r in self.refunds if r.method == CASH)
+
+    @property
+    def expected_cash(self) -> int:
+        return super().expected_cash - self.cash_refunds
 
 
 def signed_rupiah(amount: int) -> str:
@@ -54,12 +74,25 @@ def render_shift_report(data: ShiftReportData, width_mm: ReceiptWidth = 58) -> b
     for line in data.sales:
         f.pair(f"{payment_label(line.method, line.issuer)} ({format_count(line.count)} trx)", format_rupiah(line.amount))
     count = sum(line.count for line in data.sales)
-    f.pair(f"Total ({format_count(count)} trx)", format_rupiah(sum(line.amount for line in data.sales)), bold=True)
+    sales_total = sum(line.amount for line in data.sales)
+    f.pair(f"Total ({format_count(count)} trx)", format_rupiah(sales_total), bold=True)
+    f.rule()
+
+    refunds: Sequence[MethodTotal] = getattr(data, "refunds", ())
+    refunds_total = sum(line.amount for line in refunds)
+    f.text("PENGEMBALIAN", bold=True)
+    for line in refunds:
+        f.pair(f"{payment_label(line.method)} ({format_count(line.count)} trx)", format_rupiah(-line.amount))
+    f.pair(f"Total ({format_count(sum(line.count for line in refunds))} trx)", format_rupiah(-refunds_total), bold=True)
+    if any(line.method != CASH for line in refunds):
+        f.text("Pengembalian non-tunai tidak keluar dari laci.", size=size * 0.85)
+    f.pair("Penjualan bersih", format_rupiah(sales_total - refunds_total))
     f.rule()
 
     f.text("KAS DI LACI", bold=True)
     f.pair("Modal awal", format_rupiah(data.opening_float))
     f.pair("Penjualan tunai", format_rupiah(data.cash_sales))
+    f.pair("Pengembalian tunai", format_rupiah(-sum(line.amount for line in refunds if line.method == CASH)))
     for movement in data.cash_movements:
         kind = "Kas masuk" if movement.amount > 0 else "Kas keluar"
         at = local_datetime(movement.at, data.tz).strftime("%H:%M")

@@ -10,6 +10,7 @@ taken from the fact's ``at`` (default: now).
 
 - ``sale.completed`` - a store sale or a book order made a sale (a book order counts as paid, or
   paid late, here);
+- ``refund.done`` - money of a sale went back (a refund or a void), on the day it went back;
 - ``shipment.requested`` - a sold book order's courier request was queued with its completion;
 - ``book_order.moved`` - book order created / cancelled / expired;
 - ``drop_order.moved`` - drop order created / handed to CS / returned / cancelled;
@@ -83,9 +84,10 @@ def count_sale(uow: UnitOfWork, sale) -> None:
 
 @fact_handler("refund.done")
 def count_refund(uow: UnitOfWork, refund) -> None:
-    """Money that went back: on the day it went back, by tender (the sale stays on its own day)."""
+    """Money that went back: on the day it went back, by tender and by who paid it out (the sale
+    stays on its own day, with its seller)."""
     add_ops(uow, store_id=refund.store_id, at=refund.at, tz=refund.tz,
-            increments=model.refund_increments(refund.kind, refund.amount, refund.tender))
+            increments=model.refund_increments(refund.kind, refund.amount, refund.tender, refund.staff_id))
 
 
 @fact_handler("shipment.requested")

@@ -8,6 +8,10 @@ with the records they describe. A month is the sum of its days; nothing here rea
 
 Counter names are flat strings; the dynamic part follows a ``#``: ``by_method#QRIS``,
 ``by_issuer#gopay``, ``by_hour#14``, ``cashier_net#u_sari``.
+
+Refunds and voids count on the day the money went back, by the tender it went back by; the sale
+they reverse stays on its own day. So a day's net sales after refunds is that day's net sales less
+what was refunded that day, and a month's is the sum of its days'.
 """
 from __future__ import annotations
 
@@ -139,11 +143,23 @@ def refund_method_count_key(tender: str) -> str:
     return f"refund_method_count#{tender}"
 
 
-def refund_increments(kind: str, amount: int, tender: str) -> dict[str, int]:
-    """A refund (or void) done: counted on the day it was done, by the tender the money went back by."""
+def cashier_refund_key(staff_id: str) -> str:
+    return f"cashier_refund#{staff_id}"
+
+
+def cashier_refund_count_key(staff_id: str) -> str:
+    return f"cashier_refund_count#{staff_id}"
+
+
+def refund_increments(kind: str, amount: int, tender: str, staff_id: str | None = None) -> dict[str, int]:
+    """A refund (or void) done: counted on the day it was done, by the tender the money went back by,
+    and for the person who paid it out (not necessarily who made the sale)."""
     inc = {REFUNDS_COUNT: 1, REFUNDED: amount, refund_method_key(tender): amount, refund_method_count_key(tender): 1}
     if kind == "VOID":
         inc[VOIDS_COUNT], inc[VOIDED] = 1, amount
+    if staff_id:
+        inc[cashier_refund_count_key(staff_id)] = 1
+        inc[cashier_refund_key(staff_id)] = amount
     return inc
 
 
@@ -261,9 +277,13 @@ def figures(c: Mapping[str, int]) -> dict:
               [m for m in _suffixes(c, "by_method_count#") if m not in METHODS]
     issuers = sorted(_suffixes(c, "by_issuer_count#"), key=lambda i: (-g(issuer_key(i)), i))
     count, net = g(SALES_COUNT), g(NET)
+    refunded, voided = g(REFUNDED), g(VOIDED)
+    tenders = [m for m in METHODS if g(refund_method_count_key(m))] + \
+              [m for m in _suffixes(c, "refund_method_count#") if m not in METHODS]
     return {
         "sales": {
             "count": count, "gross": g(GROSS), "discounts": g(DISCOUNTS), "net": net, "collected": g(COLLECTED),
+            "refunded": refunded, "net_after_refunds": net - refunded,
             "shipping_and_codes": g(COLLECTED) - net, "average_ticket": average(net, count),
             "late_completed": g(LATE_COMPLETED),
             "by_method": [{"method": m, "label": METHOD_LABELS.get(m, m), "count": g(method_count_key(m)),
@@ -272,6 +292,15 @@ def figures(c: Mapping[str, int]) -> dict:
             "by_hour": [{"hour": h, "count": g(hour_count_key(h)), "net": g(hour_key(h))} for h in range(24)],
             "store": {"count": g(STORE_COUNT), "net": g(STORE_NET)},
             "from_book_orders": {"count": g(CHAT_COUNT), "net": g(CHAT_NET)},
+        },
+        # Money that went back in the period (whatever day its sale was): refunds and voids apart.
+        "refunds": {
+            "count": g(REFUNDS_COUNT), "amount": refunded,
+            "refunds": {"count": g(REFUNDS_COUNT) - g(VOIDS_COUNT), "amount": refunded - voided},
+            "voids": {"count": g(VOIDS_COUNT), "amount": voided},
+            "by_tender": [{"method": m, "label": METHOD_LABELS.get(m, m), "count": g(refund_method_count_key(m)),
+                           "amount": g(refund_method_key(m))} for m in tenders],
+            "collected_after_refunds": g(COLLECTED) - refunded,
         },
         "book_orders": {
             "created": g(book_key("created")), "created_amount": g(book_amount_key("created")),
@@ -308,19 +337,22 @@ class CashierEngagement:
 
 def cashier_rows(engagement: Iterable[CashierEngagement], c: Mapping[str, int], names: Mapping[str, str]) -> list[dict]:
     """Per cashier: the shoppers area's engagement counters (transactions, link rate, new shoppers)
-    beside this area's sales counters (net sales, average ticket). One row per person who appears
-    in either; engagement rows of several days for one person are added up."""
+    beside this area's sales counters (net sales, average ticket) and the refunds the person paid
+    out (whoever made the sale). One row per person who appears in any; engagement rows of several
+    days for one person are added up."""
     merged: dict[str, CashierEngagement] = {}
     for e in engagement:
         p = merged.get(e.staff_id, CashierEngagement(e.staff_id))
         merged[e.staff_id] = CashierEngagement(e.staff_id, p.transactions + e.transactions, p.linked + e.linked,
                                                p.skipped + e.skipped, p.registered + e.registered)
-    for staff_id in _suffixes(c, "cashier_count#"):
+    for staff_id in _suffixes(c, "cashier_count#") + _suffixes(c, "cashier_refund_count#"):
         merged.setdefault(staff_id, CashierEngagement(staff_id))
     rows = []
     for staff_id, e in merged.items():
         sales, net = int(c.get(cashier_count_key(staff_id), 0)), int(c.get(cashier_net_key(staff_id), 0))
         rows.append({"staff_id": staff_id, "name": names.get(staff_id, staff_id), "transactions": e.transactions,
                      "linked": e.linked, "link_rate": rate(e.linked, e.transactions), "registered": e.registered,
-                     "skipped": e.skipped, "sales_count": sales, "net": net, "average_ticket": average(net, sales)})
+                     "skipped": e.skipped, "sales_count": sales, "net": net, "average_ticket": average(net, sales),
+                     "refunds_count": int(c.get(cashier_refund_count_key(staff_id), 0)),
+                     "refunded": int(c.get(cashier_refund_key(staff_id), 0))})
     return sorted(rows, key=lambda r: (r["name"].lower(), r["staff_id"]))

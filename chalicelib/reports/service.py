@@ -39,8 +39,8 @@ def day_report(caller: Caller, day: str | None) -> dict:
 
 def month_report(caller: Caller, month: str | None, *, day_figures: bool = False) -> dict:
     """The month's figures are the sum of its days' counters; ``days`` lists every day of the month
-    (zeros included) with its sales for the chart, and with all its figures when ``day_figures``
-    (the spreadsheet has a row per day)."""
+    (zeros included) with its sales and the refunds done that day for the chart, and with all its
+    figures when ``day_figures`` (the spreadsheet has a row per day)."""
     tz = staff_service.store_settings(caller.store_id).timezone
     month = model.validate_month(month) if month else local_month(get_clock().now(), tz)
     days = model.month_days(month)
@@ -55,7 +55,9 @@ def month_report(caller: Caller, month: str | None, *, day_figures: bool = False
 
 
 def _day_entry(day: str, counters: dict[str, int], with_figures: bool) -> dict:
-    entry = {"date": day, "count": counters.get(model.SALES_COUNT, 0), "net": counters.get(model.NET, 0)}
+    net, refunded = counters.get(model.NET, 0), counters.get(model.REFUNDED, 0)
+    entry = {"date": day, "count": counters.get(model.SALES_COUNT, 0), "net": net, "refunded": refunded,
+             "net_after_refunds": net - refunded}
     if with_figures:
         entry["figures"] = model.figures(counters)
     return entry

@@ -32,6 +32,15 @@ LINES: list[Line] = [
      "transaksi_dari_book_order"),
     ("Penjualan", "Dari Book Order", lambda f: f["sales"]["from_book_orders"]["net"], "rupiah", "penjualan_dari_book_order"),
     ("Penjualan", "Bayar terlambat diselesaikan", lambda f: f["sales"]["late_completed"], "count", "bayar_terlambat_selesai"),
+    ("Pengembalian", "Pengembalian (refund)", lambda f: f["refunds"]["refunds"]["count"], "count", "refund"),
+    ("Pengembalian", "Nilai pengembalian (refund)", lambda f: f["refunds"]["refunds"]["amount"], "rupiah", "nilai_refund"),
+    ("Pengembalian", "Pembatalan (void)", lambda f: f["refunds"]["voids"]["count"], "count", "void"),
+    ("Pengembalian", "Nilai pembatalan (void)", lambda f: f["refunds"]["voids"]["amount"], "rupiah", "nilai_void"),
+    ("Pengembalian", "Total dikembalikan", lambda f: f["refunds"]["amount"], "rupiah", "total_dikembalikan"),
+    ("Pengembalian", "Penjualan bersih setelah pengembalian", lambda f: f["sales"]["net_after_refunds"], "rupiah",
+     "penjualan_bersih_setelah_pengembalian"),
+    ("Pengembalian", "Uang diterima setelah pengembalian", lambda f: f["refunds"]["collected_after_refunds"], "rupiah",
+     "diterima_setelah_pengembalian"),
     ("Book Order", "Dibuat", lambda f: f["book_orders"]["created"], "count", "book_order_dibuat"),
     ("Book Order", "Nilai dibuat", lambda f: f["book_orders"]["created_amount"], "rupiah", "nilai_book_order_dibuat"),
     ("Book Order", "Dibayar", lambda f: f["book_orders"]["paid"], "count", "book_order_dibayar"),
@@ -58,6 +67,12 @@ LINES: list[Line] = [
     ("O2O", "Porsi GMV chat", lambda f: f["o2o"]["chat_share"], "percent", "porsi_gmv_chat"),
 ]
 METHOD_COLUMNS = [(m, f"metode_{m.lower()}") for m in model.METHODS]
+REFUND_COLUMNS = [(m, f"pengembalian_{m.lower()}") for m in model.METHODS]
+# Said wherever refunds are shown: which day a refund counts on, and whose it is.
+REFUNDS_NOTE = ("Pengembalian dan pembatalan (void) dihitung pada hari uangnya dikembalikan; penjualannya tetap "
+                "pada hari penjualan. Penjualan bersih setelah pengembalian = penjualan bersih - total dikembalikan.")
+CASHIER_REFUNDS_NOTE = ("Kolom Refund: pengembalian dan pembatalan (void) yang dibayarkan orang itu, dihitung pada orang "
+                        "yang membayarkannya, bukan penjualnya.")
 
 
 def period_label(report: dict) -> str:
@@ -78,6 +93,10 @@ def _csv_value(value) -> str:
 
 def _method_amount(figures: dict, method: str) -> int:
     return next((m["amount"] for m in figures["sales"]["by_method"] if m["method"] == method), 0)
+
+
+def _refund_amount(figures: dict, tender: str) -> int:
+    return next((m["amount"] for m in figures["refunds"]["by_tender"] if m["method"] == tender), 0)
 
 
 def _cell(value):
@@ -102,6 +121,9 @@ def day_csv(report: dict) -> str:
     rows += [[section, label, "", _csv_value(get(report))] for section, label, get, _, _ in LINES]
     for m in report["sales"]["by_method"]:
         rows += [["Metode bayar", "Transaksi", m["label"], m["count"]], ["Metode bayar", "Nilai", m["label"], m["amount"]]]
+    for m in report["refunds"]["by_tender"]:
+        rows += [["Pengembalian per metode", "Transaksi", m["label"], m["count"]],
+                 ["Pengembalian per metode", "Nilai", m["label"], m["amount"]]]
     for i in report["sales"]["by_issuer"]:
         rows += [["QRIS per penerbit", "Transaksi", i["issuer"], i["count"]],
                  ["QRIS per penerbit", "Nilai", i["issuer"], i["amount"]]]
@@ -114,17 +136,20 @@ def day_csv(report: dict) -> str:
         rows += [["Kasir", "Transaksi", who, c["transactions"]], ["Kasir", "Pembeli terhubung", who, c["linked"]],
                  ["Kasir", "Tingkat terhubung", who, _csv_value(c["link_rate"])],
                  ["Kasir", "Pembeli baru", who, c["registered"]], ["Kasir", "Penjualan bersih", who, c["net"]],
-                 ["Kasir", "Rata-rata transaksi", who, _csv_value(c["average_ticket"])]]
+                 ["Kasir", "Rata-rata transaksi", who, _csv_value(c["average_ticket"])],
+                 ["Kasir", "Pengembalian dibayar (transaksi)", who, c["refunds_count"]],
+                 ["Kasir", "Pengembalian dibayar", who, c["refunded"]]]
     return _write(rows)
 
 
 def month_csv(report: dict) -> str:
     """One row per day of the month and a TOTAL row (which equals the sum of the days)."""
-    header = ["tanggal"] + [line[4] for line in LINES] + [column for _, column in METHOD_COLUMNS]
+    header = ["tanggal"] + [line[4] for line in LINES] + [column for _, column in METHOD_COLUMNS + REFUND_COLUMNS]
 
     def row(label: str, figures: dict) -> list:
         return [label] + [_csv_value(get(figures)) for _, _, get, _, _ in LINES] + \
-               [_method_amount(figures, method) for method, _ in METHOD_COLUMNS]
+               [_method_amount(figures, method) for method, _ in METHOD_COLUMNS] + \
+               [_refund_amount(figures, tender) for tender, _ in REFUND_COLUMNS]
 
     rows = [header] + [row(day["date"], day["figures"]) for day in report["days"]]
     rows.append(row("TOTAL", report))
@@ -152,18 +177,29 @@ def report_data(report: dict, *, merchant_name: str, store_name: str, generated_
         tables.append(Table([Column("Penerbit QRIS"), Column("Transaksi", "count"), Column("Nilai", "rupiah")],
                             [[i["issuer"], i["count"], i["amount"]] for i in sales["by_issuer"]], title="QRIS per penerbit"))
     sections.append(ReportSection("Penjualan", figures=by_section["Penjualan"], charts=[chart], tables=tables))
+    refunds = report["refunds"]
+    tenders = Table([Column("Metode"), Column("Transaksi", "count"), Column("Nilai", "rupiah")],
+                    [[m["label"], m["count"], m["amount"]] for m in refunds["by_tender"]], title="Pengembalian per metode",
+                    total=["Total", refunds["count"], refunds["amount"]])
+    sections.append(ReportSection("Pengembalian", figures=by_section["Pengembalian"],
+                                  tables=[tenders] if refunds["by_tender"] else [], note=REFUNDS_NOTE))
     sections.append(ReportSection("Book Order", figures=by_section["Book Order"]))
     sections.append(ReportSection("Drop Order", figures=by_section["Drop Order"]))
     waiting = Figure("Menunggu resi (saat ini)", report["shipments"]["waiting_awb_now"])
     sections.append(ReportSection("Pengiriman", figures=[*by_section["Pengiriman"], waiting]))
     sections.append(ReportSection("O2O", figures=by_section["O2O"]))
     cashiers = Table([Column("Kasir"), Column("Transaksi", "count"), Column("Terhubung", "percent"),
-                      Column("Pembeli baru", "count"), Column("Penjualan bersih", "rupiah"), Column("Rata-rata", "rupiah")],
-                     [[c["name"], c["transactions"], c["link_rate"], c["registered"], c["net"], c["average_ticket"]]
-                      for c in report["cashiers"]])
+                      Column("Pembeli baru", "count"), Column("Penjualan bersih", "rupiah"), Column("Rata-rata", "rupiah"),
+                      Column("Refund", "rupiah")],
+                     [[c["name"], c["transactions"], c["link_rate"], c["registered"], c["net"], c["average_ticket"],
+                       c["refunded"]] for c in report["cashiers"]])
     sections.append(ReportSection("Per kasir", tables=[cashiers] if report["cashiers"] else [],
-                                  note=None if report["cashiers"] else "Belum ada transaksi kasir."))
-    headline = [Figure("Penjualan bersih", sales["net"], "rupiah"), Figure("Transaksi", sales["count"]),
+                                  note=CASHIER_REFUNDS_NOTE if report["cashiers"] else "Belum ada transaksi kasir."))
+    headline = [Figure("Penjualan bersih", sales["net"], "rupiah"),
+                Figure("Pengembalian", refunds["amount"], "rupiah",
+                       note=f"{refunds['refunds']['count']} refund, {refunds['voids']['count']} void"),
+                Figure("Bersih setelah pengembalian", sales["net_after_refunds"], "rupiah"),
+                Figure("Transaksi", sales["count"]),
                 Figure("Rata-rata transaksi", sales["average_ticket"], "rupiah"),
                 Figure("Pembeli ulang", report["o2o"]["repeat_rate"], "percent")]
     title = "Laporan Harian" if report["kind"] == "day" else "Laporan Bulanan"

@@ -3,10 +3,15 @@
 A cashier opens a shift on one device with an opening float (kas awal), records cash put in or
 taken out with a reason (tunai masuk / keluar), and closes it by counting the drawer. Sales the
 cashier completes on that device while the shift is open add to the shift's per-method counters
-in the completion transaction, so the expected totals are exact without reading any order.
+in the completion transaction, and refunds and voids the cashier pays out there add to its
+per-tender refund counters in the refund's transaction, so the expected totals are exact without
+reading any order.
 
-    expected cash = opening float + cash sales + cash in - cash out
+    expected cash = opening float + cash sales + cash in - cash out - cash refunds
     selisih       = counted cash - expected cash
+
+Refunds by QRIS (back through the gateway) or bank transfer never touch the drawer; they are
+listed beside the sales so the shift's figures add up.
 
 A selisih larger (either way) than the store's allowance needs an admin's PIN to close.
 """
@@ -59,9 +64,13 @@ def refund_key(tender: str) -> str:
     return f"refund#{tender}"
 
 
+def refund_count_key(tender: str) -> str:
+    return f"refund_count#{tender}"
+
+
 def refund_increments(tender: str, amount: int) -> dict[str, int]:
     """What one refund paid out on a shift adds: amount and count per tender (cash leaves the drawer)."""
-    return {refund_key(tender): amount, f"refund_count#{tender}": 1}
+    return {refund_key(tender): amount, refund_count_key(tender): 1}
 
 
 @dataclass(frozen=True)
@@ -87,12 +96,25 @@ def method_lines(c: Mapping[str, int]) -> list[MethodLine]:
     return lines
 
 
+def refund_lines(c: Mapping[str, int]) -> list[MethodLine]:
+    """Refunds and voids paid out on the shift, one line per tender that had any (cash first)."""
+    tenders = [t for t in counters.METHODS if c.get(refund_count_key(t))]
+    tenders += sorted(n[len("refund_count#"):] for n in c
+                      if n.startswith("refund_count#") and n[len("refund_count#"):] not in counters.METHODS)
+    return [MethodLine(t, int(c.get(refund_count_key(t), 0)), int(c.get(refund_key(t), 0))) for t in tenders]
+
+
 def cash_sales(c: Mapping[str, int]) -> int:
     return int(c.get(counters.method_key(counters.CASH), 0))
 
 
-def expected_cash(opening_float: int, cash_sales_total: int, cash_in: int, cash_out: int) -> int:
-    return opening_float + cash_sales_total + cash_in - cash_out
+def cash_refunds(c: Mapping[str, int]) -> int:
+    """Cash that went back to customers from this drawer."""
+    return int(c.get(refund_key(counters.CASH), 0))
+
+
+def expected_cash(opening_float: int, cash_sales_total: int, cash_in: int, cash_out: int, cash_refunds_total: int) -> int:
+    return opening_float + cash_sales_total + cash_in - cash_out - cash_refunds_total
 
 
 def needs_approval(difference: int, allowance: int) -> bool:

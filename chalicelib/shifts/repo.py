@@ -1,8 +1,8 @@
 """Shifts and their open-shift pointers in DynamoDB.
 
 A shift item holds its fixed facts (who, where, float, cash movements, the closing) and its sales
-counters as ``c#...`` attributes added by the order-completion transaction (see
-:mod:`chalicelib.core.counters`). Two pointer items, ``staff#<id>`` and ``device#<id>``, say which
+and refund counters as ``c#...`` attributes added by the order-completion and refund transactions
+(see :mod:`chalicelib.core.counters`). Two pointer items, ``staff#<id>`` and ``device#<id>``, say which
 shift is open for a person and for a drawer: both are created when the shift opens and deleted
 when it closes, in the same transactions, so a cashier has one open shift and a drawer has one
 cashier.
@@ -32,9 +32,11 @@ class ShiftRecord(Table):
     cash_out = NumberAttribute(default=0)
     version = NumberAttribute(default=0)  # bumped by each cash movement (optimistic condition)
     sales_count = NumberAttribute(default=0)  # ADDed with the sales counters: the closing's condition
+    refunds_count = NumberAttribute(default=0)  # ADDed with the refund counters: the closing's condition too
     closed_at = NumberAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)
     sales_total = NumberAttribute(null=True)  # frozen at closing, for lists that skip the counters
+    refunds_total = NumberAttribute(null=True)  # likewise: refunds and voids paid out, every tender
     counted_cash = NumberAttribute(null=True)
     expected_cash = NumberAttribute(null=True)
     difference = NumberAttribute(null=True)
@@ -87,10 +89,20 @@ def add_sale_ops(tx, store_id: str, shift_id: str, method: str, issuer: str | No
 
 
 def add_refund_ops(tx, store_id: str, shift_id: str, tender: str, amount: int) -> None:
-    """Add a refund paid out on an open shift in the caller's transaction (a closed shift fails it)."""
+    """Add a refund paid out on an open shift in the caller's transaction (a closed shift fails it).
+    ``refunds_count`` moves with it, so a closing or a cash out read before it fails cleanly."""
     tx.update(ShiftRecord(store_id=store_id, shift_id=shift_id),
-              actions=counter_actions(model.refund_increments(tender, amount)),
+              actions=counter_actions(model.refund_increments(tender, amount)) + [ShiftRecord.refunds_count.add(1)],
               condition=ShiftRecord.status == model.OPEN)
+
+
+def _no_refund_since(rec: ShiftRecord):
+    """The shift has seen exactly the refunds it had when read (a shift opened before refunds were
+    counted has no attribute until its first)."""
+    seen = int(rec.refunds_count or 0)
+    if seen:
+        return ShiftRecord.refunds_count == seen
+    return ShiftRecord.refunds_count.does_not_exist() | (ShiftRecord.refunds_count == 0)
 
 
 def recent_shifts(store_id: str, limit: int) -> list[ShiftRecord]:
@@ -107,25 +119,30 @@ def add_shift(uow, rec: ShiftRecord, pointers: list[OpenShiftRecord]) -> None:
 
 
 def add_movement(uow, rec: ShiftRecord, movement: dict, *, cash_in: bool, amount: int) -> None:
-    """Tunai masuk/keluar on the shift as read (its version), while it is open."""
+    """Tunai masuk/keluar on the shift as read (its version, and its refunds: a cash out is checked
+    against the drawer they left), while it is open."""
     total = ShiftRecord.cash_in if cash_in else ShiftRecord.cash_out
     uow.update(rec, actions=[ShiftRecord.movements.set([*rec.movements, movement]), total.add(amount),
                              ShiftRecord.version.add(1)],
-               condition=(ShiftRecord.status == model.OPEN) & (ShiftRecord.version == rec.version))
+               condition=(ShiftRecord.status == model.OPEN) & (ShiftRecord.version == rec.version)
+               & _no_refund_since(rec))
 
 
 def close(uow, rec: ShiftRecord, *, now: int, closed_by: str, counted_cash: int, expected_cash: int, difference: int,
-          allowance: int, sales_total: int, note: str | None, approved_by: str | None, lost=None) -> None:
-    """Tutup kasir on the totals read: no cash movement (version) and no sale (sales_count) since,
-    and its pointers removed so the cashier and the drawer are free again."""
+          allowance: int, sales_total: int, refunds_total: int, note: str | None, approved_by: str | None,
+          lost=None) -> None:
+    """Tutup kasir on the totals read: no cash movement (version), no sale (sales_count) and no
+    refund (refunds_count) since, and its pointers removed so the cashier and the drawer are free again."""
     actions = [ShiftRecord.status.set(model.CLOSED), ShiftRecord.closed_at.set(now), ShiftRecord.closed_by.set(closed_by),
                ShiftRecord.counted_cash.set(counted_cash), ShiftRecord.expected_cash.set(expected_cash),
                ShiftRecord.difference.set(difference), ShiftRecord.allowance.set(allowance),
-               ShiftRecord.sales_total.set(sales_total), ShiftRecord.note.set(note)]
+               ShiftRecord.sales_total.set(sales_total), ShiftRecord.refunds_total.set(refunds_total),
+               ShiftRecord.note.set(note)]
     if approved_by is not None:
         actions += [ShiftRecord.approved_by.set(approved_by), ShiftRecord.approved_at.set(now)]
     uow.update(rec, actions=actions, lost=lost, condition=(ShiftRecord.status == model.OPEN)
-               & (ShiftRecord.version == rec.version) & (ShiftRecord.sales_count == rec.sales_count))
+               & (ShiftRecord.version == rec.version) & (ShiftRecord.sales_count == rec.sales_count)
+               & _no_refund_since(rec))
     for holder in (staff_holder(rec.staff_id), device_holder(rec.device_id)):
         uow.delete(OpenShiftRecord(store_id=rec.store_id, holder=holder), lost=lost,
                    condition=OpenShiftRecord.shift_id == rec.shift_id)

@@ -3,8 +3,8 @@ report kept in S3 and printed through the outbox.
 
 Every write is conditional on the state read: opening creates the two open-shift pointers only if
 absent; a cash movement checks the shift's version; closing checks the version and the number of
-sales counted so far, so a sale completing at the same moment makes the close fail cleanly
-("periksa lagi") instead of closing on stale totals.
+sales and refunds counted so far, so a sale completing (or a refund paid out) at the same moment
+makes the close fail cleanly ("periksa lagi") instead of closing on stale totals.
 """
 from __future__ import annotations
 
@@ -25,19 +25,31 @@ ARCHIVE_WIDTH_MM = 80  # the copy kept in S3; the printed one follows the store'
 
 # ---- views -----------------------------------------------------------------------------------
 
+def expected_cash(rec: ShiftRecord, counters: dict[str, int]) -> int:
+    """What the drawer should hold now: float + cash sales + cash in - cash out - cash refunds."""
+    return model.expected_cash(int(rec.opening_float), model.cash_sales(counters), int(rec.cash_in), int(rec.cash_out),
+                               model.cash_refunds(counters))
+
+
 def shift_view(rec: ShiftRecord, counters: dict[str, int], allowance: int) -> dict:
     lines = model.method_lines(counters)
-    cash = model.cash_sales(counters)
-    expected = model.expected_cash(int(rec.opening_float), cash, int(rec.cash_in), int(rec.cash_out))
+    refunds = model.refund_lines(counters)
+    sales_total, refunds_total = sum(line.amount for line in lines), sum(line.amount for line in refunds)
     view = {
         "shift_id": rec.shift_id, "shift_code": rec.shift_code, "status": rec.status, "staff_id": rec.staff_id,
         "staff_name": staff_service.staff_name(rec.store_id, rec.staff_id), "device_id": rec.device_id,
         "opened_at": int(rec.opened_at), "opening_float": int(rec.opening_float),
         "movements": rec.movements, "cash_in": int(rec.cash_in), "cash_out": int(rec.cash_out),
-        "sales": {"count": sum(line.count for line in lines), "total": sum(line.amount for line in lines),
+        "sales": {"count": sum(line.count for line in lines), "total": sales_total,
                   "by_method": [{"method": line.method, "issuer": line.issuer, "count": line.count, "amount": line.amount}
                                 for line in lines]},
-        "cash_sales": cash, "expected_cash": expected, "allowance": allowance,
+        # Refunds and voids paid out on this shift, by the tender the money went back by; only cash
+        # leaves the drawer.
+        "refunds": {"count": sum(line.count for line in refunds), "total": refunds_total,
+                    "by_tender": [{"method": line.method, "count": line.count, "amount": line.amount} for line in refunds]},
+        "net_total": sales_total - refunds_total,
+        "cash_sales": model.cash_sales(counters), "cash_refunds": model.cash_refunds(counters),
+        "expected_cash": expected_cash(rec, counters), "allowance": allowance,
         "closed_at": rec.closed_at, "closed_by": rec.closed_by, "counted_cash": rec.counted_cash,
         "difference": rec.difference, "note": rec.note, "approved_by": rec.approved_by,
         "approved_by_name": staff_service.staff_name(rec.store_id, rec.approved_by) if rec.approved_by else None,
@@ -88,7 +100,8 @@ def list_shifts(caller: Caller, limit: int) -> list[dict]:
         rows = [r for r in rows if r.staff_id == caller.staff_id]
     return [{"shift_id": r.shift_id, "shift_code": r.shift_code, "status": r.status, "staff_id": r.staff_id,
              "staff_name": staff_service.staff_name(r.store_id, r.staff_id), "opened_at": int(r.opened_at),
-             "closed_at": r.closed_at, "sales_total": r.sales_total, "expected_cash": r.expected_cash,
+             "closed_at": r.closed_at, "sales_total": r.sales_total, "refunds_total": r.refunds_total,
+             "expected_cash": r.expected_cash,
              "counted_cash": r.counted_cash, "difference": r.difference, "approved_by": r.approved_by} for r in rows]
 
 
@@ -131,7 +144,7 @@ def cash_movement(caller: Caller, shift_id: str, direction: str, amount: int, re
     def work(uow) -> None:
         rec, counters = _load(caller, shift_id)
         _require_open(rec)
-        drawer = model.expected_cash(int(rec.opening_float), model.cash_sales(counters), int(rec.cash_in), int(rec.cash_out))
+        drawer = expected_cash(rec, counters)
         if direction == model.OUT and amount > drawer:
             raise Conflict("Kas keluar melebihi uang yang seharusnya ada di laci.", code="cash_out_exceeds_drawer",
                            details={"drawer": drawer})
@@ -171,8 +184,7 @@ def close_shift(caller: Caller, shift_id: str, counted_cash: int, note: str | No
     rec, counters = _load(caller, shift_id)
     _require_open(rec)
     allowance = _allowance(caller.store_id)
-    cash = model.cash_sales(counters)
-    expected = model.expected_cash(int(rec.opening_float), cash, int(rec.cash_in), int(rec.cash_out))
+    expected = expected_cash(rec, counters)  # cash refunds paid out of this drawer are out of it
     difference = counted_cash - expected
     approver = None
     if model.needs_approval(difference, allowance):
@@ -183,13 +195,15 @@ def close_shift(caller: Caller, shift_id: str, counted_cash: int, note: str | No
         approver = verify_approver(caller.store_id, approver_staff_id, approver_pin, caller.device_id)
     now = get_clock().now_s()
     sales_total = sum(line.amount for line in model.method_lines(counters))
+    refunds_total = sum(line.amount for line in model.refund_lines(counters))
     effect_id = f"shift-report#{shift_id}"
     changed = Conflict("Ada transaksi atau kas baru di shift ini. Periksa lagi totalnya, lalu tutup.",
                        code="shift_changed")
 
     def writes(uow) -> None:
         repo.close(uow, rec, now=now, closed_by=caller.staff_id, counted_cash=counted_cash, expected_cash=expected,
-                   difference=difference, allowance=allowance, sales_total=sales_total, note=note,
+                   difference=difference, allowance=allowance, sales_total=sales_total, refunds_total=refunds_total,
+                   note=note,
                    approved_by=approver.staff_id if approver is not None else None, lost=changed)
         uow.outbox(effect_id, PRINT_KIND, rec.store_id, {"shift_id": shift_id})
 
@@ -206,14 +220,16 @@ def close_shift(caller: Caller, shift_id: str, counted_cash: int, note: str | No
 # ---- the closing report ----------------------------------------------------------------------
 
 def report_data(rec: ShiftRecord, counters: dict[str, int]):
-    from ..documents import CashMovement, MethodTotal, ShiftReportData
+    from ..documents import CashMovement, MethodTotal
+    from ..documents.shift_report import ShiftCloseData
 
     store = staff_service.get_store(rec.store_id)
-    return ShiftReportData(
+    return ShiftCloseData(
         merchant_name=staff_service.merchant_name(rec.merchant_id), store_name=store.name,
         cashier_name=staff_service.staff_name(rec.store_id, rec.staff_id) or rec.staff_id,
         opened_at=rec.opened_at, closed_at=rec.closed_at, opening_float=int(rec.opening_float),
         sales=[MethodTotal(line.method, line.amount, line.count, line.issuer) for line in model.method_lines(counters)],
+        refunds=[MethodTotal(line.method, line.amount, line.count) for line in model.refund_lines(counters)],
         counted_cash=int(rec.counted_cash),
         cash_movements=[CashMovement(m["at"], int(m["amount"]), m["reason"]) for m in rec.movements],
         note=rec.note, approved_by=staff_service.staff_name(rec.store_id, rec.approved_by) if rec.approved_by else None,

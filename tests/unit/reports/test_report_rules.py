@@ -138,17 +138,19 @@ def test_day_csv_is_long_form_with_plain_numbers():
     assert ["Per jam", "Transaksi", "14:00", "1"] in rows
     assert ["O2O", "Tingkat pembeli ulang", "", "0.0000"] in rows
     report["cashiers"] = [{"staff_id": "u_x", "name": "=HYPERLINK(\"http://x\")", "transactions": 1, "linked": 0,
-                           "link_rate": 0.0, "registered": 0, "net": -5, "average_ticket": None}]
+                           "link_rate": 0.0, "registered": 0, "net": -5, "average_ticket": None, "refunds_count": 0,
+                           "refunded": 0}]
     cashier = [r for r in csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff"))) if r[0] == "Kasir"]
     assert all(r[2].startswith("'=HYPERLINK") for r in cashier), "a name never runs as a formula"
-    assert ["Kasir", "Penjualan bersih", cashier[0][2], "-5"] in cashier and cashier[-1][3] == ""
+    assert ["Kasir", "Penjualan bersih", cashier[0][2], "-5"] in cashier
+    assert ["Kasir", "Rata-rata transaksi", cashier[0][2], ""] in cashier
 
 
 def test_shift_expected_cash_and_the_approval_threshold():
     c = model.sum_counters([shifts.sale_increments("CASH", None, 15_500), shifts.sale_increments("QRIS", "OVO", 8_000),
                             shifts.sale_increments("QRIS", "gopay", 36_000)])
     assert shifts.cash_sales(c) == 15_500
-    assert shifts.expected_cash(200_000, 15_500, 50_000, 20_000) == 245_500
+    assert shifts.expected_cash(200_000, 15_500, 50_000, 20_000, 0) == 245_500
     lines = shifts.method_lines(c)
     assert [(x.method, x.issuer, x.amount) for x in lines] == [
         ("CASH", None, 15_500), ("QRIS", "gopay", 36_000), ("QRIS", "ovo", 8_000), ("BANK_TRANSFER", None, 0)]
@@ -158,3 +160,82 @@ def test_shift_expected_cash_and_the_approval_threshold():
     with pytest.raises(ValidationError):
         shifts.validate_reason("   ")
     assert shifts.validate_note("  uang   receh ") == "uang receh" and shifts.validate_note("") is None
+
+
+def _refund_day() -> dict:
+    """A day with two sales, a refund of part of one by Budi (cash), a QRIS refund and a void by Sari."""
+    return model.sum_counters([
+        model.sale_increments(_sale(method="CASH", issuer=None, total=40_000, subtotal=40_000)),
+        model.sale_increments(_sale(total=36_000, subtotal=36_000)),
+        model.refund_increments("REFUND", 18_000, "CASH", "u_budi"),
+        model.refund_increments("REFUND", 6_000, "QRIS", "u_sari"),
+        model.refund_increments("VOID", 10_000, "CASH", "u_sari"),
+    ])
+
+
+def test_refunds_and_voids_have_their_own_lines_and_net_sales_are_after_them():
+    f = model.figures(_refund_day())
+    assert f["sales"]["net"] == 76_000 and f["sales"]["count"] == 2, "the sales themselves are not changed"
+    assert f["sales"]["refunded"] == 34_000 and f["sales"]["net_after_refunds"] == 76_000 - 34_000
+    r = f["refunds"]
+    assert (r["count"], r["amount"]) == (3, 34_000)
+    assert r["refunds"] == {"count": 2, "amount": 24_000} and r["voids"] == {"count": 1, "amount": 10_000}
+    assert r["by_tender"] == [{"method": "CASH", "label": "Tunai", "count": 2, "amount": 28_000},
+                              {"method": "QRIS", "label": "QRIS", "count": 1, "amount": 6_000}]
+    assert r["collected_after_refunds"] == 76_000 - 34_000
+    empty = model.figures({})
+    assert empty["refunds"]["by_tender"] == [] and empty["sales"]["net_after_refunds"] == 0
+    only_refund = model.figures(model.refund_increments("REFUND", 5_000, "BANK_TRANSFER"))
+    assert only_refund["sales"]["net_after_refunds"] == -5_000, "a day of refunds only goes below zero, as it should"
+    assert not any(k.startswith("cashier_") for k in model.refund_increments("REFUND", 5_000, "CASH"))
+
+
+def test_cashier_rows_show_refunds_by_who_paid_them_out():
+    rows = {r["staff_id"]: r for r in model.cashier_rows([], _refund_day(), {"u_sari": "Sari", "u_budi": "Budi"})}
+    assert (rows["u_budi"]["refunds_count"], rows["u_budi"]["refunded"], rows["u_budi"]["sales_count"]) == (1, 18_000, 0)
+    assert (rows["u_sari"]["refunds_count"], rows["u_sari"]["refunded"], rows["u_sari"]["net"]) == (2, 16_000, 76_000)
+
+
+def test_refunds_in_the_spreadsheets_and_on_the_page():
+    day = _refund_day()
+    report = _report("day", day)
+    report["cashiers"] = model.cashier_rows([], day, {"u_sari": "Sari", "u_budi": "Budi"})
+    rows = list(csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff"))))
+    for row in (["Pengembalian", "Pengembalian (refund)", "", "2"], ["Pengembalian", "Nilai pengembalian (refund)", "", "24000"],
+                ["Pengembalian", "Pembatalan (void)", "", "1"], ["Pengembalian", "Nilai pembatalan (void)", "", "10000"],
+                ["Pengembalian", "Total dikembalikan", "", "34000"],
+                ["Pengembalian", "Penjualan bersih setelah pengembalian", "", "42000"],
+                ["Pengembalian per metode", "Nilai", "Tunai", "28000"], ["Pengembalian per metode", "Transaksi", "QRIS", "1"],
+                ["Kasir", "Pengembalian dibayar", "Budi (u_budi)", "18000"]):
+        assert row in rows, row
+
+    stored = {"2026-01-01": model.sale_increments(_sale(method="CASH", issuer=None, total=10_000, subtotal=10_000)),
+              "2026-01-02": model.refund_increments("REFUND", 4_000, "CASH", "u_sari"), "2026-01-31": day}
+    month = _report("month", model.sum_counters(stored.values()))
+    month["days"] = [{"date": d, "figures": model.figures(stored.get(d, {}))} for d in model.month_days("2026-01")]
+    sheet = list(csv.DictReader(io.StringIO(views.month_csv(month).lstrip("\ufeff"))))
+    assert sheet[1]["total_dikembalikan"] == "4000" and sheet[1]["penjualan_bersih_setelah_pengembalian"] == "-4000"
+    for column in ("refund", "void", "total_dikembalikan", "penjualan_bersih_setelah_pengembalian", "pengembalian_cash",
+                   "pengembalian_qris", "nilai_void"):
+        assert int(sheet[-1][column]) == sum(int(r[column]) for r in sheet[:-1]), column
+    assert sheet[-1]["penjualan_bersih_setelah_pengembalian"] == str(86_000 - 38_000)
+
+    page = views.report_data(report, merchant_name="M", store_name="S", generated_at=0)
+    headline = {fig.label: fig.value for fig in page.headline}
+    assert headline["Pengembalian"] == 34_000 and headline["Bersih setelah pengembalian"] == 42_000
+    section = next(x for x in page.sections if x.title == "Pengembalian")
+    assert section.note == views.REFUNDS_NOTE and "hari uangnya dikembalikan" in section.note
+    assert [list(r) for r in section.tables[0].rows] == [["Tunai", 2, 28_000], ["QRIS", 1, 6_000]]
+    cashiers = next(x for x in page.sections if x.title == "Per kasir")
+    assert cashiers.tables[0].columns[-1].header == "Refund" and cashiers.note == views.CASHIER_REFUNDS_NOTE
+
+
+def test_shift_expected_cash_takes_out_cash_refunds_only():
+    c = model.sum_counters([shifts.sale_increments("CASH", None, 40_000), shifts.sale_increments("QRIS", "gopay", 36_000),
+                            shifts.refund_increments("CASH", 18_000), shifts.refund_increments("QRIS", 6_000),
+                            shifts.refund_increments("CASH", 2_000)])
+    assert shifts.cash_refunds(c) == 20_000
+    assert shifts.expected_cash(100_000, shifts.cash_sales(c), 5_000, 1_000, shifts.cash_refunds(c)) == \
+        100_000 + 40_000 + 5_000 - 1_000 - 20_000
+    assert [(x.method, x.count, x.amount) for x in shifts.refund_lines(c)] == [("CASH", 2, 20_000), ("QRIS", 1, 6_000)]
+    assert shifts.refund_lines({}) == []
