@@ -6,7 +6,7 @@ language ``id``, with :meth:`Template.whatsapp_body` as its body. SMS gets the s
 (aim: one 160-character segment with a typical link).
 
 Other areas queue messages by these names: :data:`RECEIPT_LINK`, :data:`ACTIVATION_LINK`,
-:data:`BOOK_ORDER_PAYMENT`, :data:`AWB_NOTIFICATION`.
+:data:`BOOK_ORDER_PAYMENT`, :data:`AWB_NOTIFICATION`, :data:`REFUND`.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ RECEIPT_LINK = "sambung_struk_digital"
 ACTIVATION_LINK = "sambung_aktivasi_akun"
 BOOK_ORDER_PAYMENT = "sambung_instruksi_bayar"
 AWB_NOTIFICATION = "sambung_nomor_resi"
+REFUND = "sambung_pengembalian_dana"  # a refund or void that is done, with the refund receipt's link
 
 LANGUAGE = "id"
 MAX_PARAM_CHARS = 500
@@ -69,6 +70,14 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "Halo {name}, pesanan {order_no} dari {store} sudah dikirim lewat {courier}. Nomor resi: {awb}. "
         "Lacak paket Anda di {tracking_url} .",
         "{store}: pesanan {order_no} dikirim {courier}, resi {awb}. Lacak: {tracking_url}",
+    ),
+    Template(
+        # ``balance`` may read "-3 (terutang 3 poin)": points taken back that had already been used.
+        REFUND, ("name", "refund_no", "order_no", "store", "amount", "receipt_url", "points", "balance"),
+        "Halo {name}, pengembalian dana {refund_no} atas pesanan {order_no} di {store} sebesar {amount} sudah "
+        "kami proses. Struk pengembalian Anda: {receipt_url} . Poin yang ditarik kembali: {points}; total poin "
+        "Anda sekarang {balance}. Terima kasih.",
+        "{store}: {amount} dikembalikan ({refund_no}). Struk: {receipt_url} Poin -{points}, sisa {balance}",
     ),
 )}
 

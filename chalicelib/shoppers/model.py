@@ -108,6 +108,18 @@ def points_for(amount: int, rupiah_per_point: int) -> int:
     return amount // rupiah_per_point
 
 
+def points_owed(balance: int) -> int:
+    """Points a shopper owes: a refund took back points they had already used, and the balance went
+    below zero (it is never clipped: the debt is recorded, and shown as "poin terutang")."""
+    return max(0, -int(balance))
+
+
+def balance_text(balance: int) -> str:
+    """A points balance as a message says it: ``"120"``, or ``"-3 (terutang 3 poin)"`` below zero."""
+    balance = int(balance)
+    return str(balance) if balance >= 0 else f"{balance} (terutang {points_owed(balance)} poin)"
+
+
 # ---- activation links -----------------------------------------------------------------------
 
 class TokenInvalid(Exception):

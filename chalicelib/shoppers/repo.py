@@ -22,7 +22,8 @@ class ShopperRecord(Table):
     registered_store_id = UnicodeAttribute()
     registered_by = UnicodeAttribute()
     created_at = NumberAttribute()
-    # Changed only by ADD/SET inside the order-completion transaction, together with the ledger entry.
+    # Changed only by ADD inside the order-completion or refund transaction, together with the ledger
+    # entry. Below zero when a refund took back points the shopper had already used: they owe them.
     points_balance = NumberAttribute(default=0)
     visit_count = NumberAttribute(default=0)
     last_visit_at = NumberAttribute(null=True)
@@ -53,14 +54,15 @@ class PointsEntryRecord(Table):
 
     Meta = table_meta("points_ledger")
     account = UnicodeAttribute(hash_key=True)  # <merchant>#<shopper>
-    entry_key = UnicodeAttribute(range_key=True)  # <kind>#<reference>
-    kind = UnicodeAttribute()  # earn
-    points = NumberAttribute()
+    entry_key = UnicodeAttribute(range_key=True)  # <kind>#<reference>: earn#<order id>, refund#<refund id>
+    kind = UnicodeAttribute()  # earn | refund
+    points = NumberAttribute()  # earned: positive; taken back by a refund: negative
     amount = NumberAttribute(null=True)  # the rupiah that earned them
     order_id = UnicodeAttribute(null=True)
+    refund_id = UnicodeAttribute(null=True)  # a refund's entry: the refund that took the points back
     store_id = UnicodeAttribute()
     rupiah_per_point = NumberAttribute(null=True)
-    balance_after = NumberAttribute(null=True)  # the shopper's balance right after this entry
+    balance_after = NumberAttribute(null=True)  # the shopper's balance right after this entry (below 0: owed)
     created_at = NumberAttribute()
     by_time = PointsByTime()
 
@@ -101,6 +103,10 @@ def account_key(merchant_id: str, shopper_id: str) -> str:
 
 def earn_key(order_id: str) -> str:
     return f"earn#{order_id}"
+
+
+def refund_key(refund_id: str) -> str:
+    return f"refund#{refund_id}"
 
 
 def get_shopper(merchant_id: str, shopper_id: str, *, consistent: bool = False) -> ShopperRecord | None:
@@ -161,6 +167,13 @@ def add_shopper(uow, shopper: ShopperRecord) -> None:
 
 # ---- loyalty ---------------------------------------------------------------------------------
 
+def _balance_unchanged(before: int):
+    """The shopper's balance is still the one read (a balance of 0 may be not yet written)."""
+    if before:
+        return ShopperRecord.points_balance == before
+    return ShopperRecord.points_balance.does_not_exist() | (ShopperRecord.points_balance == 0)
+
+
 def credit_points(uow, *, merchant_id: str, shopper_id: str, order_id: str, points: int, amount: int, store_id: str,
                   rupiah_per_point: int, now: int, shopper: ShopperRecord) -> int:
     """The ledger entry for this order (once: keyed by it) and, in the same unit, the balance and
@@ -173,12 +186,31 @@ def credit_points(uow, *, merchant_id: str, shopper_id: str, order_id: str, poin
              condition=PointsEntryRecord.entry_key.does_not_exist(), label="points_entry")
     unchanged = ShopperRecord.shopper_id.exists() & (
         (ShopperRecord.visit_count == visits) if visits else ShopperRecord.visit_count.does_not_exist()
-        | (ShopperRecord.visit_count == 0))
+        | (ShopperRecord.visit_count == 0)) & _balance_unchanged(before)
     uow.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
                [ShopperRecord.points_balance.add(points), ShopperRecord.visit_count.add(1),
                 ShopperRecord.last_visit_at.set(now), ShopperRecord.last_visit_store_id.set(store_id)],
                condition=unchanged, label="shopper")
     return before + points
+
+
+def debit_points(uow, *, merchant_id: str, shopper_id: str, order_id: str, refund_id: str, points: int, store_id: str,
+                 now: int, shopper: ShopperRecord) -> int:
+    """Points taken back by a refund: the ledger entry for this refund (once: keyed by it, so a
+    second delivery loses the whole unit) and, in the same unit, the balance lowered by an atomic
+    ADD on the shopper as read (its balance must not have moved since, so ``balance_after`` is
+    exact). The balance may go below zero: the shopper owes those points, and the entry says so.
+    Returns that balance."""
+    before = int(shopper.points_balance or 0)
+    after = before - points
+    uow.save(PointsEntryRecord(account=account_key(merchant_id, shopper_id), entry_key=refund_key(refund_id),
+                               kind="refund", points=-points, order_id=order_id, refund_id=refund_id, store_id=store_id,
+                               balance_after=after, created_at=now),
+             condition=PointsEntryRecord.entry_key.does_not_exist(), label="points_entry")
+    uow.update(ShopperRecord(merchant_id=merchant_id, shopper_id=shopper_id),
+               [ShopperRecord.points_balance.add(-points)],
+               condition=ShopperRecord.shopper_id.exists() & _balance_unchanged(before), label="shopper")
+    return after
 
 
 # ---- activation ------------------------------------------------------------------------------

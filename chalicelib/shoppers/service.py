@@ -9,7 +9,9 @@ to its own conditional status change, which makes a retried completion fail as a
 - :func:`queue_order_messages` - receipt link message, and an activation link while the shopper is not active;
 - :func:`record_sale_ops` - the cashier's daily counters.
 
-Before that, :func:`require_shopper` checks the shopper an order names.
+Before that, :func:`require_shopper` checks the shopper an order names. A refund that is done adds
+:func:`take_points_ops` (ledger entry keyed by the refund + balance lowered, possibly below zero: the
+shopper then owes points, shown as "poin terutang") and :func:`queue_refund_message` to its unit.
 """
 from __future__ import annotations
 
@@ -42,8 +44,9 @@ TOKEN_PURGE_GRACE = 30 * 86400  # keep a used/expired token a while so a late cl
 
 def _view(rec: ShopperRecord, *, created: bool | None = None) -> dict:
     """What the cashier flow needs; email and birthday stay out of it."""
+    balance = int(rec.points_balance or 0)
     view = {"shopper_id": rec.shopper_id, "name": rec.name, "phone": rec.phone, "phone_display": display_phone(rec.phone),
-            "points_balance": int(rec.points_balance or 0), "visit_count": int(rec.visit_count or 0),
+            "points_balance": balance, "points_owed": model.points_owed(balance), "visit_count": int(rec.visit_count or 0),
             "last_visit_at": int(rec.last_visit_at) if rec.last_visit_at is not None else None,
             "activated": rec.activated_at is not None, "member_since": int(rec.created_at)}
     if created is not None:
@@ -87,6 +90,18 @@ def receipt_details(merchant_id: str, shopper_id: str, order_id: str) -> tuple[s
     entry = repo.get_entry(merchant_id, shopper_id, repo.earn_key(order_id))
     after = int(entry.balance_after) if entry is not None and entry.balance_after is not None else None
     return (rec.phone if rec else None), after
+
+
+def refund_receipt_details(merchant_id: str, shopper_id: str, refund_id: str) -> tuple[str | None, int | None, int | None]:
+    """``(phone E.164, points the refund took back, balance right after it)`` for a refund receipt;
+    the points and balance are None when the refund took none, the phone when the shopper is gone.
+    The balance is below zero when the shopper owes points."""
+    rec = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    entry = repo.get_entry(merchant_id, shopper_id, repo.refund_key(refund_id))
+    if entry is None:
+        return (rec.phone if rec else None), None, None
+    after = int(entry.balance_after) if entry.balance_after is not None else None
+    return (rec.phone if rec else None), -int(entry.points), after
 
 
 def _store_tz(store_id: str) -> str:
@@ -169,6 +184,30 @@ def earn_points_ops(uow: units.UnitOfWork, *, merchant_id: str, shopper_id: str,
     return points, after
 
 
+def take_points_ops(uow: units.UnitOfWork, *, merchant_id: str, shopper_id: str, order_id: str, refund_id: str,
+                    points: int, store_id: str) -> int:
+    """Add to the caller's unit of work: the points a refund takes back (``points`` > 0), as a ledger
+    entry keyed ``refund#<refund id>`` (kind ``refund``, negative points) and the shopper's balance
+    lowered by an atomic ADD. Like :func:`earn_points_ops`, a second delivery of the same refund fails
+    the whole unit as a lost condition, and the unit also fails (to be decided again from fresh reads)
+    when the balance moved since it was read, so the balance after is exact.
+
+    A balance that would go below zero does: the shopper had already used those points, and now owes
+    them ("poin terutang" on receipts and in the points history); it is never clipped to zero.
+    ``points`` of 0 writes nothing. Returns the balance after.
+    """
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+        raise ValueError(f"points taken back must be a whole number >= 0, got {points!r}")
+    shopper = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    if shopper is None:
+        raise NotFound("Pelanggan tidak ditemukan.", code="shopper_unknown")
+    if points == 0:
+        return int(shopper.points_balance or 0)
+    return repo.debit_points(uow, merchant_id=merchant_id, shopper_id=shopper_id, order_id=order_id,
+                             refund_id=refund_id, points=points, store_id=store_id, now=get_clock().now_s(),
+                             shopper=shopper)
+
+
 def shopper_for_sale(merchant_id: str, shopper_id: str):
     """The shopper as stored now (consistent), for a completion: its visits and balance before."""
     return repo.get_shopper(merchant_id, shopper_id, consistent=True)
@@ -198,10 +237,16 @@ def points_history(caller: Caller, shopper_id: str, *, limit: int, cursor: str |
     if last_key is not None and last_key.get("account") != {"S": account}:
         raise ValidationError("Parameter cursor tidak valid.", code="invalid_cursor")
     entries, next_key = repo.ledger_page(caller.merchant_id, shopper_id, limit=limit, last_key=last_key)
-    return {"shopper_id": shopper_id, "points_balance": int(rec.points_balance or 0),
-            "entries": [{"kind": e.kind, "points": int(e.points), "amount": int(e.amount) if e.amount is not None else None,
-                         "order_id": e.order_id, "store_id": e.store_id, "created_at": int(e.created_at)} for e in entries],
-            "next_cursor": encode_cursor(next_key)}
+    balance = int(rec.points_balance or 0)
+    return {"shopper_id": shopper_id, "points_balance": balance, "points_owed": model.points_owed(balance),
+            "entries": [_entry_view(e) for e in entries], "next_cursor": encode_cursor(next_key)}
+
+
+def _entry_view(e) -> dict:
+    after = int(e.balance_after) if e.balance_after is not None else None
+    return {"kind": e.kind, "points": int(e.points), "amount": int(e.amount) if e.amount is not None else None,
+            "order_id": e.order_id, "refund_id": e.refund_id, "store_id": e.store_id, "created_at": int(e.created_at),
+            "balance_after": after, "owed_after": model.points_owed(after) if after is not None else None}
 
 
 # ---- messages after a completed order and activation ----------------------------------------
@@ -231,8 +276,8 @@ def queue_order_messages(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
                          params={"name": name, "store": store.name, "order_no": order["order_no"],
                                  "amount": format_rupiah(int(order["amount"])), "receipt_url": order["receipt_url"],
                                  "points": points,
-                                 "balance": order["points_balance"] if order.get("points_balance") is not None
-                                 else int(shopper.points_balance or 0) + points})]
+                                 "balance": model.balance_text(order["points_balance"] if order.get("points_balance")
+                                                               is not None else int(shopper.points_balance or 0) + points)})]
     if shopper.activated_at is None:
         now = get_clock().now_s()
         expires_at = now + model.ACTIVATION_SECONDS
@@ -247,6 +292,34 @@ def queue_order_messages(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
                                  params={"name": name, "merchant": staff_service.merchant_name(merchant_id) or store.name,
                                          "link": link, "expires": format_wib(expires_at, tz)}))
     return ids
+
+
+def queue_refund_message(uow: units.UnitOfWork, *, order: Mapping) -> list[str]:
+    """Add the shopper's message for a refund that is done to the caller's unit of work; returns its effect ids.
+
+    ``order`` holds ``order_id, order_no, store_id, merchant_id, shopper_id, refund_id, refund_no, amount,
+    points_taken, points_balance, receipt_url`` (``points_balance``: what :func:`take_points_ops` returned,
+    or None when the refund took no points: the balance as it is then). One message per refund (effect
+    ``msg-refund#<refund id>``: queuing it again fails the unit; delivery is idempotent on it) with the
+    refund receipt's link. No shopper on the order: nothing is queued.
+    """
+    shopper_id = order.get("shopper_id")
+    if not shopper_id:
+        return []
+    merchant_id, store_id = order["merchant_id"], order["store_id"]
+    shopper = repo.get_shopper(merchant_id, shopper_id, consistent=True)
+    if shopper is None:
+        raise NotFound("Pelanggan tidak ditemukan.", code="shopper_unknown")
+    store = staff_service.get_store(store_id)
+    balance = order.get("points_balance")
+    if balance is None:
+        balance = int(shopper.points_balance or 0)
+    return [queue_message(uow, effect_id=f"msg-refund#{order['refund_id']}", store_id=store_id, to_e164=shopper.phone,
+                          template=templates.REFUND,
+                          params={"name": model.first_name(shopper.name), "store": store.name,
+                                  "refund_no": order["refund_no"], "order_no": order["order_no"],
+                                  "amount": format_rupiah(int(order["amount"])), "receipt_url": order["receipt_url"],
+                                  "points": int(order.get("points_taken") or 0), "balance": model.balance_text(int(balance))})]
 
 
 _INVALID = "Tautan aktivasi tidak valid. Periksa kembali pesan dari toko."

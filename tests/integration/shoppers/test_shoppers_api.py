@@ -22,8 +22,8 @@ def test_unknown_phone_then_register_then_recognised_however_typed(api, cashier)
                                "email": "Budi@Contoh.com", "birthday": "1995-08-17"}, auth=cashier, headers=idem())
     assert r.status == 201, r
     assert r.json == {"shopper_id": r.json["shopper_id"], "name": "Budi Santoso", "phone": E164,
-                      "phone_display": "0812-3456-7890", "points_balance": 0, "visit_count": 0, "last_visit_at": None,
-                      "activated": False, "member_since": r.json["member_since"], "created": True}
+                      "phone_display": "0812-3456-7890", "points_balance": 0, "points_owed": 0, "visit_count": 0,
+                      "last_visit_at": None, "activated": False, "member_since": r.json["member_since"], "created": True}
     for typed in ("+62 812-3456-7890", "6281234567890", "081234567890"):
         found = api.get(f"/shoppers/lookup?phone={typed.replace('+', '%2B').replace(' ', '%20')}", auth=cashier)
         assert found.status == 200 and found.json["shopper_id"] == r.json["shopper_id"], typed
