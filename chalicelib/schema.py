@@ -46,7 +46,7 @@ FACT_HANDLER_MODULES = {
     "shipment.requested": ("chalicelib.reports.counters",),
     "book_order.moved": ("chalicelib.reports.counters",),
     "drop_order.moved": ("chalicelib.reports.counters",),
-    "shipment.changed": ("chalicelib.reports.counters",),
+    "shipment.changed": ("chalicelib.reports.counters", "chalicelib.sales.returns"),
 }
 
 

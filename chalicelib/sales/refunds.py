@@ -93,7 +93,8 @@ def _ask(caller: Caller, order_id: str, *, kind: str, lines, reason: str, note, 
             rec.status, rec.done_at, rec.receipt_token = rules.DONE, now, token(18)
             end = _end_status(fresh, rec)
             _done_effects(uow, fresh, rec, settings=settings, now=now)
-        repo.refund_reserved(uow, fresh, rec, quantities=plan.quantities, lost=busy, end_status=end)
+        repo.refund_reserved(uow, fresh, rec, quantities=plan.quantities, lost=busy, end_status=end,
+                             decided=rec.status == rules.DONE)
         return rec
 
     try:
@@ -212,6 +213,8 @@ def _finish(rec: RefundRecord, *, provider_refund_id: str | None = None) -> bool
         end = _end_status(order, fresh)
         if end is not None:
             repo.order_ended_by_refund(uow, order, end)
+        elif order.open_shard == repo.decision_shard(order.store_id):
+            repo.decision_made(uow, order)  # a returned parcel's decision: refunded
         _done_effects(uow, order, fresh, settings=store_settings(order.store_id), now=now)
         return True
 

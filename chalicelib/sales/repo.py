@@ -99,6 +99,7 @@ class OrderRecord(Table):
     refunded_amount = NumberAttribute(default=0)
     refunded_qty = JSONAttribute(default=dict)
     refund_count = NumberAttribute(default=0)
+    decision_note = UnicodeAttribute(null=True)  # why a decision was closed without a refund
     by_store_day = OrdersByStoreDay()
     open_by_due = OpenOrders()
     by_number = OrdersByNumber()
@@ -370,6 +371,20 @@ def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | N
     uow.update(order, actions=actions, condition=OrderRecord.status == order.status)
 
 
+def waits_for_decision(uow, order: OrderRecord, *, flags: list[str], at: int) -> None:
+    """A completed order joins its store's decisions list (a parcel came back), from the status read."""
+    uow.update(order, actions=[OrderRecord.flags.set(flags), OrderRecord.open_shard.set(decision_shard(order.store_id)),
+                               OrderRecord.due_at.set(at)], condition=OrderRecord.status == order.status)
+
+
+def decision_made(uow, order: OrderRecord, *, note: str | None = None) -> None:
+    """A completed order leaves the decisions list (refunded, or closed without a refund)."""
+    actions = [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
+    if note:
+        actions.append(OrderRecord.decision_note.set(note[:300]))
+    uow.update(order, actions=actions, condition=OrderRecord.open_shard == decision_shard(order.store_id))
+
+
 def awaiting_decision(store_id: str, limit: int) -> list[OrderRecord]:
     """A store's paid orders that wait for a person, newest payment first (one Query)."""
     return list(OrderRecord.open_by_due.query(decision_shard(store_id), scan_index_forward=False, limit=limit))
@@ -399,18 +414,22 @@ def _same_refund_totals(order: OrderRecord):
 
 
 def refund_reserved(uow, order: OrderRecord, refund: RefundRecord, *, quantities: dict[str, int], lost=None,
-                    end_status: str | None = None) -> None:
+                    end_status: str | None = None, decided: bool = False) -> None:
     """A new refund and what it takes on the order, only from the totals read: two refunds asked at
     once cannot both take the same money or units (the second is decided again from a fresh read).
-    ``end_status``: a refund done at once that also ends the order (VOIDED, REFUNDED)."""
+    ``end_status``: a refund done at once that also ends the order (VOIDED, REFUNDED); ``decided``: it is
+    done at once, so an order waiting for a decision (a returned parcel) leaves that list."""
     taken = dict(order.refunded_qty or {})
     for sku, qty in quantities.items():
         taken[sku] = int(taken.get(sku, 0)) + qty
     uow.save(refund, condition=RefundRecord.refund_id.does_not_exist())
     actions = [OrderRecord.refunded_amount.set(int(order.refunded_amount or 0) + int(refund.amount)),
                OrderRecord.refunded_qty.set(taken), OrderRecord.refund_count.set(int(order.refund_count or 0) + 1)]
+    if end_status is not None or (decided and order.open_shard == decision_shard(order.store_id)):
+        # An order that ends, or one waiting for a decision (a returned parcel), leaves the lists.
+        actions += [OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
     if end_status is not None:
-        actions += [OrderRecord.status.set(end_status), OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()]
+        actions.append(OrderRecord.status.set(end_status))
     uow.update(order, actions=actions, condition=_same_refund_totals(order) & (OrderRecord.status == order.status),
                lost=lost, label="order_refund_totals")
 

@@ -84,6 +84,15 @@ def cancel(caller, order_id):
     return service.cancel_order(caller, order_id)
 
 
+@bp.endpoint("/sales/{order_id}/returns/close", ["POST"], roles=[CS])
+def close_return(caller, order_id):
+    """A returned parcel's order leaves the decisions list without a refund (sent again, ...), with why."""
+    from .returns import close_without_refund
+
+    body = parse_body(bp.current_request, {"note": F(str)})
+    return close_without_refund(caller, order_id, body["note"])
+
+
 @bp.endpoint("/sales/{order_id}/complete-late", ["POST"], roles=[ADMIN])
 def complete_late(caller, order_id):
     return service.complete_late(caller, order_id)

@@ -438,6 +438,7 @@ DECISION_REASONS = {
     "amount_mismatch": "Jumlah yang diterima tidak sama dengan total pesanan.",
     "transaction_mismatch": "Pembayaran dari transaksi lain, bukan QR pesanan ini.",
     "double_payment": "Pesanan ini dibayar dua kali.",
+    "parcel_returned": "Paket diretur kurir: terima barangnya (restock) dan kembalikan dana, atau tutup dengan alasan.",
 }
 
 

@@ -17,3 +17,4 @@ class ShipmentChanged:
     new_awb: str | None
     at: float | None = None
     tz: str | None = None
+    order_id: str | None = None  # the order the shipment carries (a parcel returned opens a decision on it)

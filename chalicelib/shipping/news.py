@@ -89,7 +89,7 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
         if not changed:
             return rec, "unchanged"
         uow.fact(ShipmentChanged(store_id=rec.store_id, status_before=rec.status, had_awb=bool(rec.awb),
-                                 status_after=change.status, new_awb=change.awb, at=now))
+                                 status_after=change.status, new_awb=change.awb, at=now, order_id=rec.order_id))
         if change.awb:
             other = repo.shipment_with_awb(rec.store_id, change.awb)
             if other is not None and other.shipment_id != rec.shipment_id:
