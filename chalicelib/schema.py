@@ -30,6 +30,7 @@ OUTBOX_HANDLER_MODULES = {
     "sale.stock": "chalicelib.sales.stock",
     "refund.stock": "chalicelib.sales.stock",
     "print.receipt": "chalicelib.sales.receipts",
+    "print.refund_receipt": "chalicelib.sales.receipts",
     "print.order_slip": "chalicelib.book_orders.service",
     "print.shift_report": "chalicelib.shifts.service",
     "message": "chalicelib.notify.service",
