@@ -1,6 +1,7 @@
 // Laporan harian dan bulanan: the store's figures for a day or a month (store time), charts of
-// sales by hour and by day of the month, and the CSV / PDF downloads. For CS and admins; a section
-// of the back office (../backoffice/shell.js).
+// sales by hour and by day of the month, refunds and voids on their own lines (on the day the money
+// went back; the sale stays on its own day), and the CSV / PDF downloads. For CS and admins; a
+// section of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
@@ -40,27 +41,31 @@ function periodLabel(report) {
 
 // ---- building blocks ----------------------------------------------------------------------------
 
-/** A panel of [label key, value] rows. */
-function figureTable(title, rows) {
+/** A panel of [label key, value] rows, and an optional note key under them. */
+function figureTable(title, rows, note = null) {
   return h("section", { class: "panel" }, h("h2", {}, t(title)),
     h("table", { class: "figures" }, h("tbody", {},
-      rows.map(([label, value]) => h("tr", {}, h("th", { scope: "row" }, t(label)), h("td", { class: "num" }, value))))));
+      rows.map(([label, value]) => h("tr", {}, h("th", { scope: "row" }, t(label)), h("td", { class: "num" }, value))))),
+    note ? h("p", { class: "hint" }, t(note)) : null);
 }
 
-/** A panel with a table: header keys, rows of values, an optional total row, the key for "nothing yet". */
-function listTable(title, headers, rows, total, empty) {
+/** A panel with a table: header keys, rows of values, an optional total row, the key for "nothing
+ * yet", and an optional note key under the table. */
+function listTable(title, headers, rows, total, empty, note = null) {
   if (!rows.length) return h("section", { class: "panel" }, h("h2", {}, t(title)), h("p", { class: "hint" }, t(empty)));
   const cell = (value, i) => h("td", { class: i ? "num" : "" }, value);
   return h("section", { class: "panel" }, h("h2", {}, t(title)),
     h("table", { class: "figures" },
       h("thead", {}, h("tr", {}, headers.map((x, i) => h("th", { class: i ? "num" : "", scope: "col" }, t(x))))),
       h("tbody", {}, rows.map((row) => h("tr", {}, row.map(cell))),
-        total ? h("tr", { class: "total" }, total.map(cell)) : null)));
+        total ? h("tr", { class: "total" }, total.map(cell)) : null)),
+    note ? h("p", { class: "hint" }, t(note)) : null);
 }
 
 function headline(report) {
   const items = [
-    ["bo.reports.netSales", rupiah(report.sales.net)], ["bo.reports.transactions", count(report.sales.count)],
+    ["bo.reports.netSales", rupiah(report.sales.net)], ["bo.reports.refunded", rupiah(report.refunds.amount)],
+    ["bo.reports.netAfterRefunds", rupiah(report.sales.net_after_refunds)], ["bo.reports.transactions", count(report.sales.count)],
     ["bo.reports.averageTicket", rupiah(report.sales.average_ticket)], ["bo.reports.repeatShoppers", percent(report.o2o.repeat_rate)],
   ];
   return h("div", { class: "headline" }, items.map(([label, value]) =>
@@ -81,6 +86,7 @@ function chart(report) {
 
 function sections(report) {
   const s = report.sales;
+  const r = report.refunds;
   const b = report.book_orders;
   const d = report.drop_orders;
   const sh = report.shipments;
@@ -102,6 +108,15 @@ function sections(report) {
           s.by_method.length ? [t("bo.stock.total"), count(s.count), rupiah(s.collected)] : null, "bo.reports.noSales"),
         listTable("bo.reports.byIssuer", ["bo.reports.issuer", "bo.reports.transactions", "bo.reports.value"],
           s.by_issuer.map((i) => [i.issuer, count(i.count), rupiah(i.amount)]), null, "bo.reports.noQris")),
+      h("div", { class: "refunds" },
+        figureTable("bo.reports.refunds", [
+          ["bo.reports.refundsLine", trx(r.refunds.amount, r.refunds.count)], ["bo.reports.voidsLine", trx(r.voids.amount, r.voids.count)],
+          ["bo.reports.refundedTotal", trx(r.amount, r.count)], ["bo.reports.netAfterRefunds", rupiah(s.net_after_refunds)],
+          ["bo.reports.collectedAfterRefunds", rupiah(r.collected_after_refunds)],
+        ], "bo.reports.refundsNote"),
+        listTable("bo.reports.refundsByMethod", ["bo.reports.method", "bo.reports.transactions", "bo.reports.value"],
+          r.by_tender.map((m) => [m.label, count(m.count), rupiah(m.amount)]),
+          r.by_tender.length ? [t("bo.stock.total"), count(r.count), rupiah(r.amount)] : null, "bo.reports.noRefunds")),
       figureTable("bo.reports.o2o", [
         ["bo.reports.o2oVolume", count(o.transactions)], ["bo.reports.o2oAverage", rupiah(o.average_value)],
         ["bo.reports.o2oLinked", count(o.linked)], ["bo.reports.o2oRepeat", count(o.repeat)],
@@ -124,9 +139,10 @@ function sections(report) {
         ["bo.reports.waitingAwb", count(sh.waiting_awb_now)],
       ])),
     listTable("bo.reports.byCashier", ["role.cashier", "bo.reports.transactions", "bo.reports.linked", "bo.reports.newShoppers",
-      "bo.reports.netSales", "bo.reports.average"],
+      "bo.reports.netSales", "bo.reports.average", "bo.reports.refundsPaid"],
     report.cashiers.map((c) => [c.name, count(c.transactions), percent(c.link_rate), count(c.registered),
-      rupiah(c.net), rupiah(c.average_ticket)]), null, "bo.reports.noCashierSales"),
+      rupiah(c.net), rupiah(c.average_ticket), trx(c.refunded, c.refunds_count)]), null, "bo.reports.noCashierSales",
+    "bo.reports.cashierRefundsNote"),
   ];
 }
 

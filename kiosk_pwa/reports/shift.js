@@ -1,6 +1,7 @@
 // Buka / tutup kasir: open a shift with the opening float (kas awal), record cash in and out with a
-// reason, and close it by counting the drawer. The expected totals per payment method come from the
-// server; a selisih over the store's allowance needs an admin's PIN. The closing report prints on
+// reason, and close it by counting the drawer. The expected totals per payment method, and the
+// refunds and voids paid out per tender (only cash ones leave the drawer), come from the server; a
+// selisih over the store's allowance needs an admin's PIN. The closing report prints on
 // the receipt printer and can be downloaded again. A section of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
@@ -75,12 +76,23 @@ function showOpen(message = "") {
 
 // ---- an open shift ------------------------------------------------------------------------------
 
+/** Refunds and voids paid out on the shift, per tender, their total and the net sales; or a hint. */
+function refundRows(shift) {
+  if (!shift.refunds.count) return h("p", { class: "hint" }, t("bo.shift.noRefunds"));
+  const lines = shift.refunds.by_tender.map((m) => [t("bo.shift.methodTrx", { method: methodName(m), count: m.count }),
+    formatRupiah(-m.amount)]);
+  lines.push([t("bo.shift.totalTrx", { count: shift.refunds.count }), formatRupiah(-shift.refunds.total)]);
+  lines.push([t("bo.shift.netSales"), formatRupiah(shift.net_total)]);
+  return h("div", {}, rows(lines, lines.length - 2), h("p", { class: "hint" }, t("bo.shift.refundsNote")));
+}
+
 function showShift(shift, message = "") {
   const sales = shift.sales.by_method.map((m) => [t("bo.shift.methodTrx", { method: methodLabel(m), count: m.count }),
     formatRupiah(m.amount)]);
   sales.push([t("bo.shift.totalTrx", { count: shift.sales.count }), formatRupiah(shift.sales.total)]);
   const drawer = [
     [t("bo.shift.openingFloatShort"), formatRupiah(shift.opening_float)], [t("bo.shift.cashSales"), formatRupiah(shift.cash_sales)],
+    [t("bo.shift.cashRefunds"), formatRupiah(-shift.cash_refunds)],
     [t("bo.shift.cashIn"), formatRupiah(shift.cash_in)], [t("bo.shift.cashOut"), formatRupiah(-shift.cash_out)],
     [t("bo.shift.expectedCash"), formatRupiah(shift.expected_cash)],
   ];
@@ -95,7 +107,8 @@ function showShift(shift, message = "") {
       h("p", { class: "hint" }, t("bo.shift.openedAt", { at: when(shift.opened_at) })),
       errorLine(message)),
     h("div", { class: "grid-auto" },
-      h("section", { class: "panel" }, h("h2", {}, t("bo.shift.salesByMethod")), rows(sales, sales.length - 1)),
+      h("section", { class: "panel" }, h("h2", {}, t("bo.shift.salesByMethod")), rows(sales, sales.length - 1),
+        h("h3", {}, t("bo.shift.refunds")), refundRows(shift)),
       h("section", { class: "panel" }, h("h2", {}, t("bo.shift.drawer")), rows(drawer, drawer.length - 1),
         h("h3", {}, t("bo.shift.movements")), movements)),
     h("div", { class: "grid-auto" }, movementForm(shift), closeForm(shift)));
@@ -221,6 +234,7 @@ function closeForm(shift) {
 
 function showClosed(shift) {
   const facts = [
+    [t("bo.shift.refunds"), formatRupiah(-shift.refunds.total)], [t("bo.shift.cashRefunds"), formatRupiah(-shift.cash_refunds)],
     [t("bo.shift.expectedCash"), formatRupiah(shift.expected_cash)], [t("bo.shift.countedShort"), formatRupiah(shift.counted_cash)],
     [t("bo.shift.differenceShort"), `${signedRupiah(shift.difference)} (${differenceNote(shift.difference)})`],
   ];
