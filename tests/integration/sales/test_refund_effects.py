@@ -262,3 +262,37 @@ def test_reprints_are_numbered_salinan_with_the_time_and_who_asked(api, demo):
 
     assert api.post(f"/sales/{sale['order_id']}/refunds/nope/reprint", auth=cashier).status == 404
     assert api.post("/sales/nope/reprint", auth=cashier).status == 404
+
+
+def test_a_qris_refund_done_by_the_gateway_has_the_same_effects_once(api, demo, payments, messages):
+    from chalicelib.sales import refunds
+    from chalicelib.sales.repo import RefundRecord
+
+    from .test_store_sales import _ref
+
+    cashier, admin = api.login_as(demo, "cashier"), api.login_as(demo, "admin")
+    shopper = _shopper(api, cashier)
+    order = api.post("/sales", {"items": [{"sku": "BERAS-5", "qty": 1}], "shopper_id": shopper["shopper_id"],
+                                "payment_method": "QRIS"}, auth=cashier, headers=_idem()).json  # Rp78.000
+    payments.pay(_ref(order), issuer="gopay")
+    payments.wait_idle()
+    sale = api.get(f"/sales/{order['order_id']}", auth=cashier).json
+    assert sale["status"] == "COMPLETED" and sale["points_earned"] == 7, sale
+    payments.set_refund_mode("pending", ref=_ref(order))
+    r = api.post(f"/sales/{order['order_id']}/refunds", {"reason": "pelanggan_batal"}, auth=admin, headers=_idem())
+    assert r.json["status"] == "PENDING", r
+    refund_id = r.json["refund_id"]
+    assert balance(demo["merchant_id"], shopper["shopper_id"]) == 7, "nothing moves before the gateway confirms"
+    payments.complete_refund(refund_id)
+    payments.wait_idle()
+    assert refunds.confirm_notification(order["order_id"], refund_id) == "noop", "a repeated notification"
+    assert balance(demo["merchant_id"], shopper["shopper_id"]) == 0
+    outbox.process_due()
+    outbox.process_due()
+    token = RefundRecord.get(order["order_id"], refund_id).receipt_token
+    view = api.get(f"/receipts/{token}").json
+    assert (view["tender"], view["tender_issuer"], view["points_taken"], view["points_balance"]) == ("QRIS", "gopay", 7, 0)
+    assert view["tender_reference"], "the gateway's refund id"
+    [job] = _jobs(demo["store_id"], "refund_receipt")
+    assert "Dikembalikan via QRIS - gopay" in _job_text(job) and not job.drawer_kick, "no cash leaves the drawer"
+    assert len([m for m in read_messages(messages) if m["template"] == "sambung_pengembalian_dana"]) == 1
