@@ -8,6 +8,9 @@ import pytest
 from chalicelib.notify import templates as t
 
 TYPICAL = {
+    t.REFUND: {"name": "Budi", "refund_no": "2311-K7M2Q-R1", "order_no": "2311-K7M2Q", "store": "Toko Demo",
+               "amount": "Rp150.000", "receipt_url": "https://sambung.example/receipt.html#aB3dE5gH7jK9mN1pQ3sT5vX7",
+               "points": 15, "balance": 120},
     t.RECEIPT_LINK: {"name": "Budi", "store": "Toko Demo", "order_no": "2311-K7M2Q", "amount": "Rp150.000",
                      "receipt_url": "https://sambung.example/receipt.html#aB3dE5gH7jK9mN1pQ3sT5vX7", "points": 15,
                      "balance": 120},
@@ -22,7 +25,7 @@ TYPICAL = {
 }
 
 
-def test_the_four_names_other_areas_use_exist():
+def test_the_names_other_areas_use_exist():
     assert set(TYPICAL) == set(t.TEMPLATES)
 
 
