@@ -24,6 +24,7 @@ from . import model, repo
 from .repo import KEEP_SECONDS, PrintJobRecord, pdf_key
 
 STATION_KIND = "print_station"
+RECEIPT_KINDS = ("receipt", "refund_receipt")  # reprinted only by the sales history, marked as copies
 # How many waiting jobs a claim reads per role. One station serves a role and prints one job at a
 # time, so only a few at the head of a queue can be leased; the rest are candidates.
 CLAIM_SCAN = 25
@@ -207,6 +208,9 @@ def reprint(caller: Caller, job_id: str, copies: int | None = None) -> dict:
     """A new job from the same PDF. Never opens the cash drawer (that was the sale's moment), and
     refused while the original may still print, so a tap does not make two copies."""
     job = _own_job(caller.store_id, job_id)
+    if job.kind in RECEIPT_KINDS:
+        # A receipt's copy must say so (SALINAN ke-N, when, who): the sales history prints it.
+        raise Conflict("Struk dicetak ulang dari Riwayat Penjualan, supaya tertulis SALINAN.", code="reprint_from_sales")
     view = job_view(job)
     if view["status"] not in model.FINISHED:
         raise Conflict("Pekerjaan cetak ini masih menunggu dicetak.", code="job_pending")

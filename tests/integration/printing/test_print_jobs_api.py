@@ -161,8 +161,15 @@ def test_release_gives_the_job_back_at_once_with_a_note(shop):
     assert shop.api.post(f"/print/jobs/{job['job_id']}/release", auth=station).status == 409
 
 
+def test_a_receipt_is_reprinted_only_from_the_sales_history_marked_as_a_copy(shop):
+    for kind in ("receipt", "refund_receipt"):
+        original = shop.submit(f"{kind}-print#o8", kind=kind, title="Struk 2311-0008")
+        r = shop.api.post(f"/print/jobs/{original['job_id']}/reprint", auth=shop.cashier, headers=idem())
+        assert r.status == 409 and r.error_code == "reprint_from_sales", r
+
+
 def test_reprint_makes_a_new_job_from_the_same_pdf(shop):
-    original = shop.submit("receipt-print#o9", drawer_kick=True, copies=2, title="Struk 2311-0009")
+    original = shop.submit("slip-print#o9", kind="order_slip", drawer_kick=True, copies=2, title="Struk 2311-0009")
     station = shop.pair_station()
     shop.claim(station)
     pending = shop.api.post(f"/print/jobs/{original['job_id']}/reprint", auth=shop.cashier, headers=idem())
