@@ -200,9 +200,14 @@ async function renderJobs(root) {
       : h("p", { class: "hint" }, t("bo.print.noJobs")));
 }
 
+// Receipts are reprinted from the sales history, which marks the copy (SALINAN ke-N); not from here.
+const RECEIPT_KINDS = new Set(["receipt", "refund_receipt"]);
+
 function jobRow(job, root) {
   let action = null;
-  if (FINISHED.has(job.status)) {
+  if (FINISHED.has(job.status) && RECEIPT_KINDS.has(job.kind)) {
+    action = h("span", { class: "hint" }, t("bo.print.reprintFromHistory"));
+  } else if (FINISHED.has(job.status)) {
     action = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.shift.reprint"));
     action.addEventListener("click", async () => {
       action.disabled = true;
