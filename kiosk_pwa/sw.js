@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "f24a4a2a192c"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "3055400ca504"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -17,19 +17,24 @@ const SHELL = [
   "vendor/qrcodegen.js",
   "js/api.js",
   "js/app.js",
+  "js/approval.js",
   "js/dom.js",
   "js/format.js",
   "js/i18n.js",
   "js/keypad.js",
   "js/pwa.js",
   "js/qr.js",
+  "js/sales.js",
   "js/scanner.js",
   "js/screens/cart.js",
+  "js/screens/history.js",
   "js/screens/login.js",
   "js/screens/pair.js",
   "js/screens/payment.js",
   "js/screens/pending.js",
+  "js/screens/refund.js",
   "js/screens/result.js",
+  "js/screens/sale.js",
   "js/screens/shopper.js",
   "backoffice/index.html",
   "backoffice/manifest.webmanifest",

@@ -14,27 +14,28 @@ import { errorLine, errorText, roleName, session, toast } from "./common.js";
 
 const ROOT = new URL("../", import.meta.url); // the PWA's root, wherever it is served
 
-const ALL = ["cashier", "cs", "warehouse", "admin"];
+const ALL = ["cashier", "supervisor", "cs", "warehouse", "admin"];
 // Every section, in menu order. `path` is the page (relative to the root); the back office's first
-// page holds five sections told apart by the hash. The server checks the same roles on every call.
+// page holds five sections told apart by the hash. The server checks the same roles on every call (a
+// supervisor is a cashier who may also approve refunds and voids: wherever cashiers go, and more).
 const SECTIONS = [
   { id: "stok", path: "backoffice/", label: "bo.nav.stock", roles: ALL, load: () => import("./stock.js") },
   { id: "drop", path: "backoffice/", label: "bo.nav.drop", roles: ["cs", "warehouse", "admin"], load: () => import("./drops.js") },
   { id: "pesan", path: "backoffice/", label: "bo.nav.book", roles: ["cs", "admin"], load: () => import("./book.js") },
-  { id: "keputusan", path: "backoffice/", label: "bo.nav.decisions", roles: ["cashier", "cs", "admin"],
+  { id: "keputusan", path: "backoffice/", label: "bo.nav.decisions", roles: ["cashier", "supervisor", "cs", "admin"],
     load: () => import("./decisions.js") },
   { id: "mutasi", path: "reconciliation/", label: "bo.nav.reconciliation", roles: ["cs", "admin"],
     load: () => import("../reconciliation/reconciliation.js") },
   { id: "kirim", path: "shipping/", label: "bo.nav.shipping", roles: ["cs", "warehouse", "admin"],
     load: () => import("../shipping/shipping.js") },
   { id: "laporan", path: "reports/", label: "bo.nav.reports", roles: ["cs", "admin"], load: () => import("../reports/reports.js") },
-  { id: "kasir", path: "reports/shift.html", label: "bo.nav.shift", roles: ["cashier", "cs", "admin"],
+  { id: "kasir", path: "reports/shift.html", label: "bo.nav.shift", roles: ["cashier", "supervisor", "cs", "admin"],
     load: () => import("../reports/shift.js") },
-  { id: "printer", path: "printing/", label: "bo.nav.printing", roles: ["cashier", "cs", "admin"],
+  { id: "printer", path: "printing/", label: "bo.nav.printing", roles: ["cashier", "supervisor", "cs", "admin"],
     load: () => import("../printing/printing.js") },
   { id: "staf", path: "backoffice/", label: "bo.nav.staff", roles: ["admin"], load: () => import("./staff.js") },
 ];
-const KIOSK_ROLES = ["cashier", "cs", "admin"]; // who gets a link back to the cashier kiosk
+const KIOSK_ROLES = ["cashier", "supervisor", "cs", "admin"]; // who gets a link back to the cashier kiosk
 
 const href = (section) => new URL(section.path + (section.path === "backoffice/" ? `#${section.id}` : ""), ROOT).href;
 

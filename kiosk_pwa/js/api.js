@@ -157,7 +157,11 @@ export class Intent {
     this.#key = null;
   }
 
-  async run(send) {
+  /**
+   * `keepKeyOn(err)`: an answer that leaves the intent open although it is definite, such as a refund
+   * waiting for a supervisor's PIN: the same request goes again under the same key once it is given.
+   */
+  async run(send, { keepKeyOn = () => false } = {}) {
     if (this.busy) return undefined;
     this.busy = true;
     this.#key ??= crypto.randomUUID();
@@ -169,7 +173,7 @@ export class Intent {
           return result;
         } catch (err) {
           const unsettled = err instanceof ApiError && (err.isNetwork || err.code === "request_in_progress");
-          if (!unsettled) this.#key = null;
+          if (!unsettled && !keepKeyOn(err)) this.#key = null;
           if (!unsettled || attempt >= INTENT_RETRIES) throw err;
           await wait(800 * (attempt + 1));
         }
@@ -214,6 +218,30 @@ export const payCash = (orderId, amountReceived, key) =>
   call("POST", `/sales/${orderId}/cash`, { body: { amount_received: amountReceived }, idempotencyKey: key });
 export const cancelSale = (orderId) => call("POST", `/sales/${orderId}/cancel`);
 export const reprintReceipt = (orderId) => call("POST", `/sales/${orderId}/reprint`);
+
+/**
+ * Sales history: one page of the store's orders of `day` (store-local, default today), newest first.
+ * `q` an order number, phone or name; `status`, `method` comma-separated codes; `cursor` the next page.
+ */
+export function salesHistory({ day, q, status, method, cursor, limit } = {}) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries({ day, q, status, method, cursor, limit })) {
+    if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
+  }
+  const query = params.toString();
+  return call("GET", `/sales${query ? `?${query}` : ""}`);
+}
+/** A refund of a completed sale: `lines` [{sku, quantity, restock}] (all of it when left out), `reason`,
+ * `note`, `tender`, `transfer_ref`, and `approval` {staff_id, pin} when the server asks for one. */
+export const refundSale = (orderId, body, key) => call("POST", `/sales/${orderId}/refunds`, { body, idempotencyKey: key });
+/** A void: today's sale cancelled whole, its money back by the way it came (`reason`, `note`, `approval`). */
+export const voidSale = (orderId, body, key) => call("POST", `/sales/${orderId}/void`, { body, idempotencyKey: key });
+/** Another copy of a refund's (or void's) receipt, marked as a copy. */
+export const reprintRefundReceipt = (orderId, refundId) =>
+  call("POST", `/sales/${orderId}/refunds/${encodeURIComponent(refundId)}/reprint`);
+/** "Cek status" of a refund the gateway has not settled yet (QRIS). */
+export const checkRefundStatus = (orderId, refundId) =>
+  call("POST", `/sales/${orderId}/refunds/${encodeURIComponent(refundId)}/status`);
 /** Paid orders waiting for a person (paid late, or not the payment asked for), with the amount received. */
 export const saleDecisions = () => call("GET", "/sales/decisions");
 

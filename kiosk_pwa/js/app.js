@@ -8,14 +8,18 @@ import * as api from "./api.js";
 import { LANGUAGES, currentLanguage, hasKey, setLanguage, t } from "./i18n.js";
 import { registerServiceWorker, setSafePoint } from "./pwa.js";
 import * as cart from "./screens/cart.js";
+import * as history from "./screens/history.js";
 import * as login from "./screens/login.js";
 import * as pair from "./screens/pair.js";
 import * as payment from "./screens/payment.js";
 import * as pending from "./screens/pending.js";
+import * as refund from "./screens/refund.js";
 import * as result from "./screens/result.js";
+import * as sale from "./screens/sale.js";
 import * as shopper from "./screens/shopper.js";
 
-const SCREENS = { pair, login, shopper, cart, payment, result, pending };
+// history -> sale -> refund: the sales history, one sale, and its refund or void.
+const SCREENS = { pair, login, shopper, cart, payment, result, pending, history, sale, refund };
 const SALE_KEY = "sambung.kasir.sale";
 const LAST_STAFF_KEY = "sambung.kasir.last-staff";
 const DEFAULT_IDLE_MINUTES = 5; // the server's default, used until the store's setting is known

@@ -58,3 +58,5 @@ def wait_section(page, section_id: str) -> None:
 
 def menu(page) -> list[str]:
     return [tab.inner_text() for tab in page.query_selector_all("#tabs .tab")]
+# A supervisor (a cashier who may approve refunds and voids) finds what a cashier finds.
+MENU["supervisor"] = MENU["cashier"]

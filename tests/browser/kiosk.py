@@ -204,3 +204,24 @@ def touch_target_problems(page) -> list[str]:
         }
         return problems;
     }""")
+
+
+# ---- sales history, refunds and approvals (additions for the history screens) --------------------
+
+def open_sale_from_history(kiosk: Kiosk, order_no: str) -> None:
+    """From the start screen: "Riwayat penjualan", search the order number, open the sale."""
+    kiosk.tap("#open-history")
+    kiosk.page.wait_for_selector("body[data-screen='history'] #history-search")
+    kiosk.page.locator("#history-search").fill(order_no)
+    row = kiosk.page.locator(".history-row", has_text=order_no)
+    row.wait_for()
+    kiosk.tap(f".history-row[data-order='{row.get_attribute('data-order')}'] .history-card")
+    kiosk.page.wait_for_selector("body[data-screen='sale'] #sale-lines")
+
+
+def approve(kiosk: Kiosk, staff_id: str, pin: str) -> None:
+    """In the approval dialog: the approver taps their name and types their PIN."""
+    kiosk.page.wait_for_selector(f"#approval-dialog .staff-button[data-approver-id='{staff_id}']")
+    kiosk.tap(f"#approval-dialog .staff-button[data-approver-id='{staff_id}']")
+    for digit in pin:
+        kiosk.tap(f"#approval-dialog .keypad .key[data-key='{digit}']")

@@ -7,7 +7,7 @@ import { t } from "../i18n.js";
 import { keypad, listenForDigitKeys } from "../keypad.js";
 
 const PIN_LENGTH = 6;
-const SELLING_ROLES = new Set(["cashier", "cs", "admin"]); // the roles the sales API accepts
+const SELLING_ROLES = new Set(["cashier", "supervisor", "cs", "admin"]); // the roles the sales API accepts
 
 function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join("");

@@ -1,7 +1,8 @@
 // The shopper's phone number on a keypad, formatted as it is typed (0812-3456-7890). A known
 // number shows the shopper's card; an unknown one opens the short sign-up form on the same
 // screen. "Lewati" is recorded on the server so the cashier's link rate stays honest. The store's
-// sales still waiting for payment are one tap away ("Menunggu pembayaran").
+// sales still waiting for payment are one tap away ("Menunggu pembayaran"), and so is the day's
+// history of sales ("Riwayat penjualan": reprint, void, refund).
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatWib, groupLocalPhone } from "../format.js";
@@ -23,6 +24,8 @@ export function mount(root, app) {
   const skipButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "skip-shopper", onclick: skip }, t("shopper.skip"));
   const pendingButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "open-pending", onclick: () => app.go("pending", { scope: "store" }) },
     t("shopper.pending"));
+  const historyButton = h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "open-history", onclick: () => app.go("history") },
+    t("shopper.history"));
   const detail = h("div", { class: "panel shopper-detail", "aria-live": "polite" });
   const pad = keypad({ label: t("shopper.keypad"), onKey });
 
@@ -149,7 +152,7 @@ export function mount(root, app) {
       error,
       pad.element,
       h("div", { class: "actions" }, skipButton, findButton)),
-    h("div", { class: "side-stack" }, detail, pendingButton)));
+    h("div", { class: "side-stack" }, detail, pendingButton, historyButton)));
   draw();
   showHint();
   return listenForDigitKeys({ onKey, onEnter: lookup });
