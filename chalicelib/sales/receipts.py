@@ -12,17 +12,16 @@
 """
 from __future__ import annotations
 
-from ..core import counters, outbox
+from ..core import outbox
 from ..core import uow as units
 from ..core.clock import get_clock
 from ..core.errors import Conflict, NotFound
 from ..core.settings import get_settings
-from . import model
+from . import model, repo
 from . import refund_rules as rules
 from .repo import OrderRecord, ReceiptLinkRecord, RefundRecord, get_order, get_refund, order_refunds
 
 RECEIPT_STATES = (model.COMPLETED, model.VOIDED)  # sales that have a receipt (a voided one says so)
-COPIES = "receipt_copies"  # the copy counter on the sale's or refund's item (core.counters)
 _COPY_RETRIES = 20  # reprints of one receipt asked at the same instant each take the next number
 
 
@@ -191,9 +190,9 @@ def _print_copy(store_id: str, actor: str, record_cls, keys: tuple, *, effect: s
     now = get_clock().now_s()
 
     def work(uow: units.UnitOfWork) -> tuple[dict, str]:
-        seen = _copies(record_cls, keys)
+        seen = repo.receipt_copies(record_cls, keys)
         copy = {"number": seen + 1, "at": now, "by": actor, "by_name": name}
-        copy_counted(uow, record_cls, keys, seen)
+        repo.copy_counted(uow, record_cls, keys, seen)
         effect_id = f"{effect}#{copy['number']}"
         uow.outbox(effect_id, kind, store_id, dict(payload, copy=copy))
         return copy, effect_id
@@ -203,23 +202,6 @@ def _print_copy(store_id: str, actor: str, record_cls, keys: tuple, *, effect: s
     except units.ConditionLost:
         raise Conflict("Struk ini sedang dicetak ulang dari perangkat lain. Coba lagi.", code="reprint_busy") from None
     return copy, outbox.process_one(effect_id)
-
-
-def _copies(record_cls, keys: tuple) -> int:
-    """Copies of this receipt printed so far (read consistently, every attribute as stored)."""
-    raw = counters.raw_item(record_cls, keys[0], keys[1] if len(keys) > 1 else None)
-    if raw is None:
-        raise NotFound("Struk tidak ditemukan.", code="receipt_not_found")
-    return counters.counters_of(raw).get(COPIES, 0)
-
-
-def copy_counted(uow: units.UnitOfWork, record_cls, keys: tuple, seen: int) -> None:
-    """One more copy on the sale's or refund's item, only from the count read (an existing item)."""
-    path = counters.counter_path(COPIES)
-    same = (path == seen) if seen else path.does_not_exist()
-    exists = OrderRecord.order_id.exists() if record_cls is OrderRecord else RefundRecord.refund_id.exists()
-    uow.update(record_cls(*keys), actions=counters.counter_actions({COPIES: 1}), condition=exists & same,
-               label="receipt_copies")
 
 
 # ---- the public digital receipts ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
+from ..core import counters
 from ..core.db import JSONAttribute, Table, find, table_meta
 from ..core.errors import NotFound
 from .model import AWAITING_PAYMENT as AWAITING, COMPLETED, NEEDS_REVIEW, PAID_LATE
@@ -388,6 +389,28 @@ def decision_made(uow, order: OrderRecord, *, note: str | None = None) -> None:
 def awaiting_decision(store_id: str, limit: int) -> list[OrderRecord]:
     """A store's paid orders that wait for a person, newest payment first (one Query)."""
     return list(OrderRecord.open_by_due.query(decision_shard(store_id), scan_index_forward=False, limit=limit))
+
+
+# ---- receipt copies ----------------------------------------------------------------------------
+
+COPIES = "receipt_copies"  # the copy counter on the sale's or refund's item (core.counters)
+
+
+def receipt_copies(record_cls, keys: tuple) -> int:
+    """Copies of this receipt printed so far (read consistently, every attribute as stored)."""
+    raw = counters.raw_item(record_cls, keys[0], keys[1] if len(keys) > 1 else None)
+    if raw is None:
+        raise NotFound("Struk tidak ditemukan.", code="receipt_not_found")
+    return counters.counters_of(raw).get(COPIES, 0)
+
+
+def copy_counted(uow, record_cls, keys: tuple, seen: int) -> None:
+    """One more copy on the sale's or refund's item, only from the count read (an existing item)."""
+    path = counters.counter_path(COPIES)
+    same = (path == seen) if seen else path.does_not_exist()
+    exists = OrderRecord.order_id.exists() if record_cls is OrderRecord else RefundRecord.refund_id.exists()
+    uow.update(record_cls(*keys), actions=counters.counter_actions({COPIES: 1}), condition=exists & same,
+               label="receipt_copies")
 
 
 # ---- refunds ---------------------------------------------------------------------------------
