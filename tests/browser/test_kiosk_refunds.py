@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser.backoffice import sign_in, wait_section
 from tests.browser.conftest import ARTIFACTS, new_context
-from tests.browser.kiosk import Kiosk, approve, open_sale_from_history, touch_target_problems
+from tests.browser.kiosk import Kiosk, approve, open_sale_from_history, post_json, touch_target_problems
 from tests.browser.test_kiosk_sale import product, rupiah
 from tests.browser.test_payment_decisions import both_viewports, review_order_by_api
 
@@ -214,3 +214,89 @@ def test_the_supervisor_signs_in_on_the_kiosk_and_needs_no_pin_of_their_own(kios
     assert page.locator("#refund-title").inner_text() == "Penjualan Di-void"
     status, seen, _ = http.get(f"/api/sales/{sale['order_id']}", auth=cashier_auth)
     assert seen["status"] == "VOIDED" and seen["refunds"][0]["approved_by"] is None
+
+
+def qris_sale(http, auth, sim: Kiosk, items) -> dict:
+    """A QRIS sale rung up through the API and paid from the shopper's phone (the simulator)."""
+    status, order, _ = http.post("/api/sales", {"items": items}, auth=auth, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201, order
+    sim.sim_pay(f"{order['order_id']}-{order['attempt']}", issuer="gopay")
+    deadline = time.monotonic() + 15
+    while True:
+        status, seen, _ = http.post(f"/api/sales/{order['order_id']}/status", auth=auth)
+        if seen["status"] == "COMPLETED":
+            return seen
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.3)
+
+
+def refund_mode(stack, order, mode: str) -> None:
+    status, body = post_json(f"{stack.state['gateway_simulator_url']}/sim/transactions/{order['order_id']}-{order['attempt']}/refund_mode",
+                             {"mode": mode})
+    assert status == 200, body
+
+
+def test_a_qris_refund_pending_at_the_gateway_and_one_it_refuses(kiosk, stack, http, cashier_auth, supervisor):
+    k, page = kiosk, kiosk.page
+    kopi = product(stack, "KOPI-250")
+    pending = qris_sale(http, cashier_auth, k, [{"sku": "KOPI-250", "qty": 2}])
+    refused = qris_sale(http, cashier_auth, k, [{"sku": "KOPI-250", "qty": 1}])
+    refund_mode(stack, pending, "pending")
+    refund_mode(stack, refused, "not_supported")
+    k.login(supervisor["staff_id"], supervisor["pin"])  # a supervisor approves their own refunds
+
+    # Pending at the gateway: "Cek status" asks again; the gateway's word finishes it.
+    open_sale_from_history(k, pending["order_no"])
+    k.tap("#sale-refund")
+    page.wait_for_selector("#refund-lines")
+    assert page.locator("[data-tender='QRIS']").get_attribute("aria-pressed") == "true"
+    k.tap(f".refund-line[data-sku='{kopi['sku']}'] .refund-more")
+    page.locator("#refund-reason").select_option("pelanggan_batal")
+    k.tap("#refund-submit")
+    page.wait_for_selector("#refund-result[data-status='PENDING']")
+    assert page.locator("#refund-title").inner_text() == "Pengembalian Diproses"
+    assert page.locator("#refund-result-status").inner_text() == "Diproses gateway"
+    k.shot("screen-refund-pending")
+    k.tap("#refund-check")
+    page.locator("#refund-result-error", has_text="Masih diproses gateway").wait_for()
+    status, body, _ = http.get(f"/api/sales/{pending['order_id']}/refunds", auth=cashier_auth)
+    refund_id = body["refunds"][0]["refund_id"]
+    status, answer = post_json(f"{stack.state['gateway_simulator_url']}/sim/refunds/{refund_id}/succeed", {})
+    assert status == 200, answer
+    deadline = time.monotonic() + 15
+    while http.get(f"/api/sales/{pending['order_id']}/refunds", auth=cashier_auth)[1]["refunds"][0]["status"] != "DONE":
+        assert time.monotonic() < deadline, "the gateway's notification never finished the refund"
+        time.sleep(0.3)
+    k.tap("#refund-check")
+    page.wait_for_selector("#refund-result[data-status='DONE']")
+    assert page.locator("#refund-result-help").inner_text() == \
+        "Dana kembali ke e-wallet atau rekening pembayar lewat gateway."
+
+    # Refused by the gateway: the reason, and the same lines paid back in cash instead.
+    k.tap("#refund-to-sale")
+    page.wait_for_selector("#sale-back")
+    k.tap("#sale-back")
+    page.wait_for_selector("body[data-screen='history']")
+    page.locator("#history-search").fill(refused["order_no"])
+    row = page.locator(f".history-row[data-order='{refused['order_id']}'] .history-card")
+    row.wait_for()
+    row.tap()
+    page.wait_for_selector("#sale-refund")
+    k.tap("#sale-refund")
+    page.wait_for_selector("#refund-lines")
+    k.tap(f".refund-line[data-sku='{kopi['sku']}'] .refund-more")
+    page.locator("#refund-reason").select_option("barang_rusak")
+    k.tap("#refund-submit")
+    page.wait_for_selector("#refund-result[data-status='FAILED']")
+    assert page.locator("#refund-title").inner_text() == "Pengembalian Gagal"
+    assert page.locator("#refund-result-reason").inner_text()
+    k.shot("screen-refund-failed")
+    k.tap("#refund-as-cash")
+    page.wait_for_selector("#refund-lines")
+    assert page.locator("[data-tender='CASH']").get_attribute("aria-pressed") == "true"
+    assert page.locator(f".refund-line[data-sku='{kopi['sku']}'] .qty-value").inner_text() == "1", "the same lines"
+    k.tap("#refund-submit")
+    page.wait_for_selector("#refund-result[data-status='DONE']")
+    assert page.locator("#refund-result-tender").inner_text() == "Tunai"
+    status, seen, _ = http.get(f"/api/sales/{refused['order_id']}", auth=cashier_auth)
+    assert [(r["status"], r["tender"]) for r in seen["refunds"]] == [("FAILED", "QRIS"), ("DONE", "CASH")]
