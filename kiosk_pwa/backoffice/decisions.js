@@ -19,13 +19,18 @@ const REASONS = {
   amount_mismatch: "bo.decisions.reason.amount_mismatch",
   transaction_mismatch: "bo.decisions.reason.transaction_mismatch",
   double_payment: "bo.decisions.reason.double_payment",
+  parcel_returned: "bo.decisions.reason.parcel_returned",
 };
 const REFRESH_MS = 30000;
 const REFUNDERS = ["admin", "supervisor"]; // who may give the money of a decision back (they approve refunds)
 // The refund reason that fits why the order waits (the first that applies); staff may pick another.
 const REFUND_REASON_FOR = { late_payment: "pembayaran_terlambat", double_payment: "pembayaran_ganda",
-  amount_mismatch: "jumlah_tidak_sesuai", transaction_mismatch: "jumlah_tidak_sesuai" };
-const REFUND_REASONS = ["pembayaran_terlambat", "jumlah_tidak_sesuai", "pembayaran_ganda", "lainnya"];
+  amount_mismatch: "jumlah_tidak_sesuai", transaction_mismatch: "jumlah_tidak_sesuai", parcel_returned: "retur_kurir" };
+const REFUND_REASONS = ["pembayaran_terlambat", "jumlah_tidak_sesuai", "pembayaran_ganda", "retur_kurir", "lainnya"];
+const CLOSERS = ["cs", "admin"]; // who may close a returned parcel's order without a refund
+// A parcel the courier brought back: the order was a sale (COMPLETED); its refund takes the goods back
+// to stock, or it is closed without one (sent again, paid back elsewhere).
+const returned = (order) => (order.reasons || []).some((r) => r.code === "parcel_returned");
 
 const statusLabel = (order) => (STATUS[order.status] ? t(STATUS[order.status]) : order.status_label || order.status);
 // Our wording for the reasons we know; the server's own label for any other.
@@ -41,6 +46,8 @@ function methodText(payment) {
 export function mount(root, me) {
   const canComplete = me.role === "admin";
   const canRefund = REFUNDERS.includes(me.role);
+  const canClose = CLOSERS.includes(me.role);
+  const closing = new Map(); // "Tutup tanpa refund" forms open, by order: {note, busy, error}
   const list = h("div", { class: "lines", id: "decisions" });
   const actionError = errorLine(); // a completion that did not go through, until one does
   const reload = h("button", { type: "button", class: "btn btn-secondary", id: "decisions-reload", onclick: () => refresh() },
@@ -52,7 +59,7 @@ export function mount(root, me) {
   const refunding = new Map();
 
   function refresh({ timer = false } = {}) {
-    if (timer && [...refunding.values()].some((form) => !form.refund)) return loading;
+    if (timer && ([...refunding.values()].some((form) => !form.refund) || closing.size)) return loading;
     // One request at a time: a tap on "Muat ulang" during the timer's reload waits for that one.
     loading ??= (async () => {
       reload.disabled = true;
@@ -197,12 +204,12 @@ export function mount(root, me) {
           oninput: (event) => { form.transferRef = event.target.value; form.key = crypto.randomUUID(); } }))
       : null;
     const confirm = h("button", { type: "button", class: "btn btn-danger", disabled: form.busy, "aria-busy": form.busy ? "true" : false,
-      onclick: () => sendRefund(order) }, t("bo.decisions.refundConfirm", { amount: formatRupiah(received) }));
+      onclick: () => sendRefund(order) }, t("bo.decisions.refundConfirm", { amount: formatRupiah(received - (order.refunded_amount || 0)) }));
     const cancel = h("button", { type: "button", class: "btn btn-secondary", disabled: form.busy, onclick: () => closeRefund(order) },
       t("bo.common.cancel"));
     return h("div", { class: "refund-form", role: "group", "aria-label": t("bo.decisions.refund") },
-      h("p", { class: "lead refund-question" }, t("bo.decisions.refundQuestion",
-        { orderNo: order.order_no, amount: formatRupiah(received), method: tenderText(form.tender) })),
+      h("p", { class: "lead refund-question" }, t(returned(order) ? "bo.decisions.refundReturnQuestion" : "bo.decisions.refundQuestion",
+        { orderNo: order.order_no, amount: formatRupiah(received - (order.refunded_amount || 0)), method: tenderText(form.tender) })),
       h("div", { class: "fields" },
         h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.decisions.refundReason")), reason),
         h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.decisions.refundTender")), tender),
@@ -220,19 +227,56 @@ export function mount(root, me) {
       h("div", { class: "actions actions-start" }, check));
   }
 
+  /** A returned parcel's order leaves the list without a refund, with why (sent again, paid back elsewhere). */
+  function closePanel(order) {
+    const form = closing.get(order.order_id);
+    const note = h("input", { class: "input", maxlength: 200, value: form.note, id: `close-note-${order.order_id}`,
+      oninput: (event) => { form.note = event.target.value; confirm.disabled = form.busy || !form.note.trim(); } });
+    const confirm = h("button", { type: "button", class: "btn btn-primary", disabled: form.busy || !form.note.trim(),
+      onclick: async () => {
+        form.busy = true;
+        form.error = "";
+        render();
+        try {
+          await api.call("POST", `/sales/${order.order_id}/returns/close`, { body: { note: form.note.trim() } });
+          closing.delete(order.order_id);
+          toast(t("bo.decisions.closed", { orderNo: order.order_no }));
+          orders = orders.filter((o) => o.order_id !== order.order_id);
+          render();
+          await refresh();
+        } catch (err) {
+          form.busy = false;
+          form.error = errorText(err);
+          render();
+        }
+      } }, t("bo.decisions.closeConfirm"));
+    const cancel = h("button", { type: "button", class: "btn btn-secondary", disabled: form.busy,
+      onclick: () => { closing.delete(order.order_id); render(); } }, t("bo.common.cancel"));
+    return h("div", { class: "refund-form", role: "group", "aria-label": t("bo.decisions.closeReturn") },
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("bo.decisions.closeNote")), note),
+      form.error ? errorLine(form.error) : null,
+      h("div", { class: "actions actions-start" }, confirm, cancel));
+  }
+
   function card(order) {
     const differs = order.paid_amount !== null && order.paid_amount !== undefined && order.paid_amount !== order.total;
     // Money already on its way back (a QRIS refund at the gateway): no other decision until it settles.
     const inRefund = refunding.has(order.order_id) || order.refunded_amount > 0;
-    const completeButton = canComplete && !inRefund
+    // A returned parcel's order is a sale already: it is refunded or closed, never completed again.
+    const completeButton = canComplete && !inRefund && order.status !== "COMPLETED"
       ? h("button", { type: "button", class: "btn btn-primary" }, t("bo.decisions.complete"))
       : null;
     completeButton?.addEventListener("click", () => complete(order, completeButton));
-    const refundButton = canRefund && !inRefund
+    const refundButton = canRefund && !inRefund && !closing.has(order.order_id)
       ? h("button", { type: "button", class: "btn btn-danger-outline", onclick: () => openRefund(order) }, t("bo.decisions.refund"))
       : null;
+    const closeButton = canClose && returned(order) && !inRefund && !closing.has(order.order_id)
+      ? h("button", { type: "button", class: "btn btn-secondary", onclick: () => { closing.set(order.order_id, { note: "", busy: false, error: "" }); render(); } },
+        t("bo.decisions.closeReturn"))
+      : null;
     let panel = null;
-    if (refunding.has(order.order_id)) panel = refundPanel(order);
+    if (closing.has(order.order_id)) panel = closePanel(order);
+    else if (refunding.has(order.order_id)) panel = refundPanel(order);
     else if (order.refunded_amount > 0) panel = pendingPanel(order, null);
     const items = (order.items || []).map((i) => `${i.qty} × ${i.name || i.sku}`).join(", ");
     return h("article", { class: "card decision", dataset: { order: order.order_id, status: order.status } },
@@ -251,7 +295,8 @@ export function mount(root, me) {
         items ? h("dd", { class: "decision-items" }, items) : null),
       h("ul", { class: "decision-reasons", "aria-label": t("bo.decisions.reasons") },
         (order.reasons || []).map((r) => h("li", { class: "reason", dataset: { code: r.code } }, reasonText(r)))),
-      completeButton || refundButton ? h("div", { class: "actions actions-start" }, completeButton, refundButton) : null,
+      completeButton || refundButton || closeButton
+        ? h("div", { class: "actions actions-start" }, completeButton, refundButton, closeButton) : null,
       panel);
   }
 

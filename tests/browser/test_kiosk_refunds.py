@@ -1,10 +1,13 @@
 """After the sale, in Chromium (issue 16): a cashier finds a sale in the kiosk's history and refunds ONE
 line of it with a supervisor's PIN (a wrong PIN first: the dialog stays and the request goes again
-under the same Idempotency-Key); the refund shows DONE and the sale shows the refund. In the back
-office a supervisor gives back the money of an order waiting in Keputusan Pembayaran ("Kembalikan
-dana"), and the order leaves the list as REFUNDED."""
+under the same Idempotency-Key); the refund shows DONE and the sale shows the refund. The history's
+day, search and language; a supervisor's own void; a QRIS refund left pending at the gateway ("Cek
+status") and one it refuses (paid back in cash instead). In the back office a supervisor gives back
+the money of an order waiting in Keputusan Pembayaran ("Kembalikan dana") and the order leaves the
+list as REFUNDED; a returned parcel's order is refunded or closed, never completed again."""
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -300,3 +303,52 @@ def test_a_qris_refund_pending_at_the_gateway_and_one_it_refuses(kiosk, stack, h
     assert page.locator("#refund-result-tender").inner_text() == "Tunai"
     status, seen, _ = http.get(f"/api/sales/{refused['order_id']}", auth=cashier_auth)
     assert [(r["status"], r["tender"]) for r in seen["refunds"]] == [("FAILED", "QRIS"), ("DONE", "CASH")]
+
+
+def test_a_returned_parcel_in_the_decisions_is_refunded_or_closed_never_completed_again(browser, stack, http, admin_auth):
+    """The courier's RETURNED (integration-tested in tests/integration/shipping/test_returns.py) is driven
+    here by the server's answers for such an order: a sale already, so no "Selesaikan"."""
+    order = {"order_id": "o_returned_ui", "order_no": "0812-RTRN1", "kind": "BOOK_ORDER", "status": "COMPLETED",
+             "status_label": "Selesai", "total": 36_000, "paid_amount": 36_000, "refunded_amount": 0, "refunded_qty": {},
+             "items": [{"sku": "TEH-350", "name": "Teh Melati Dingin 350 ml", "qty": 2}],
+             "payment": {"method": "BANK_TRANSFER", "issuer": None, "paid_at": int(time.time())},
+             "reasons": [{"code": "parcel_returned", "label": "Paket diretur kurir"}]}
+    closed = []
+
+    def decisions(route):
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"orders": [] if closed else [order]}))
+
+    def close(route):
+        closed.append(json.loads(route.request.post_data))
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"order_id": order["order_id"], "closed": True}))
+
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    page.route("**/api/sales/decisions", decisions)
+    page.route(f"**/api/sales/{order['order_id']}/returns/close", close)
+    try:
+        admin = next(s for s in stack.state["staff"] if s["role"] == "admin")
+        sign_in(page, stack, http, admin_auth, admin["staff_id"], admin["pin"], "/backoffice/#keputusan")
+        wait_section(page, "keputusan")
+        card = page.locator(f".decision[data-order='{order['order_id']}']")
+        card.wait_for()
+        assert card.locator(".decision-reasons li").inner_text().startswith("Paket diretur kurir")
+        assert not card.get_by_role("button", name="Selesaikan").count()
+        card.get_by_role("button", name="Kembalikan dana").click()
+        assert card.locator("select[id^='refund-reason']").input_value() == "retur_kurir"
+        assert card.locator("select[id^='refund-tender']").input_value() == "BANK_TRANSFER"
+        assert card.locator("input[id^='refund-ref']").is_visible(), "a transfer back needs its reference"
+        assert "Semua barangnya kembali ke stok." in card.locator(".refund-question").inner_text()
+        card.get_by_role("button", name="Batal").click()
+        card.get_by_role("button", name="Tutup tanpa refund").click()
+        close_button = card.get_by_role("button", name="Tutup", exact=True)
+        assert close_button.is_disabled(), "closing needs a reason"
+        card.locator("input[id^='close-note']").fill("Dikirim ulang dengan kurir lain")
+        assert touch_target_problems(page) == []
+        page.screenshot(path=str(ARTIFACTS / "backoffice-decision-returned-close.png"), full_page=True)
+        close_button.click()
+        card.wait_for(state="detached")
+        page.locator("#toast", has_text="Pesanan 0812-RTRN1 ditutup tanpa refund.").wait_for()
+        assert closed == [{"note": "Dikirim ulang dengan kurir lain"}]
+    finally:
+        ctx.close()
