@@ -65,10 +65,13 @@ def release_key(uow: units.UnitOfWork, rec: IdempotencyRecord) -> None:
     uow.delete(rec)
 
 
-def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, object]]) -> tuple[int, object]:
+def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, object]], *,
+             forget: frozenset[str] = frozenset()) -> tuple[int, object]:
     """Run ``fn`` at most once per ``(scope, client_key)``; ``fn`` returns ``(status, body)``.
 
-    Client errors (4xx) are remembered like successes: the same request gives the same answer.
+    Client errors (4xx) are remembered like successes: the same request gives the same answer;
+    except those whose code is in ``forget`` (e.g. "an approver's PIN is needed"), which give the
+    key back so the same request, completed, can be sent again under it.
     """
     now = get_clock().now_s()
     rec = IdempotencyRecord(key=f"{scope}#{client_key}", state="IN_PROGRESS", request_hash=_hash(payload),
@@ -87,7 +90,7 @@ def run_once(scope: str, client_key: str, payload, fn: Callable[[], tuple[int, o
     try:
         status, body = fn()
     except SambungError as exc:
-        if exc.status >= 500:
+        if exc.status >= 500 or exc.code in forget:
             units.commit(lambda uow: release_key(uow, rec))
             raise
         status, body = exc.status, exc.to_body()

@@ -312,12 +312,15 @@ def idempotency_key(request) -> str:
     return key
 
 
-def once(request, caller: Caller, scope: str, payload, fn: Callable[[], Any], status: int = 201) -> Response:
-    """Run a create at most once per ``Idempotency-Key`` of this caller's store; a retry gets the first answer."""
+def once(request, caller: Caller, scope: str, payload, fn: Callable[[], Any], status: int = 201, *,
+         forget: frozenset[str] = frozenset()) -> Response:
+    """Run a create at most once per ``Idempotency-Key`` of this caller's store; a retry gets the first
+    answer (``forget``: error codes that give the key back instead, see ``idempotency.run_once``)."""
     from .idempotency import run_once  # the table model loads only for routes that create things
 
     key = idempotency_key(request)
-    code, body = run_once(f"{caller.merchant_id}#{caller.store_id}#{scope}", key, payload, lambda: (status, fn()))
+    code, body = run_once(f"{caller.merchant_id}#{caller.store_id}#{scope}", key, payload, lambda: (status, fn()),
+                          forget=forget)
     return _json(body, code)
 
 

@@ -1,7 +1,6 @@
 """Store sales: create (QRIS or cash), "Cek Status Pembayaran", "Coba lagi", cash, cancel; gateway callbacks."""
 from __future__ import annotations
 
-from ..core.errors import SambungError
 from ..core.lazy import lazy
 from ..core.money import require_rupiah
 from ..core.ratelimit import Limit
@@ -111,27 +110,8 @@ APPROVAL_REFUSALS = frozenset({"approval_required", "approval_pin_wrong", "appro
                                "second_person_required", "pin_locked", "invalid_pin_format"})
 
 
-class _ApprovalRefused(Exception):
-    """Carries an approval refusal past the Idempotency-Key record, which then forgets the key."""
-
-    def __init__(self, error: SambungError):
-        super().__init__(error.code)
-        self.error = error
-
-
 def _once_approved(req, caller, scope: str, body: dict, fn):
-    def run():
-        try:
-            return fn()
-        except SambungError as exc:
-            if exc.code in APPROVAL_REFUSALS:
-                raise _ApprovalRefused(exc) from None
-            raise
-
-    try:
-        return once(req, caller, scope, {k: v for k, v in body.items() if k != "approval"}, run)
-    except _ApprovalRefused as refused:
-        raise refused.error from None
+    return once(req, caller, scope, {k: v for k, v in body.items() if k != "approval"}, fn, forget=APPROVAL_REFUSALS)
 
 
 @bp.endpoint("/sales/{order_id}/refunds", ["POST"], roles=SELLERS)

@@ -425,14 +425,6 @@ def complete_late(caller: Caller, order_id: str) -> dict:
     return order_view(order)
 
 
-def get_sale(caller: Caller, order_id: str) -> dict:
-    return order_view(own_order(caller.store_id, order_id))
-
-
-def list_sales(caller: Caller, day: str, limit: int = 100) -> list[dict]:
-    return [order_view(o) for o in repo.orders_of_day(caller.store_id, day, limit=limit)]
-
-
 DECISION_REASONS = {
     "late_payment": "Uang masuk setelah QR atau batas bayar berakhir.",
     "amount_mismatch": "Jumlah yang diterima tidak sama dengan total pesanan.",
@@ -452,10 +444,6 @@ def decisions(caller: Caller, limit: int = 100) -> list[dict]:
         view["reasons"] = [{"code": f, "label": DECISION_REASONS[f]} for f in order.flags or [] if f in DECISION_REASONS]
         out.append(view)
     return out
-
-
-def flagged(caller: Caller, day: str) -> list[dict]:
-    return [o for o in list_sales(caller, day, limit=500) if o["flags"] or o["status"] == model.PAID_LATE]
 
 
 # ---- scheduler -------------------------------------------------------------------------------

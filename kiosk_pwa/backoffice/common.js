@@ -50,7 +50,9 @@ export async function attempt(line, action) {
 /** The signed-in person and store, set by the shell after /auth/me. */
 export const session = { me: null };
 
-const ROLE_KEYS = { cashier: "role.cashier", cs: "role.cs", warehouse: "role.warehouse", admin: "role.admin" };
+const ROLE_KEYS = {
+  cashier: "role.cashier", supervisor: "role.supervisor", cs: "role.cs", warehouse: "role.warehouse", admin: "role.admin",
+};
 export const roleName = (role) => (ROLE_KEYS[role] ? t(ROLE_KEYS[role]) : role);
 
 /** Epoch seconds -> "23/11/2026 14:05 WIB" in the store's zone; "-" when there is none. */

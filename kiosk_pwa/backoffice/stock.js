@@ -50,7 +50,7 @@ export function mount(root, me) {
           h("td", { class: `num ${lv.available < 0 ? "negative" : ""}` }, groupThousands(lv.available))))),
         h("tfoot", {}, h("tr", {}, h("th", {}, t("bo.stock.total")), h("th", { class: "num" }, groupThousands(p.total.on_hand)),
           h("th", { class: "num" }, groupThousands(p.total.reserved)), h("th", { class: "num" }, groupThousands(p.total.available))))),
-      me.role === "cashier" ? null : h("div", { class: "actions" },
+      ["cashier", "supervisor"].includes(me.role) ? null : h("div", { class: "actions" },
         h("button", { type: "button", class: "btn btn-secondary", onclick: () => showLedger(p.sku) }, t("bo.stock.ledger"))));
   }
 

@@ -8,6 +8,7 @@ import { h, replace } from "../dom.js";
 import { formatRupiah } from "../format.js";
 import { t } from "../i18n.js";
 import { listenForScans } from "../scanner.js";
+import { pointsText } from "./shopper.js";
 
 const SEARCH_DELAY_MS = 250;
 const MAX_QTY = 999; // the sales API's limit per line
@@ -181,7 +182,7 @@ export function mount(root, app) {
 
   const shopperLine = sale.shopper
     ? h("p", { class: "shopper-chip", id: "cart-shopper" },
-      h("strong", {}, sale.shopper.name), " · ", t("shopper.pointsValue", { points: sale.shopper.points_balance }))
+      h("strong", {}, sale.shopper.name), " · ", pointsText(sale.shopper))
     : h("p", { class: "shopper-chip muted", id: "cart-shopper" }, t("cart.noShopper"));
 
   root.append(h("section", { class: "screen screen-cart split split-cart", "aria-labelledby": "cart-title" },

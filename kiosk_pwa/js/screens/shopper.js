@@ -9,6 +9,11 @@ import { formatWib, groupLocalPhone } from "../format.js";
 import { t } from "../i18n.js";
 import { keypad, listenForDigitKeys } from "../keypad.js";
 
+/** A shopper's points; a balance below zero (points taken back after a refund) is shown as owed. */
+export const pointsText = (shopper) => (shopper.points_owed > 0
+  ? t("shopper.pointsOwed", { points: shopper.points_owed })
+  : t("shopper.pointsValue", { points: shopper.points_balance }));
+
 const MAX_DIGITS = 15;
 const MIN_DIGITS = 9; // shorter than any Indonesian mobile number: not worth asking the server
 
@@ -82,7 +87,7 @@ export function mount(root, app) {
         h("h3", { class: "shopper-name" }, shopper.name),
         h("p", { class: "shopper-phone" }, shopper.phone_display),
         h("dl", { class: "facts" },
-          h("div", {}, h("dt", {}, t("shopper.points")), h("dd", { class: "points" }, t("shopper.pointsValue", { points: shopper.points_balance }))),
+          h("div", {}, h("dt", {}, t("shopper.points")), h("dd", { class: "points" }, pointsText(shopper))),
           h("div", {}, h("dt", {}, t("shopper.visits")), h("dd", {}, String(shopper.visit_count))),
           h("div", {}, h("dt", {}, t("shopper.lastVisit")), h("dd", {}, lastVisit)))),
       go);
