@@ -140,10 +140,15 @@ def _plan(order: OrderRecord, lines) -> rules.RefundPlan:
 
 
 def _approve(caller: Caller, kind: str, amount: int, settings, approval: dict | None):
-    """The approver's staff record, or None when the caller needs none (an approver role, or a refund
-    not above the store's limit; a void always needs one unless the caller may approve)."""
-    limit = -1 if kind == rules.VOID else settings.refund_approval_above
-    if not rules.needs_approval(amount, role=caller.role, limit=limit, approver_roles=APPROVER_ROLES):
+    """The approver's staff record, or None when the caller needs none: a refund not above the
+    store's limit or asked by an approver; a void by a role the store lets void without approval
+    (``void_without_approval``, by default supervisors and admins)."""
+    limit = settings.refund_approval_above
+    if kind == rules.VOID:
+        if caller.role in settings.void_without_approval:
+            return None
+        limit = -1
+    elif not rules.needs_approval(amount, role=caller.role, limit=limit, approver_roles=APPROVER_ROLES):
         return None
     if not isinstance(approval, dict) or not approval.get("staff_id") or not approval.get("pin"):
         raise Forbidden("Pengembalian ini perlu persetujuan supervisor atau admin (PIN).", code="approval_required",

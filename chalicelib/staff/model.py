@@ -171,7 +171,20 @@ def check_bank_accounts(value) -> list[dict]:
 
 
 _CHECKS = {name: (lambda value, name=name: check_setting(name, value)) for name in SETTING_RANGES}
-_CHECKS.update({"timezone": check_timezone, "bank_accounts": check_bank_accounts})
+# Who may void a sale without someone else's PIN (an admin always may).
+VOID_ROLES = ("cashier", "supervisor", "admin")
+DEFAULT_VOID_WITHOUT_APPROVAL = ("supervisor", "admin")
+
+
+def check_void_roles(value) -> list[str]:
+    if not isinstance(value, list) or any(role not in VOID_ROLES for role in value):
+        raise _bad_setting("Peran yang boleh void tanpa persetujuan: pilih dari " + ", ".join(VOID_ROLES) + ".",
+                           "void_without_approval")
+    return sorted(set(value) | {"admin"}, key=VOID_ROLES.index)
+
+
+_CHECKS.update({"timezone": check_timezone, "bank_accounts": check_bank_accounts,
+                "void_without_approval": check_void_roles})
 
 
 def check_settings(changes: dict) -> dict:
@@ -231,6 +244,7 @@ class StoreSettings:
     max_sale_amount: int = 50_000_000  # one store sale or book order, in rupiah
     two_person_above: int = 1_000_000  # rupiah: statement matches above this need a second person (admin PIN)
     refund_approval_above: int = 0  # rupiah: refunds above this need an approver's PIN (0 = all of them)
+    void_without_approval: tuple = DEFAULT_VOID_WITHOUT_APPROVAL  # roles that void a sale without another's PIN
     auto_confirm_matches: bool = False
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)
@@ -258,6 +272,11 @@ class StoreSettings:
                 values[name] = data[name]
         if "bank_accounts" in data:
             values["bank_accounts"] = _read_accounts(data["bank_accounts"])
+        if "void_without_approval" in data:
+            try:  # junk reads as the default, never as "anyone"
+                values["void_without_approval"] = tuple(check_void_roles(data["void_without_approval"]))
+            except ValidationError:
+                pass
         return cls(**values)
 
 

@@ -65,7 +65,8 @@ def public_store(caller: Caller) -> dict:
             "merchant_name": merchant_name(store.merchant_id), "timezone": s.timezone,
             "idle_lock_minutes": s.idle_lock_minutes, "payment_deadline_minutes": s.payment_deadline_minutes,
             "qris_expiry_minutes": s.qris_expiry_minutes, "loyalty_rupiah_per_point": s.loyalty_rupiah_per_point,
-            "max_sale_amount": s.max_sale_amount,
+            "max_sale_amount": s.max_sale_amount, "refund_approval_above": s.refund_approval_above,
+            "void_without_approval": list(s.void_without_approval),
             "bank_accounts": s.bank_accounts}
 
 

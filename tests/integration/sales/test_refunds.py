@@ -202,3 +202,23 @@ def test_a_supervisor_approves_a_cashiers_refund_and_needs_no_approval_for_their
     sup = api.login(demo["backoffice_device_token"], sup_id, "739184")
     own = _refund(api, sup, sale["order_id"], line)
     assert own.status == 201 and own.json["approved_by"] is None
+
+
+def test_the_store_decides_who_may_void_without_approval(api, demo):
+    admin = api.login_as(demo, "admin")
+    made = api.post("/staff", {"name": "Sinta Supervisor", "role": "supervisor", "pin": "739184"}, auth=admin).json
+    sup = api.login(demo["backoffice_device_token"], made["staff_id"], "739184")
+    bad = api.patch("/store/settings", {"void_without_approval": ["owner"]}, auth=admin)
+    assert bad.status == 400 and bad.error_code == "invalid_setting"
+    r = api.patch("/store/settings", {"void_without_approval": ["cashier"]}, auth=admin)
+    assert r.status == 200 and r.json["void_without_approval"] == ["cashier", "admin"]
+    cashier = api.login_as(demo, "cashier")
+    sale = _cash_sale(api, cashier, [{"sku": "KOPI-250", "qty": 1}])
+    ok = api.post(f"/sales/{sale['order_id']}/void", {"reason": "salah_input"}, auth=cashier,
+                  headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert ok.status == 201 and ok.json["approved_by"] is None, ok
+    api.patch("/store/settings", {"void_without_approval": []}, auth=admin)  # only admins now
+    other = _cash_sale(api, cashier, [{"sku": "KOPI-250", "qty": 1}])
+    needs = api.post(f"/sales/{other['order_id']}/void", {"reason": "salah_input"}, auth=sup,
+                     headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert needs.status == 403 and needs.error_code == "approval_required"
