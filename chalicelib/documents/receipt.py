@@ -74,17 +74,21 @@ def render_receipt(data: ReceiptData, width_mm: ReceiptWidth = 58) -> bytes:
         if data.points_balance is not None:
             f.pair(*points_balance_pair(data.points_balance), bold=True)
 
-    if data.receipt_url:
-        f.rule()
-        qr_block(f, data.receipt_url, width_mm)
-        f.text("Scan untuk struk digital", size=size * 0.9, align="center")
+    return receipt_end(f, width_mm, url=data.receipt_url, caption="Scan untuk struk digital", footer=data.footer,
+                       copy=data.copy, title=f"Struk {data.order_number}")
 
+
+def receipt_end(f: Flow, width_mm: int, *, url: str | None, caption: str, footer: str, copy, title: str) -> bytes:
+    """The end every receipt shares: the QR to its digital copy, the footer, the copy mark, the PDF."""
+    if url:
+        f.rule()
+        qr_block(f, url, width_mm)
+        f.text(caption, size=f.size * 0.9, align="center")
     f.rule()
-    f.text(data.footer, align="center")
-    if data.copy is not None:
-        copy_footer(f, data.copy)
-    title = f"Struk {data.order_number}" + (f" (SALINAN ke-{data.copy.number})" if data.copy else "")
-    return render_pages([(f, f.height)], title=title)
+    f.text(footer, align="center")
+    if copy is not None:
+        copy_footer(f, copy)
+    return render_pages([(f, f.height)], title=title + (f" (SALINAN ke-{copy.number})" if copy else ""))
 
 
 def store_header(f: Flow, merchant: str, store: str, address: str, phone: str | None) -> None:

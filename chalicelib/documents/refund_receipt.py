@@ -11,9 +11,9 @@ from chalicelib.core.clock import format_wib
 from chalicelib.core.money import format_rupiah
 
 from .formatting import format_count, masked_phone, points_balance_pair
-from .layout import MM, Flow, render_pages, roll_geometry
+from .layout import MM, Flow, roll_geometry
 from .model import RefundReceiptData, ReceiptWidth, payment_label
-from .receipt import BODY_SIZE, copy_banner, copy_footer, qr_block, store_header
+from .receipt import BODY_SIZE, copy_banner, receipt_end, store_header
 
 
 def render_refund_receipt(data: RefundReceiptData, width_mm: ReceiptWidth = 58) -> bytes:
@@ -74,14 +74,5 @@ def render_refund_receipt(data: RefundReceiptData, width_mm: ReceiptWidth = 58) 
             label, value = points_balance_pair(data.points_balance)
             f.pair(label if data.points_balance < 0 else "Sisa poin", value, bold=True)
 
-    if data.receipt_url:
-        f.rule()
-        qr_block(f, data.receipt_url, width_mm)
-        f.text("Scan untuk struk pengembalian digital", size=size * 0.9, align="center")
-
-    f.rule()
-    f.text(data.footer, align="center")
-    if data.copy is not None:
-        copy_footer(f, data.copy)
-    title = f"Pengembalian {data.refund_number}" + (f" (SALINAN ke-{data.copy.number})" if data.copy else "")
-    return render_pages([(f, f.height)], title=title)
+    return receipt_end(f, width_mm, url=data.receipt_url, caption="Scan untuk struk pengembalian digital",
+                       footer=data.footer, copy=data.copy, title=f"Pengembalian {data.refund_number}")
