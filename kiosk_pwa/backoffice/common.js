@@ -50,6 +50,27 @@ export async function attempt(line, action) {
 /** The signed-in person and store, set by the shell after /auth/me. */
 export const session = { me: null };
 
+/**
+ * A list's loader: `load()` fetches and draws; a call while one is on its way gets that one (a tap
+ * on "Muat ulang" during the timer's reload waits for it). `button` is disabled meanwhile; a failure
+ * is shown in place of the list. `.current` is the load on its way, if any.
+ */
+export function listLoader({ button, list, load }) {
+  const run = () => (run.current ??= (async () => {
+    button.disabled = true;
+    try {
+      await load();
+    } catch (err) {
+      replace(list, h("p", { class: "form-error" }, errorText(err)));
+    } finally {
+      button.disabled = false;
+      run.current = null;
+    }
+  })());
+  run.current = null;
+  return run;
+}
+
 const ROLE_KEYS = {
   cashier: "role.cashier", supervisor: "role.supervisor", cs: "role.cs", warehouse: "role.warehouse", admin: "role.admin",
 };

@@ -11,7 +11,7 @@ import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { reasonText as refundReasonText, methodText as tenderText } from "../js/sales.js";
-import { badge, errorLine, errorText, toast, when } from "./common.js";
+import { badge, errorLine, errorText, listLoader, toast, when } from "./common.js";
 
 const STATUS = { PAID_LATE: "bo.decisions.status.paidLate", NEEDS_REVIEW: "bo.decisions.status.needsReview" };
 const REASONS = {
@@ -53,27 +53,18 @@ export function mount(root, me) {
   const reload = h("button", { type: "button", class: "btn btn-secondary", id: "decisions-reload", onclick: () => refresh() },
     t("bo.common.reload"));
   let orders = [];
-  let loading = null;
   // Refund forms open on the screen, by order: {reason, note, tender, transferRef, busy, error, refund}.
   // The timer's reload waits while one is open (it would redraw the form under the person's fingers).
   const refunding = new Map();
 
+  const load = listLoader({ button: reload, list, load: async () => {
+    ({ orders } = await api.call("GET", "/sales/decisions"));
+    render();
+  } });
+
   function refresh({ timer = false } = {}) {
-    if (timer && ([...refunding.values()].some((form) => !form.refund) || closing.size)) return loading;
-    // One request at a time: a tap on "Muat ulang" during the timer's reload waits for that one.
-    loading ??= (async () => {
-      reload.disabled = true;
-      try {
-        ({ orders } = await api.call("GET", "/sales/decisions"));
-        render();
-      } catch (err) {
-        replace(list, h("p", { class: "form-error" }, errorText(err)));
-      } finally {
-        reload.disabled = false;
-        loading = null;
-      }
-    })();
-    return loading;
+    if (timer && ([...refunding.values()].some((form) => !form.refund) || closing.size)) return load.current;
+    return load();
   }
 
   function render() {

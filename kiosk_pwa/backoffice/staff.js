@@ -8,7 +8,7 @@ import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatClockTime } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { errorLine, errorText, roleName, toast } from "./common.js";
+import { errorLine, errorText, listLoader, roleName, toast } from "./common.js";
 
 const REFRESH_MS = 30000;
 
@@ -24,25 +24,11 @@ export function mount(root, me) {
   const endAllButton = h("button", { type: "button", class: "btn btn-danger", id: "staff-end-all" }, t("bo.staff.endAll"));
   endAllButton.addEventListener("click", () => endAll());
   let staff = [];
-  let loading = null;
-
-  function refresh() {
-    // One request at a time: a tap on "Muat ulang" during the timer's reload waits for that one.
-    loading ??= (async () => {
-      reload.disabled = true;
-      try {
-        ({ staff } = await api.call("GET", "/staff"));
-        render();
-      } catch (err) {
-        // A 401 (this admin's own session ended) has already brought the PIN form (see shell.js).
-        replace(list, h("p", { class: "form-error" }, errorText(err)));
-      } finally {
-        reload.disabled = false;
-        loading = null;
-      }
-    })();
-    return loading;
-  }
+  // A 401 (this admin's own session ended) brings the PIN form by itself (see shell.js).
+  const refresh = listLoader({ button: reload, list, load: async () => {
+    ({ staff } = await api.call("GET", "/staff"));
+    render();
+  } });
 
   function render() {
     // Active people first, then by name; inactive ones stay listed (a lock or a name to recognise).
