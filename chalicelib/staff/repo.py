@@ -132,10 +132,6 @@ def get_pairing_code(code: str) -> PairingCodeRecord | None:
     return find(PairingCodeRecord, code, consistent_read=True)
 
 
-def get_session(session_id: str) -> SessionRecord | None:
-    return find(SessionRecord, session_id)
-
-
 def session_parts(session_id: str, device_id: str, store_id: str, staff_id: str):
     """A request's session, its device and its staff member, as they are now: one consistent
     ``BatchGetItem`` (each is None when missing)."""
