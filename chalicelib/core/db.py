@@ -129,12 +129,19 @@ def create_tables(models: list[type[Table]], client=None) -> list[str]:
     return created
 
 
+BATCH_GET_MAX = 100  # keys DynamoDB takes in one BatchGetItem
+
+
 def find_many(keys: list[tuple], *, consistent: bool = True) -> list:
     """Read items of several tables in one ``BatchGetItem``: ``keys`` are ``(Model, hash_key)`` or
     ``(Model, hash_key, range_key)``; the answer lists the records (or None) in the same order.
 
     One round trip where a request needs a few small items at once (a session check reads the
-    session, its device and its staff member); ``consistent`` reads see every write before them."""
+    session, its device and its staff member); ``consistent`` reads see every write before them.
+    More than 100 keys take one call per hundred."""
+    if len(keys) > BATCH_GET_MAX:
+        return [found for start in range(0, len(keys), BATCH_GET_MAX)
+                for found in find_many(keys[start:start + BATCH_GET_MAX], consistent=consistent)]
     request: dict = {}
     where: dict = {}
     for i, key in enumerate(keys):

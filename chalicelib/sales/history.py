@@ -1,5 +1,6 @@
 """Sales history: a store's orders of one store-local day, newest first, searched, filtered and in
-pages; and one sale as staff open it (its lines with what is left to refund, payments, refunds).
+pages; and one sale as staff open it (its lines with what is left to refund, payments, refunds,
+receipts and messages: see ``activity``).
 
 A day's orders come from one Query of the ``by_store_day`` index; search and filters run on them here,
 because what people type (part of an order number, a phone as they say it, part of a name) is
@@ -19,7 +20,7 @@ from ..core.phone import display_phone, normalize_phone
 from ..core.web import Caller
 from ..documents.formatting import masked_phone
 from ..staff.service import staff_name, store_settings
-from . import model, refund_rules as rules, refunds, repo
+from . import activity, model, refund_rules as rules, refunds, repo
 from .repo import OrderRecord
 from .service import order_view
 
@@ -241,6 +242,7 @@ def sale(caller: Caller, order_id: str) -> dict:
     each line what was sold, refunded and is left (what a refund may still take); ``can_refund`` and
     ``can_void`` say what the refund rules would allow now (the server decides again when asked)."""
     order = repo.own_order(caller.store_id, order_id)
+    done_or_open = repo.order_refunds(order_id) if int(order.refund_count or 0) else []
     view = order_view(order)
     paid = int(order.paid_amount) if order.paid_amount is not None else None
     refunded = int(order.refunded_amount or 0)
@@ -249,7 +251,7 @@ def sale(caller: Caller, order_id: str) -> dict:
         "day": order.store_day.partition("#")[2], "paid_amount": paid,
         "method": method_of(order), "cashier_name": staff_name(order.store_id, order.created_by) or None,
         "shopper": _person_view(_People(caller).of(order)),
-        "refunds": refunds.refunds_of(order) if int(order.refund_count or 0) else [],
+        "refunds": [refunds.refund_view(r) for r in done_or_open],
         "lines": [{"sku": sku, "name": line["name"], "unit_price": line["unit_price"], "sold": line["qty"],
                    "refunded": line["qty"] - left[sku], "left": left[sku]}
                   for sku, line in rules.sold(order.items or []).items()],
@@ -257,11 +259,18 @@ def sale(caller: Caller, order_id: str) -> dict:
     refundable = 0
     if order.status == model.COMPLETED or order.status in model.DECISION_STATES:
         refundable = max(0, (paid if paid is not None else int(order.total)) - refunded)
+    view["activity"] = activity.activity(order, done_or_open)
     view["refundable_amount"] = refundable
     view["can_refund"] = refundable > 0
     view["can_void"] = order.status == model.COMPLETED and refunded == 0 and _today(
         order.completed_at or order.created_at, store_settings(caller.store_id).timezone)
     return view
+
+
+def retry_activity(caller: Caller, order_id: str, effect_id: str) -> dict:
+    """A failed receipt print or message of this store's sale, queued and delivered again."""
+    order = repo.own_order(caller.store_id, order_id)
+    return activity.retry(order, repo.order_refunds(order_id) if int(order.refund_count or 0) else [], effect_id)
 
 
 def _today(ts, tz: str) -> bool:

@@ -100,6 +100,8 @@ class OrderRecord(Table):
     refunded_amount = NumberAttribute(default=0)
     refunded_qty = JSONAttribute(default=dict)
     refund_count = NumberAttribute(default=0)
+    # Copies of the receipt printed so far: written only as a counter (copy_counted), read here.
+    receipt_copies = NumberAttribute(attr_name=counters.PREFIX + "receipt_copies", null=True)
     decision_note = UnicodeAttribute(null=True)  # why a decision was closed without a refund
     by_store_day = OrdersByStoreDay()
     open_by_due = OpenOrders()
@@ -179,6 +181,7 @@ class RefundRecord(Table):
     checked_at = NumberAttribute(default=0)
     points_taken = NumberAttribute(null=True)
     receipt_token = UnicodeAttribute(null=True)
+    receipt_copies = NumberAttribute(attr_name=counters.PREFIX + "receipt_copies", null=True)  # as the order's
     open_shard = UnicodeAttribute(null=True)
     due_at = NumberAttribute(null=True)
     open_by_due = RefundsDue()
@@ -393,7 +396,7 @@ def awaiting_decision(store_id: str, limit: int) -> list[OrderRecord]:
 
 # ---- receipt copies ----------------------------------------------------------------------------
 
-COPIES = "receipt_copies"  # the copy counter on the sale's or refund's item (core.counters)
+COPIES = "receipt_copies"  # the copy counter (declared as receipt_copies on both records) on the sale's or refund's item (core.counters)
 
 
 def receipt_copies(record_cls, keys: tuple) -> int:

@@ -54,8 +54,15 @@ def decisions(caller):
 
 @bp.endpoint("/sales/{order_id}", ["GET"], roles=SELLERS)
 def get_sale(caller, order_id):
-    """The order with its refunds and, per line, what is left to refund."""
+    """The order with its refunds, per line what is left to refund, and its receipts and messages."""
     return history.sale(caller, order_id)
+
+
+@bp.endpoint("/sales/{order_id}/activity/retry", ["POST"], roles=SELLERS)
+def retry_activity(caller, order_id):
+    """Send a failed receipt print or message of this sale again (``effect_id`` from its activity)."""
+    body = parse_body(bp.current_request, {"effect_id": F(str)})
+    return history.retry_activity(caller, order_id, body["effect_id"])
 
 
 @bp.endpoint("/sales/{order_id}/status", ["POST"], roles=SELLERS)
