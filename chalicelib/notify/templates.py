@@ -6,7 +6,7 @@ language ``id``, with :meth:`Template.whatsapp_body` as its body. SMS gets the s
 (aim: one 160-character segment with a typical link).
 
 Other areas queue messages by these names: :data:`RECEIPT_LINK`, :data:`ACTIVATION_LINK`,
-:data:`BOOK_ORDER_PAYMENT`, :data:`AWB_NOTIFICATION`, :data:`REFUND`.
+:data:`BOOK_ORDER_PAYMENT`, :data:`AWB_NOTIFICATION`, :data:`REFUND`, :data:`REFUND_NO_POINTS`.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ ACTIVATION_LINK = "sambung_aktivasi_akun"
 BOOK_ORDER_PAYMENT = "sambung_instruksi_bayar"
 AWB_NOTIFICATION = "sambung_nomor_resi"
 REFUND = "sambung_pengembalian_dana"  # a refund or void that is done, with the refund receipt's link
+REFUND_NO_POINTS = "sambung_pengembalian_dana_umum"  # the same, to a chat customer (no points to speak of)
 
 LANGUAGE = "id"
 MAX_PARAM_CHARS = 500
@@ -78,6 +79,12 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "kami proses. Struk pengembalian Anda: {receipt_url} . Poin yang ditarik kembali: {points}; total poin "
         "Anda sekarang {balance}. Terima kasih.",
         "{store}: {amount} dikembalikan ({refund_no}). Struk: {receipt_url} Poin -{points}, sisa {balance}",
+    ),
+    Template(
+        REFUND_NO_POINTS, ("name", "refund_no", "order_no", "store", "amount", "receipt_url"),
+        "Halo {name}, pengembalian dana {refund_no} atas pesanan {order_no} di {store} sebesar {amount} sudah "
+        "kami proses. Struk pengembalian Anda: {receipt_url} . Terima kasih.",
+        "{store}: {amount} dikembalikan ({refund_no}). Struk: {receipt_url}",
     ),
 )}
 

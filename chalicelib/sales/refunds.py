@@ -24,7 +24,9 @@ from ..core import uow as units
 from ..core.clock import get_clock, local_day
 from ..core.errors import Conflict, Forbidden, NotFound, SambungError, UpstreamError, ValidationError
 from ..core.ids import new_id, token
+from ..core.money import format_rupiah
 from ..core.observability import logger
+from ..core.settings import get_settings
 from ..core.web import ADMIN, SUPERVISOR, Caller
 from ..payments.gateways import gateway_for
 from ..payments.providers import GatewayNotFound
@@ -254,6 +256,21 @@ def _end_status(order: OrderRecord, rec: RefundRecord) -> str | None:
     return model.VOIDED if rec.kind == rules.VOID else None
 
 
+def _queue_customer_refund_message(uow: units.UnitOfWork, order: OrderRecord, rec: RefundRecord, customer: dict,
+                                   receipt_url: str) -> None:
+    """The refund's message to a chat order's customer (no loyalty account: no points in it), under the
+    same effect id a shopper's would have."""
+    from ..notify import templates
+    from ..notify.service import queue_message
+    from ..shoppers.model import first_name
+
+    queue_message(uow, effect_id=f"msg-refund#{rec.refund_id}", store_id=order.store_id, to_e164=customer["phone"],
+                  template=templates.REFUND_NO_POINTS,
+                  params={"name": first_name(customer.get("name") or "") or "Pelanggan", "refund_no": rec.refund_no,
+                          "order_no": order.order_no, "store": staff.get_store(order.store_id).name,
+                          "amount": format_rupiah(int(rec.amount)), "receipt_url": receipt_url})
+
+
 def _done_effects(uow: units.UnitOfWork, order: OrderRecord, rec: RefundRecord, *, settings, now: int) -> None:
     """Every effect of a refund that is done, added to the caller's unit (the refund's and the
     order's own writes are the caller's): its receipt link, and the sale's effects reversed for what
@@ -275,16 +292,18 @@ def _done_effects(uow: units.UnitOfWork, order: OrderRecord, rec: RefundRecord, 
                                            points=int(rec.points_taken), store_id=order.store_id)
     uow.outbox(f"refund-print#{rec.refund_id}", "print.refund_receipt", order.store_id,
                {"order_id": order.order_id, "refund_id": rec.refund_id})
+    receipt_url = f"{get_settings().public_base_url}/receipt.html#{receipt_token}"
+    customer = order.customer or {}
     if order.shopper_id:
-        from ..core.settings import get_settings
         from ..shoppers import service as shoppers
 
         shoppers.queue_refund_message(uow, order={
             "order_id": order.order_id, "order_no": order.order_no, "store_id": order.store_id,
             "merchant_id": order.merchant_id, "shopper_id": order.shopper_id, "refund_id": rec.refund_id,
             "refund_no": rec.refund_no, "amount": int(rec.amount), "points_taken": int(rec.points_taken or 0),
-            "points_balance": balance,
-            "receipt_url": f"{get_settings().public_base_url}/receipt.html#{receipt_token}"})
+            "points_balance": balance, "receipt_url": receipt_url})
+    elif customer.get("phone"):  # a chat order's customer: the number CS booked it for
+        _queue_customer_refund_message(uow, order, rec, customer, receipt_url)
     uow.fact(RefundDone(
         store_id=order.store_id, order_id=order.order_id, refund_id=rec.refund_id, kind=rec.kind,
         order_kind=order.kind, amount=int(rec.amount), tender=rec.tender, sale_method=order.payment_method or model.CASH,

@@ -46,6 +46,10 @@ def test_a_returned_parcel_is_restocked_and_refunded_by_transfer_then_leaves_the
                  headers={"Idempotency-Key": str(uuid.uuid4())})
     assert r.status == 201 and (r.json["status"], r.json["tender"], r.json["transfer_ref"]) == \
         ("DONE", "BANK_TRANSFER", "BCA-TRF-0098"), r
+    message = outbox.OutboxItem.get(f"msg-refund#{r.json['refund_id']}").payload
+    assert (message["to"], message["template"]) == ("+6281298765432", "sambung_pengembalian_dana_umum"), \
+        "the chat customer hears of it too (a message without points: no loyalty account)"
+    assert message["params"]["name"] == "Budi" and message["params"]["refund_no"] == r.json["refund_no"]
     outbox.process_due()
     assert int(StockRecord.get(shop["store_id"], "TEH-350#CS").on_hand) == before + 2  # back at the CS desk
     assert order_id not in _decisions(api, cs)
