@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "450603d5f68f"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "c2234356d9fc"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -15,6 +15,7 @@ const SHELL = [
   "icons/icon-512.png",
   "icons/icon-maskable-512.png",
   "vendor/qrcodegen.js",
+  "js/activity.js",
   "js/api.js",
   "js/app.js",
   "js/approval.js",
@@ -45,6 +46,7 @@ const SHELL = [
   "backoffice/drops.js",
   "backoffice/book.js",
   "backoffice/decisions.js",
+  "backoffice/sales.js",
   "backoffice/staff.js",
   "reconciliation/index.html",
   "reconciliation/reconciliation.js",

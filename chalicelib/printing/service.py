@@ -37,6 +37,18 @@ LIST_SCAN = 2000
 
 # ---- submitting ----------------------------------------------------------------------------------
 
+def job_outcomes(job_ids) -> dict[str, dict]:
+    """``{job id: {"status", "reason", "finished_at"}}`` of these jobs, read in one batch per hundred
+    (a sale's receipts show what the printer did with each); unknown ids are left out."""
+    from ..core.db import find_many
+
+    ids = sorted({j for j in job_ids if j})
+    found = find_many([(repo.PrintJobRecord, j) for j in ids], consistent=False)
+    return {job.job_id: {"status": job.status, "reason": job.reason or job.note,
+                         "finished_at": int(job.finished_at) if job.finished_at else None}
+            for job in found if job is not None}
+
+
 def submit_pdf(store_id: str, *, role: str, kind: str, pdf: bytes, reference: str, copies: int = 1, cut: bool = True,
                drawer_kick: bool = False, title: str = "", ttl_seconds: int = model.DEFAULT_TTL_SECONDS) -> dict:
     """Queue ``pdf`` for the store's ``role`` printer; the same ``reference`` again returns the

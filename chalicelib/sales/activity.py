@@ -69,13 +69,12 @@ def _copy_numbers(count) -> range:
 
 def activity(order: OrderRecord, refunds: list[RefundRecord]) -> dict:
     """``{"receipts": [...], "messages": [...]}`` of one sale (store checked by the caller)."""
-    from ..printing.repo import PrintJobRecord
+    from ..printing import service as printing
 
     effects = effects_of(order, refunds)
     items = find_many([(OutboxItem, e.effect_id) for e in effects], consistent=False)
     queued = [(e, item) for e, item in zip(effects, items) if item is not None and item.store_id == order.store_id]
-    job_ids = [(item.result or {}).get("job_id") for e, item in queued if not e.message]
-    jobs = {job.job_id: job for job in find_many([(PrintJobRecord, j) for j in job_ids if j], consistent=False) if job}
+    jobs = printing.job_outcomes((item.result or {}).get("job_id") for e, item in queued if not e.message)
     receipts, messages = [], []
     for e, item in queued:
         if e.message:
@@ -100,7 +99,7 @@ def _receipt(e: Effect, item: OutboxItem, job) -> dict:
     elif job is None:
         out.update(status="QUEUED", reason=None, finished_at=None)
     else:
-        out.update(status=job.status, reason=job.reason or job.note, finished_at=int(job.finished_at) if job.finished_at else None)
+        out.update(job)
     return out
 
 

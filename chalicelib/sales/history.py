@@ -61,6 +61,7 @@ def day_sales(caller: Caller, *, day: str | None = None, q: str | None = None, s
         orders = [o for o in orders if (int(o.created_at), o.order_id) < after]
     page, more = orders[:limit], len(orders) > limit
     next_cursor = encode_cursor({"t": int(page[-1].created_at), "id": page[-1].order_id}) if more else None
+    people.load(page)
     return {"day": day, "today": today, "timezone": tz, "count": total, "next_cursor": next_cursor,
             "sales": [_row(o, people, tz) for o in page]}
 
@@ -122,23 +123,26 @@ def _has_refunds(order: OrderRecord) -> bool:
 # ---- search ------------------------------------------------------------------------------------
 
 class _People:
-    """Shoppers' names and phones, read once each (a day has few distinct shoppers)."""
+    """Shoppers' names and phones, read together for the orders that need them (``load``)."""
 
     def __init__(self, caller: Caller):
         self.caller = caller
         self.known: dict[str, tuple[str, str] | None] = {}
 
+    def load(self, orders: list[OrderRecord]) -> None:
+        """Read the shoppers of ``orders`` not read yet, in one batch."""
+        from ..shoppers import service as shoppers
+
+        wanted = {o.shopper_id for o in orders if o.shopper_id and o.shopper_id not in self.known}
+        if wanted:
+            found = shoppers.names_and_phones(self.caller.merchant_id, wanted)
+            self.known.update({sid: found.get(sid) for sid in wanted})  # gone since: the sale stays, without a name
+
     def of(self, order: OrderRecord) -> tuple[str, str] | None:
         """``(name, E.164 phone)`` of the order's shopper, or of the chat customer of a book order."""
         if order.shopper_id:
             if order.shopper_id not in self.known:
-                from ..shoppers import service as shoppers
-
-                try:
-                    found = shoppers.get_shopper(self.caller, order.shopper_id)
-                    self.known[order.shopper_id] = (found["name"], found["phone"])
-                except NotFound:  # gone since: the sale stays, without a name
-                    self.known[order.shopper_id] = None
+                self.load([order])
             return self.known[order.shopper_id]
         customer = order.customer or {}
         if customer.get("name") or customer.get("phone"):
@@ -173,6 +177,9 @@ def _matcher(text: str, people: _People, orders: list[OrderRecord]) -> Callable[
             phone = None
     name = text.casefold() if not re.search(r"\d", text) else None
     shopper = people.shopper_id_for(phone) if phone else None
+
+    if phone is None and (name is not None or len(digits) >= MIN_PHONE_DIGITS):
+        people.load(orders)  # every order may be compared by its person: their shoppers in one read
 
     def by_person(order: OrderRecord) -> bool:
         if phone is not None:  # a whole number: this shopper's sales (and a chat customer's by that number)
@@ -249,6 +256,7 @@ def sale(caller: Caller, order_id: str) -> dict:
     left = rules.remaining(order.items or [], order.refunded_qty)
     view.update({
         "day": order.store_day.partition("#")[2], "paid_amount": paid,
+        "shipping_fee": int(order.shipping_fee or 0), "unique_code": int(order.unique_code or 0),
         "method": method_of(order), "cashier_name": staff_name(order.store_id, order.created_by) or None,
         "shopper": _person_view(_People(caller).of(order)),
         "refunds": [refunds.refund_view(r) for r in done_or_open],

@@ -78,6 +78,17 @@ def get_shopper(caller: Caller, shopper_id: str) -> dict:
     return _view(_find(caller.merchant_id, shopper_id))
 
 
+def names_and_phones(merchant_id: str, shopper_ids) -> dict[str, tuple[str, str]]:
+    """``{shopper id: (name, E.164 phone)}`` of this merchant's shoppers among ``shopper_ids``, read
+    in one ``BatchGetItem`` per hundred (a day's sales list names each of its shoppers); one that
+    is gone is left out."""
+    from ..core.db import find_many
+
+    ids = sorted(set(shopper_ids))
+    found = find_many([(repo.ShopperRecord, merchant_id, sid) for sid in ids], consistent=False)
+    return {sid: (rec.name, rec.phone) for sid, rec in zip(ids, found) if rec is not None}
+
+
 def require_shopper(merchant_id: str, shopper_id: str) -> None:
     """For the sales service when an order names a shopper: 404 unless it is this merchant's shopper."""
     _find(merchant_id, shopper_id)

@@ -1,4 +1,4 @@
-// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan #keputusan #staf,
+// The back office is one app at six addresses (/backoffice/ with #stok #drop #pesan #keputusan #penjualan #staf,
 // /reconciliation/, /shipping/, /reports/, /reports/shift.html, /printing/), each the same small HTML
 // file. This module is what they all run: it draws the header (store, who is signed in, language,
 // Keluar) and the menu of every section the person's role may use, pairs the tablet, signs in with a
@@ -16,7 +16,7 @@ const ROOT = new URL("../", import.meta.url); // the PWA's root, wherever it is 
 
 const ALL = ["cashier", "supervisor", "cs", "warehouse", "admin"];
 // Every section, in menu order. `path` is the page (relative to the root); the back office's first
-// page holds five sections told apart by the hash. The server checks the same roles on every call (a
+// page holds six sections told apart by the hash. The server checks the same roles on every call (a
 // supervisor is a cashier who may also approve refunds and voids: wherever cashiers go, and more).
 const SECTIONS = [
   { id: "stok", path: "backoffice/", label: "bo.nav.stock", roles: ALL, load: () => import("./stock.js") },
@@ -24,6 +24,8 @@ const SECTIONS = [
   { id: "pesan", path: "backoffice/", label: "bo.nav.book", roles: ["cs", "admin"], load: () => import("./book.js") },
   { id: "keputusan", path: "backoffice/", label: "bo.nav.decisions", roles: ["cashier", "supervisor", "cs", "admin"],
     load: () => import("./decisions.js") },
+  { id: "penjualan", path: "backoffice/", label: "bo.nav.sales", roles: ["cashier", "supervisor", "cs", "admin"],
+    load: () => import("./sales.js") },
   { id: "mutasi", path: "reconciliation/", label: "bo.nav.reconciliation", roles: ["cs", "admin"],
     load: () => import("../reconciliation/reconciliation.js") },
   { id: "kirim", path: "shipping/", label: "bo.nav.shipping", roles: ["cs", "warehouse", "admin"],

@@ -218,6 +218,9 @@ export const payCash = (orderId, amountReceived, key) =>
   call("POST", `/sales/${orderId}/cash`, { body: { amount_received: amountReceived }, idempotencyKey: key });
 export const cancelSale = (orderId) => call("POST", `/sales/${orderId}/cancel`);
 export const reprintReceipt = (orderId) => call("POST", `/sales/${orderId}/reprint`);
+/** Send a failed receipt print or message of the sale again (`effectId` from the sale's activity). */
+export const retrySaleActivity = (orderId, effectId) =>
+  call("POST", `/sales/${orderId}/activity/retry`, { body: { effect_id: effectId } });
 
 /**
  * Sales history: one page of the store's orders of `day` (store-local, default today), newest first.

@@ -8,6 +8,7 @@ SECTIONS = [
     ("drop", "Drop Order", "/backoffice/#drop"),
     ("pesan", "Book Order", "/backoffice/#pesan"),
     ("keputusan", "Keputusan Pembayaran", "/backoffice/#keputusan"),
+    ("penjualan", "Riwayat Penjualan", "/backoffice/#penjualan"),
     ("mutasi", "Mutasi Bank", "/reconciliation/"),
     ("kirim", "Pengiriman", "/shipping/"),
     ("laporan", "Laporan", "/reports/"),
@@ -20,7 +21,7 @@ MENU = {
     "admin": [s[0] for s in SECTIONS],
     "cs": [s[0] for s in SECTIONS if s[0] != "staf"],
     "warehouse": ["stok", "drop", "kirim"],
-    "cashier": ["stok", "keputusan", "kasir", "printer"],
+    "cashier": ["stok", "keputusan", "penjualan", "kasir", "printer"],
 }
 
 

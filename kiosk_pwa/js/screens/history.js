@@ -169,8 +169,9 @@ export function mount(root, app, params) {
     h("div", { class: "panel history-panel" },
       h("div", { class: "row" },
         h("h2", { id: "history-title" }, t("history.title")),
-        h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "history-back", onclick: () => app.go("shopper") },
-          t("common.back"))),
+        app.embedded ? null // the back office's menu is the way out
+          : h("button", { type: "button", class: "btn btn-secondary btn-lg", id: "history-back", onclick: () => app.go("shopper") },
+            t("common.back"))),
       h("div", { class: "history-day", role: "group", "aria-label": t("history.day") }, prevDay, dayInput, nextDay, todayButton),
       h("div", { class: "history-filters" },
         h("label", { class: "filter filter-search", for: "history-search" },

@@ -1,7 +1,8 @@
 // One sale from the history, as the server has it now: its lines (and what has been refunded of
-// each), the payment, the refunds with their state, and the receipt link. From here: "Cetak ulang",
-// "Void" (a sale of today, whole) and "Refund" (lines and quantities). A QRIS refund still with the
-// gateway has "Cek status".
+// each), the payment, the refunds with their state, the receipt link, and its receipts and messages
+// (activity.js). From here: "Cetak ulang", "Void" (a sale of today, whole) and "Refund" (lines and
+// quantities). A QRIS refund still with the gateway has "Cek status".
+import { activityPanel } from "../activity.js";
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatRupiah, formatWib } from "../format.js";
@@ -37,7 +38,7 @@ export function mount(root, app, params) {
         h("span", { class: `badge refund-badge refund-${refund.status}` }, refundStatusText(refund.status)),
         h("span", { class: "refund-amount" }, formatRupiah(refund.amount))),
       h("p", { class: "refund-meta" },
-        [methodText(refund.tender), reasonText(refund.reason, refund.reason_label) + (refund.note ? ` (${refund.note})` : ""),
+        [methodText(refund.tender) + (refund.transfer_ref ? ` (${refund.transfer_ref})` : ""), reasonText(refund.reason, refund.reason_label) + (refund.note ? ` (${refund.note})` : ""),
           formatWib(refund.created_at, app.timezone()),
           refund.approved_by_name ? t("refund.approvedBy", { name: refund.approved_by_name }) : null].filter(Boolean).join(" · ")),
       lines ? h("p", { class: "refund-what" }, lines) : null,
@@ -51,6 +52,7 @@ export function mount(root, app, params) {
     try {
       await api.reprintRefundReceipt(sale.order_id, refund.refund_id);
       status.textContent = t("result.reprinted");
+      await load(); // the copy joins the receipts
     } catch (err) {
       error.textContent = app.errorText(err);
     } finally {
@@ -77,6 +79,7 @@ export function mount(root, app, params) {
     try {
       await api.reprintReceipt(sale.order_id);
       status.textContent = t("result.reprinted");
+      await load(); // the copy joins the receipts
     } catch (err) {
       error.textContent = app.errorText(err);
     } finally {
@@ -95,6 +98,11 @@ export function mount(root, app, params) {
           line.refunded ? h("span", { class: "line-refunded" }, t("sale.lineRefunded", { count: line.refunded })) : null),
         h("span", { class: "line-total" }, formatRupiah(line.unit_price * line.sold))));
     const receiptUrl = sale.receipt_token ? `${window.location.origin}/receipt.html#${sale.receipt_token}` : null;
+    // A chat order's total also holds its shipping fee and the transfer's kode unik.
+    const extras = [
+      sale.shipping_fee ? fact(t("sale.shippingFee"), formatRupiah(sale.shipping_fee), "sale-shipping") : null,
+      sale.unique_code ? fact(t("sale.uniqueCode"), formatRupiah(sale.unique_code), "sale-unique-code") : null,
+    ].filter(Boolean);
     const facts = [
       fact(t("sale.time"), formatWib(sale.created_at, app.timezone()), "sale-time"),
       sale.cashier_name ? fact(t("sale.cashier"), sale.cashier_name, "sale-cashier") : null,
@@ -124,6 +132,7 @@ export function mount(root, app, params) {
           h("h2", { id: "sale-title" }, t("sale.title", { orderNo: sale.order_no })),
           statusBadge(sale.status, sale.status_label)),
         h("ul", { class: "sale-lines", id: "sale-lines", "aria-label": t("sale.lines") }, lines),
+        extras.length ? h("dl", { class: "facts sale-extras" }, extras) : null,
         h("div", { class: "totals" }, h("span", {}, t("cart.total")), h("span", { class: "total-amount", id: "sale-total" }, formatRupiah(sale.total))),
         h("dl", { class: "facts" }, facts),
         receiptUrl ? h("p", { class: "sale-receipt" },
@@ -134,6 +143,7 @@ export function mount(root, app, params) {
           sale.refunds.length
             ? h("ul", { class: "refund-list", id: "refund-list" }, sale.refunds.slice().reverse().map(refundCard))
             : h("p", { class: "hint", id: "refund-none" }, t("sale.noRefunds"))),
+        activityPanel(sale, { timeZone: app.timezone(), errorText: app.errorText, reload: load }),
         h("div", { class: "panel" },
           error, status,
           h("div", { class: "actions actions-stack" }, refundButton, voidButton, reprintButton,
