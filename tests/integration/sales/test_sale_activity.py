@@ -9,7 +9,7 @@ from chalicelib.core import outbox, uow as units
 from chalicelib.core.db import find_many
 from chalicelib.core.outbox import OutboxItem
 
-from .test_history import AYU_PHONE, _paid_cash, _shopper
+from .test_history import AYU_PHONE, _elsewhere, _paid_cash, _shopper
 from .test_refunds import ADMIN, _refund
 
 
@@ -99,6 +99,10 @@ def test_what_failed_can_be_sent_again_and_nothing_else(api, demo, monkeypatch, 
     assert (r.status, r.error_code) == (404, "effect_not_found"), "another sale's effect is not this sale's"
     assert api.post(retry, {"effect_id": ""}, auth=cashier).error_code == "invalid_effect"
     assert api.post("/sales/o_unknown/activity/retry", {"effect_id": effect}, auth=cashier).status == 404
+    foreign = _elsewhere("2311-ZZZZ9", api.get("/sales", auth=cashier).json["today"])
+    r = api.post(f"/sales/{foreign.order_id}/activity/retry", {"effect_id": f"receipt-print#{foreign.order_id}"},
+                 auth=cashier)
+    assert (r.status, r.error_code) == (404, "order_not_found"), "another store's sale is not found, not forbidden"
     assert OutboxItem.get(effect).status == "FAILED", "refusals changed nothing"
 
     monkeypatch.setenv("SAMBUNG_MESSAGES_PROVIDER", "dev")  # the store's messaging is fixed
