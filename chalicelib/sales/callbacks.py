@@ -35,8 +35,11 @@ def _gateway_ref(provider: str, body: bytes) -> str | None:
     return ref if isinstance(ref, str) else None
 
 
-def _refund_key(provider: str, body: bytes) -> str | None:
-    """Xendit's refund callbacks name our refund (its reference_id), not the payment attempt."""
+def _refunded_order(provider: str, body: bytes) -> str | None:
+    """Xendit's refund callbacks name our refund, not the payment attempt: the unified refund object
+    by its ``reference_id`` (our refund id, which names the order), the QR Codes one only by
+    Xendit's own ``id`` (``qrrf_...``, looked up in the refunds' index). The order it is about, or
+    None when this is not a refund callback; "" for a refund we cannot place."""
     if provider != "xendit":
         return None
     try:
@@ -48,14 +51,21 @@ def _refund_key(provider: str, body: bytes) -> str | None:
     inner = data.get("data") if isinstance(data.get("data"), dict) else {}
     if isinstance(inner.get("data"), dict) and "event" in inner:
         inner = inner["data"]
-    ref = inner.get("reference_id")
-    return ref if isinstance(ref, str) else None
+    ref, own_id = inner.get("reference_id"), inner.get("id")
+    if isinstance(ref, str) and ref:
+        return refund_rules.order_of_refund(ref) or ""
+    if isinstance(own_id, str) and own_id:
+        from .repo import refund_by_provider_id
+
+        found = refund_by_provider_id(own_id)
+        return found[0] if found else ""
+    return ""
 
 
 def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
-    refund_key = _refund_key(provider, body)
-    if refund_key is not None:
-        return _refund_callback(provider, headers, body, refund_key)
+    refunded = _refunded_order(provider, body)
+    if refunded is not None:
+        return _refund_callback(provider, headers, body, refunded)
     ref = _gateway_ref(provider, body)
     parsed = sales_model.split_gateway_ref(ref) if ref else None
     order = get_order(parsed[0]) if parsed else None
@@ -82,8 +92,8 @@ def handle_callback(provider: str, headers: dict, body: bytes) -> dict:
         apply=lambda: apply_gateway_status(order, attempt, confirmed, "callback", settings))
 
 
-def _refund_callback(provider: str, headers: dict, body: bytes, refund_key: str) -> dict:
-    order = get_order(refund_rules.order_of_refund(refund_key) or "")
+def _refund_callback(provider: str, headers: dict, body: bytes, order_id: str) -> dict:
+    order = get_order(order_id) if order_id else None
     if order is None:
         raise NotFound("Pengembalian tidak dikenal.", code="unknown_transaction")
     gateway = gateway_for(store_settings(order.store_id), order.merchant_id)
@@ -101,7 +111,8 @@ def _confirm_refunds(provider: str, order_id: str, event) -> dict:
     def confirm() -> str:
         if event.refund_key:
             return refunds.confirm_notification(order_id, event.refund_key)
-        # Midtrans did not say which refund: every refund of the order still in progress.
+        # Midtrans (or Xendit's QR refund object) did not name our refund: every refund of the order
+        # still in progress is asked about.
         return ",".join(refunds.check(r, min_gap=0) for r in refunds.open_refunds(order_id)) or "noop"
 
     # Stored once per notification (the raw event is kept); applying it twice changes nothing anyway:

@@ -327,7 +327,8 @@ def check(rec: RefundRecord, *, min_gap: int = CHECK_GAP_SECONDS) -> str:
         return "failed" if _fail(rec, "no_payment", "Pembayaran QRIS untuk pesanan ini tidak ditemukan.") else "noop"
     gateway = gateway_for(store_settings(order.store_id), order.merchant_id)
     try:
-        result = gateway.get_refund(attempt.gateway_ref, provider_ref=attempt.provider_ref, refund_key=rec.refund_id)
+        result = gateway.get_refund(attempt.gateway_ref, provider_ref=attempt.provider_ref, refund_key=rec.refund_id,
+                                    provider_refund_id=rec.provider_refund_id)
     except (RefundNotFound, GatewayNotFound):
         _send(rec)  # the gateway never got it (or dropped it): the same key again
         return "resent"

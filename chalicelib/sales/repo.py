@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from ..core import counters
 from ..core.db import JSONAttribute, Table, find, table_meta
@@ -148,6 +148,16 @@ class RefundsDue(GlobalSecondaryIndex):
     due_at = NumberAttribute(range_key=True)
 
 
+class RefundsByProviderId(GlobalSecondaryIndex):
+    """Sparse: a refund by the gateway's own id of it (set once the gateway answered)."""
+
+    class Meta:
+        index_name = "by_provider_refund"
+        projection = KeysOnlyProjection()
+
+    provider_refund_id = UnicodeAttribute(hash_key=True)
+
+
 class RefundRecord(Table):
     """A refund or void: its own document linked to the sale (``order_id``), never an edit of it."""
 
@@ -185,6 +195,7 @@ class RefundRecord(Table):
     open_shard = UnicodeAttribute(null=True)
     due_at = NumberAttribute(null=True)
     open_by_due = RefundsDue()
+    by_provider_refund = RefundsByProviderId()
 
 
 REFUND_SHARD = "REFUND"  # refunds waiting for the gateway (RefundRecord.open_by_due)
@@ -425,6 +436,15 @@ def get_refund(order_id: str, refund_id: str) -> RefundRecord | None:
 def order_refunds(order_id: str) -> list[RefundRecord]:
     """An order's refunds, oldest first."""
     return sorted(RefundRecord.query(order_id, consistent_read=True), key=lambda r: (r.created_at, r.refund_id))
+
+
+def refund_by_provider_id(provider_refund_id: str) -> tuple[str, str] | None:
+    """``(order id, refund id)`` of the refund the gateway knows as ``provider_refund_id`` (Xendit's
+    QR refund callbacks name only their own ``qrrf_...``), from a sparse index: eventually
+    consistent, so a callback racing the refund's own write may miss it and be sent again."""
+    for rec in RefundRecord.by_provider_refund.query(provider_refund_id, limit=1):
+        return rec.order_id, rec.refund_id
+    return None
 
 
 def refunds_due(now: int, limit: int) -> list[RefundRecord]:

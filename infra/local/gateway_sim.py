@@ -39,7 +39,10 @@ Xendit (enabled by ``xendit_secret_key``; Basic auth with it, ``{"error_code", "
   sandbox documents unless ``xendit_test_amounts=False``; refunds after 30 days fail by callback
   with ``INELIGIBLE_TRANSACTION``;
 * ``GET /qr_codes/payments/{qrpy_id}/refunds`` (``{"data": [...], "has_more": false}``) and
-  ``GET /qr_codes/payments/{qrpy_id}/refunds/{qrrf_id}``;
+  ``GET /qr_codes/payments/{qrpy_id}/refunds/{qrrf_id}``; refund objects come in the unified shape
+  (``reference_id``, ``amount``, ``qr_id``) or, with ``xendit_refund_shape="qr"``, in the QR Codes
+  API's own (``qrpy_id``, ``payment_amount``, ``refund_amount``, ``refunded_at``, no ``reference_id``):
+  the adapter must work with either;
 * callbacks ``{event: "qr.payment"|"qr.refund", api_version, business_id, created, data}`` with the
   ``x-callback-token`` header and a ``webhook-id``, to ``xendit_callback_url``.
 
@@ -295,6 +298,7 @@ class GatewaySimulator:
         xendit_callback_token: str | None = None,
         xendit_callback_url: str | None = None,
         xendit_test_amounts: bool = True,
+        xendit_refund_shape: str = "unified",
         refund_mode: str = "ok",
         refund_failure_code: str = "INSUFFICIENT_BALANCE",
         refund_delay_ms: int = 0,
@@ -308,6 +312,9 @@ class GatewaySimulator:
         self.callback_url = callback_url
         self.xendit_secret_key, self.xendit_callback_token = xendit_secret_key, xendit_callback_token
         self.xendit_callback_url, self.xendit_test_amounts = xendit_callback_url, xendit_test_amounts
+        if xendit_refund_shape not in ("unified", "qr"):
+            raise ValueError("xendit_refund_shape is 'unified' or 'qr'")
+        self.xendit_refund_shape = xendit_refund_shape
         self.merchant_name, self.merchant_city = merchant_name, merchant_city
         self.retries, self.retry_delay, self.sweep_interval = retries, retry_delay, sweep_interval
         self.refund_mode, self.refund_failure_code = _refund_mode(refund_mode), _failure_code(refund_failure_code)
@@ -810,6 +817,15 @@ class GatewaySimulator:
         }
 
     def _x_refund(self, tx: SimTransaction, refund: SimRefund) -> dict:
+        if self.xendit_refund_shape == "qr":
+            # The QR Codes API's own refund object: the payment's id and both amounts, no reference_id.
+            return {
+                "id": refund.provider_id, "qrpy_id": tx.payment_id, "status": refund.status.upper(), "currency": "IDR",
+                "payment_amount": tx.amount_paid, "refund_amount": refund.amount, "reason": refund.reason or None,
+                "channel_code": f"ID_{(tx.issuer or 'dana').upper()}", "failure_code": refund.failure_code,
+                "created": _iso(refund.created_at), "updated": _iso(refund.updated_at or refund.created_at),
+                "refunded_at": _iso(refund.updated_at) if refund.status == "succeeded" and refund.updated_at else None,
+            }
         return {
             "id": refund.provider_id, "payment_id": tx.payment_id, "qr_id": tx.transaction_id,
             "business_id": XENDIT_BUSINESS_ID, "reference_id": refund.reference_id, "currency": "IDR",

@@ -402,6 +402,27 @@ def test_xendit_pending_then_failure_by_callback(xendit, sim):
     assert xendit.settled(ref, provider_ref, "RF-20b").status == "succeeded"
 
 
+def test_xendit_qr_refund_objects_without_our_reference_are_found_by_their_own_id(xendit, sim):
+    """The QR Codes API's own refund object carries qrpy_id and refund_amount but no reference_id: the
+    answer, the status listing and the callback still tell which refund and how much."""
+    sim.xendit_refund_shape = "qr"
+    ref = "S-R26-1"
+    provider_ref = xendit.paid(ref)
+    control(sim, f"transactions/{ref}/refund_mode", mode="pending")
+    asked = xendit.refund(ref, provider_ref, "RF-26", 12000)
+    assert (asked.status, asked.amount) == ("pending", 12000) and asked.provider_refund_id.startswith("qrrf_")
+    with pytest.raises(RefundNotFound):
+        xendit.get(ref, provider_ref, "RF-26")  # by our key alone it cannot be told apart
+    found = xendit.adapter.get_refund(ref, provider_ref=provider_ref, refund_key="RF-26",
+                                      provider_refund_id=asked.provider_refund_id)
+    assert (found.status, found.amount, found.refund_key) == ("pending", 12000, "RF-26")
+    assert control(sim, f"refunds/{asked.provider_refund_id}/succeed").status_code == 200
+    [event] = xendit.wait_refund_events(1)
+    assert (event.refund_key, event.provider_refund_id, event.refund_amount, event.refund_status) == (
+        None, asked.provider_refund_id, 12000, "succeeded")
+    assert event.provider_ref and event.provider_ref.startswith("qrpy_")
+
+
 def test_xendit_refund_callbacks_carry_the_token(xendit, sim):
     ref = "S-R21-1"
     provider_ref = xendit.paid(ref)

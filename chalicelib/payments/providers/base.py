@@ -174,10 +174,13 @@ class PaymentGateway(Protocol):
         unknown: then call again with the same key, or ask :meth:`get_refund`.
         """
 
-    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str) -> RefundResult:
+    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str,
+                   provider_refund_id: str | None = None) -> RefundResult:
         """The current state of one refund. Raises :class:`RefundNotFound` when the gateway has no
         refund under ``refund_key`` for this payment (never received, or dropped before it was
-        acknowledged): nothing was refunded, and asking again with the same key is safe."""
+        acknowledged): nothing was refunded, and asking again with the same key is safe.
+        ``provider_refund_id``: the gateway's own id of the refund when it gave one (a gateway whose
+        refund objects may not echo our key finds it by that)."""
 
 
 class GatewayNotFound(UpstreamError):

@@ -305,7 +305,8 @@ class MidtransGateway:
             return outcome
         raise outcome
 
-    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str) -> RefundResult:
+    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str,
+                   provider_refund_id: str | None = None) -> RefundResult:
         """The refund as the status API lists it: confirmed by the bank -> succeeded; listed but
         not confirmed yet -> pending; not listed -> :class:`RefundNotFound`."""
         _check_order_ref(order_ref)

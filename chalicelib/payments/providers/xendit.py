@@ -293,21 +293,25 @@ class XenditGateway:
             raise
         return _refund_result(data, refund_key, amount)
 
-    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str) -> RefundResult:
-        """The refund among the payment's refunds whose ``reference_id`` is ``refund_key``. Xendit
-        has no refund period error of its own: a refund asked after 30 days ends ``failed`` with
-        ``INELIGIBLE_TRANSACTION`` (by callback and here)."""
+    def get_refund(self, order_ref: str, *, provider_ref: str | None, refund_key: str,
+                   provider_refund_id: str | None = None) -> RefundResult:
+        """The refund among the payment's refunds whose ``reference_id`` is ``refund_key`` (or, since
+        the QR Codes API's own refund object carries no ``reference_id``, whose ``id`` is the
+        ``qrrf_...`` Xendit gave it). Xendit has no refund period error of its own: a refund asked
+        after 30 days ends ``failed`` with ``INELIGIBLE_TRANSACTION`` (by callback and here)."""
         try:
             payment_id = self._payment_id(provider_ref)
         except RefundNotAllowed:
             raise RefundNotFound(f"{SYSTEM}: QR {provider_ref} belum dibayar, jadi tidak punya refund.",
                                  details={"system": SYSTEM, "refund_key": refund_key}) from None
-        return self._find_refund(payment_id, refund_key)
+        return self._find_refund(payment_id, refund_key, provider_refund_id)
 
-    def _find_refund(self, payment_id: str, refund_key: str) -> RefundResult:
+    def _find_refund(self, payment_id: str, refund_key: str, provider_refund_id: str | None = None) -> RefundResult:
         listing = self._call("GET", f"/qr_codes/payments/{quote(payment_id, safe='')}/refunds")
         for refund in listing.get("data") if isinstance(listing.get("data"), list) else []:
-            if isinstance(refund, Mapping) and refund.get("reference_id") == refund_key:
+            if not isinstance(refund, Mapping):
+                continue
+            if refund.get("reference_id") == refund_key or (provider_refund_id and refund.get("id") == provider_refund_id):
                 return _refund_result(dict(refund), refund_key, None)
         raise RefundNotFound(f"{SYSTEM} tidak mencatat refund {refund_key} untuk pembayaran {payment_id}.",
                              details={"system": SYSTEM, "refund_key": refund_key, "payment_id": payment_id})
@@ -338,8 +342,9 @@ class XenditGateway:
                                 code="gateway_unknown_status", details={"system": SYSTEM})
         if not isinstance(refund_id, str) or not refund_id:
             raise UpstreamError(f"{SYSTEM}: callback refund tanpa id.", code="gateway_bad_response")
-        reference = refund.get("reference_id")
-        qr_id = refund.get("qr_id")
+        reference = refund.get("reference_id")  # the unified refund object names our refund; the QR one does not
+        qr_id = refund.get("qr_id") or refund.get("qrpy_id") or refund.get("payment_id")
+        given = refund.get("refund_amount", refund.get("amount"))
         webhook_id = header(headers, "webhook-id")
         raw = dict(data, _webhook_id=webhook_id) if webhook_id else data
         return GatewayEvent(
@@ -354,7 +359,7 @@ class XenditGateway:
             provider_ref=qr_id if isinstance(qr_id, str) and qr_id else None,
             kind="refund",
             refund_key=reference if isinstance(reference, str) and reference else None,
-            refund_amount=rupiah(refund.get("amount"), "amount", SYSTEM) if refund.get("amount") is not None else None,
+            refund_amount=rupiah(given, "amount", SYSTEM) if given is not None else None,
             refund_status=refund_status,
             provider_refund_id=refund_id,
             failure_code=refund.get("failure_code") if isinstance(refund.get("failure_code"), str) else None,
@@ -397,7 +402,7 @@ def _refund_result(data: dict, refund_key: str, asked: int | None) -> RefundResu
     if echoed is not None and echoed != refund_key:
         raise UpstreamError(f"{SYSTEM} menjawab untuk refund lain ({echoed!r}).", code="gateway_bad_response",
                             details={"system": SYSTEM, "refund_key": refund_key})
-    given = data.get("amount", data.get("refund_amount"))
+    given = data.get("refund_amount", data.get("amount"))  # the QR object's "amount" would be the payment's
     if given is None and asked is None:
         raise UpstreamError(f"{SYSTEM}: refund tanpa jumlah.", code="gateway_bad_response", details={"system": SYSTEM})
     failure = data.get("failure_code") if isinstance(data.get("failure_code"), str) else None
