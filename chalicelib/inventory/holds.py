@@ -53,14 +53,15 @@ def release(uow, hold: HoldRecord, *, outcome: str, settled_by: str, expired_by:
 
 
 def consume(uow, hold: HoldRecord | None, *, hold_id: str, store_id: str, location: str, lines: dict[str, int],
-            reason: str, reference: str, actor: str, entry_prefix: str) -> None:
-    """The sale takes the reserved goods: settled once, the hold (if still open) closed."""
+            reason: str, reference: str, actor: str, entry_prefix: str, order_no: str | None = None) -> None:
+    """The sale takes the reserved goods: settled once, the hold (if still open) closed; ``order_no``
+    is what the stock history shows for it."""
     repo.settle(uow, hold_id, model.HOLD_CONSUMED, "sale")
     if hold is not None and hold.status in model.HOLD_OPEN:
         repo.close_hold(uow, hold, model.HOLD_CONSUMED, "sale", get_clock().now_s())
     for sku, qty in lines.items():
         repo.take_reserved(uow, store_id, sku, location, qty, reason=reason, reference=reference, actor=actor,
-                           entry_id=f"{entry_prefix}#{sku}#{location}")
+                           entry_id=f"{entry_prefix}#{sku}#{location}", reference_no=order_no)
 
 
 def extend(uow, hold: HoldRecord, until: int) -> None:

@@ -13,7 +13,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.clock import get_clock
 from ..core.db import JSONAttribute, Table, find, table_meta
-from .model import DROP_CANCELLED, DROP_HANDED_OVER, DROP_REQUESTED, HOLD_PAYING, StockLevel, stock_key
+from .model import (CLOSE_RETURNED, DROP_CANCELLED, DROP_CLOSED, DROP_HANDED_OVER, DROP_REQUESTED, HOLD_PAYING,
+                    StockLevel, stock_key)
 
 
 class StockRecord(Table):
@@ -62,6 +63,7 @@ class StockLedgerEntry(Table):
     delta = NumberAttribute()
     reason = UnicodeAttribute()
     reference = UnicodeAttribute()
+    reference_no = UnicodeAttribute(null=True)  # the number people read for it: "0812-RC4NY", "D-K7M2Q"
     actor = UnicodeAttribute()
     at = NumberAttribute()
     note = UnicodeAttribute(null=True)
@@ -88,14 +90,24 @@ def ledger(store_id: str, sku: str, *, limit: int | None = None, newest_first: b
     return list(StockLedgerEntry.by_sku.query(f"{store_id}#{sku}", scan_index_forward=not newest_first, limit=limit))
 
 
+def ledger_since(store_id: str, sku: str, location: str, since: int):
+    """The movements of one sku at one location from ``since`` on (epoch seconds), oldest first."""
+    return StockLedgerEntry.by_sku.query(f"{store_id}#{sku}", StockLedgerEntry.at >= since,
+                                         filter_condition=StockLedgerEntry.location == location)
+
+
 def _stock(store_id: str, sku: str, location: str) -> StockRecord:
     return StockRecord(store_id=store_id, key=stock_key(sku, location))
 
 
 def move_on_hand(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str,
                  actor: str, entry_id: str, allow_negative: bool = False, note: str | None = None,
-                 expect_on_hand: int | None = None, lost: Exception | None = None) -> None:
+                 expect_on_hand: int | None = None, lost: Exception | None = None,
+                 reference_no: str | None = None) -> None:
     """Change on_hand by ``delta`` and append the ledger entry, in ``tx``.
+
+    ``reference`` is the id of what caused it (an order, a drop order), ``reference_no`` the number
+    people read for it, kept on the entry so the ledger names it without reading the other area.
 
     Taking stock out requires what stays to cover the reservations (``available >= qty``: never
     oversold), unless ``allow_negative`` (a sale at the counter of goods physically in the
@@ -116,14 +128,14 @@ def move_on_hand(tx, store_id: str, sku: str, location: str, delta: int, *, reas
                        StockRecord.location.set(location), StockRecord.updated_at.set(now)], condition=condition,
               **lost_as)
     _ledger_entry(tx, store_id, sku, location, delta, reason=reason, reference=reference, actor=actor,
-                  entry_id=entry_id, note=note, at=now, **lost_as)
+                  entry_id=entry_id, note=note, at=now, reference_no=reference_no, **lost_as)
 
 
 def _ledger_entry(tx, store_id: str, sku: str, location: str, delta: int, *, reason: str, reference: str, actor: str,
-                  entry_id: str, note: str | None, at: int, **lost_as) -> None:
+                  entry_id: str, note: str | None, at: int, reference_no: str | None = None, **lost_as) -> None:
     tx.save(StockLedgerEntry(store_id=store_id, entry_id=entry_id, store_sku=f"{store_id}#{sku}", sku=sku,
-                             location=location, delta=delta, reason=reason, reference=reference, actor=actor, at=at,
-                             note=note),
+                             location=location, delta=delta, reason=reason, reference=reference,
+                             reference_no=reference_no, actor=actor, at=at, note=note),
             condition=StockLedgerEntry.entry_id.does_not_exist(), **lost_as)
 
 
@@ -149,14 +161,14 @@ def unreserve(tx, store_id: str, sku: str, location: str, qty: int) -> None:
 
 
 def take_reserved(tx, store_id: str, sku: str, location: str, qty: int, *, reason: str, reference: str, actor: str,
-                  entry_id: str) -> None:
+                  entry_id: str, reference_no: str | None = None) -> None:
     """The booked goods leave with the customer: on_hand and reserved both drop, available stays."""
     now = get_clock().now_s()
     tx.update(_stock(store_id, sku, location),
               actions=[StockRecord.on_hand.add(-qty), StockRecord.reserved.add(-qty), StockRecord.updated_at.set(now)],
               condition=StockRecord.reserved >= qty)
     _ledger_entry(tx, store_id, sku, location, -qty, reason=reason, reference=reference, actor=actor,
-                  entry_id=entry_id, note=None, at=now)
+                  entry_id=entry_id, note=None, at=now, reference_no=reference_no)
 
 
 # ---- holds -----------------------------------------------------------------------------------
@@ -262,7 +274,7 @@ class DropOrderRecord(Table):
     drop_no = UnicodeAttribute()  # short code people read out: "D-K7M2Q"
     status = UnicodeAttribute()
     store_status = UnicodeAttribute()
-    lines = JSONAttribute()  # [{"sku", "name", "barcode", "qty"}]
+    lines = JSONAttribute()  # [{"sku", "name", "barcode", "qty", "handed" (once handed over)}]
     note = UnicodeAttribute(null=True)
     requested_by = UnicodeAttribute()
     requested_at = NumberAttribute()
@@ -271,6 +283,8 @@ class DropOrderRecord(Table):
     returned = JSONAttribute(null=True)  # {sku: qty} scanned back
     closed_by = UnicodeAttribute(null=True)
     closed_at = NumberAttribute(null=True)
+    close_reason = UnicodeAttribute(null=True)  # how a CLOSED one ended: returned | sold | kept
+    close_note = UnicodeAttribute(null=True)  # a person's word for "kept"
     by_store_status = DropOrdersByStatus()
 
 
@@ -291,10 +305,12 @@ def _drop_status(status: str, store_id: str) -> list:
     return [DropOrderRecord.status.set(status), DropOrderRecord.store_status.set(f"{store_id}#{status}")]
 
 
-def hand_over_drop(uow, d: DropOrderRecord, *, actor: str, now: int) -> None:
-    """REQUESTED -> HANDED_OVER, by ``actor``: only from REQUESTED."""
+def hand_over_drop(uow, d: DropOrderRecord, lines: list[dict], *, actor: str, now: int) -> None:
+    """REQUESTED -> HANDED_OVER, by ``actor``, with ``lines`` saying how many of each were handed
+    over: only from REQUESTED."""
     uow.update(d, actions=_drop_status(DROP_HANDED_OVER, d.store_id)
-               + [DropOrderRecord.handed_by.set(actor), DropOrderRecord.handed_at.set(now)],
+               + [DropOrderRecord.lines.set(lines), DropOrderRecord.handed_by.set(actor),
+                  DropOrderRecord.handed_at.set(now)],
                condition=DropOrderRecord.status == DROP_REQUESTED, label="drop_status")
 
 
@@ -308,9 +324,21 @@ def cancel_drop(uow, d: DropOrderRecord, *, actor: str, now: int) -> None:
 def close_drop_with_return(uow, d: DropOrderRecord, outcome: str, returned: dict[str, int], *, actor: str,
                            now: int) -> None:
     """HANDED_OVER -> ``outcome`` (CANCELLED or CLOSED) with what was scanned back: only from HANDED_OVER."""
-    uow.update(d, actions=_drop_status(outcome, d.store_id)
-               + [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now),
-                  DropOrderRecord.returned.set(returned)],
+    actions = [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now),
+               DropOrderRecord.returned.set(returned)]
+    if outcome == DROP_CLOSED:
+        actions.append(DropOrderRecord.close_reason.set(CLOSE_RETURNED))
+    uow.update(d, actions=_drop_status(outcome, d.store_id) + actions,
+               condition=DropOrderRecord.status == DROP_HANDED_OVER, label="drop_status")
+
+
+def close_drop_unreturned(uow, d: DropOrderRecord, reason: str, note: str | None, *, actor: str, now: int) -> None:
+    """HANDED_OVER -> CLOSED with nothing scanned back (``reason`` sold or kept): only from HANDED_OVER."""
+    actions = [DropOrderRecord.closed_by.set(actor), DropOrderRecord.closed_at.set(now),
+               DropOrderRecord.returned.set({}), DropOrderRecord.close_reason.set(reason)]
+    if note:
+        actions.append(DropOrderRecord.close_note.set(note))
+    uow.update(d, actions=_drop_status(DROP_CLOSED, d.store_id) + actions,
                condition=DropOrderRecord.status == DROP_HANDED_OVER, label="drop_status")
 
 

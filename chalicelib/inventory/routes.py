@@ -1,5 +1,6 @@
 """Stock check, ledger, adjustments and drop orders. Roles: CS requests goods, the warehouse hands
-them over and scans returns, admins adjust stock (admins may do everything)."""
+them over and scans returns, either closes one whose goods were sold, admins adjust stock (admins
+may do everything)."""
 from __future__ import annotations
 
 from ..core.lazy import lazy
@@ -54,7 +55,17 @@ def get_drop(caller, drop_id):
 
 @bp.endpoint("/inventory/drop-orders/{drop_id}/handover", ["POST"], roles=[WAREHOUSE])
 def hand_over(caller, drop_id):
-    return drop_orders.hand_over(caller, drop_id)
+    """No body: everything requested. ``{"items": [{"sku", "qty"}]}``: what the warehouse has."""
+    body = parse_body(bp.current_request, {"items": F(list, required=False, nullable=True)}, allow_empty=True)
+    return drop_orders.hand_over(caller, drop_id, body.get("items"))
+
+
+@bp.endpoint("/inventory/drop-orders/{drop_id}/close", ["POST"], roles=BACK_OFFICE)
+def close_drop(caller, drop_id):
+    """Nothing comes back: "Semua terjual", or ``{"keep_rest": true, "note"}`` (why the rest stays at CS)."""
+    body = parse_body(bp.current_request, {"keep_rest": F(bool, required=False), "note": F(str, required=False, nullable=True)},
+                      allow_empty=True)
+    return drop_orders.close_unreturned(caller, drop_id, keep_rest=bool(body.get("keep_rest")), note=body.get("note"))
 
 
 @bp.endpoint("/inventory/drop-orders/{drop_id}/cancel", ["POST"], roles=BACK_OFFICE)

@@ -10,6 +10,7 @@ from ..core import uow as units
 from ..core.errors import Conflict, NotFound, ValidationError
 from ..core.ids import new_id
 from ..core.web import Caller
+from ..staff import service as staff
 from . import holds, model, repo
 
 SHOP_FLOOR, CS_DESK = model.SHOP_FLOOR, model.CS_DESK  # locations other areas name
@@ -20,9 +21,10 @@ _CHUNK = 40  # 2 writes per line; DynamoDB allows 100 per transaction
 # ---- goods that leave with a sale ------------------------------------------------------------
 
 def take_sold_goods(*, store_id: str, order_id: str, actor: str, lines: list[tuple[str, int]],
-                    location: str = model.SHOP_FLOOR, reason: str = "sale") -> dict:
+                    location: str = model.SHOP_FLOOR, reason: str = "sale", order_no: str | None = None) -> dict:
     """Take a completed sale's goods off ``location`` (the shop floor for a store sale), once per
-    order and sku: the ledger entry is keyed by them, so a redelivery changes nothing.
+    order and sku: the ledger entry is keyed by them, so a redelivery changes nothing. ``order_no``
+    is what the stock history shows for it.
 
     Goods sold at the counter are physically in the shopper's hand, so the sale is never refused
     for stock; a negative shop-floor level shows up in the stock check for staff to correct.
@@ -34,7 +36,8 @@ def take_sold_goods(*, store_id: str, order_id: str, actor: str, lines: list[tup
         def writes(uow: units.UnitOfWork, chunk=chunk) -> None:
             for sku, qty in chunk:
                 repo.move_on_hand(uow, store_id, sku, location, -int(qty), reason=reason, reference=order_id,
-                                  actor=actor, entry_id=f"{reason}#{order_id}#{sku}#{location}", allow_negative=True)
+                                  actor=actor, entry_id=f"{reason}#{order_id}#{sku}#{location}", allow_negative=True,
+                                  reference_no=order_no)
 
         done, _ = units.attempt(writes)  # lost: a redelivery finds the ledger entries and skips the chunk
         applied += len(chunk) if done else 0
@@ -42,9 +45,10 @@ def take_sold_goods(*, store_id: str, order_id: str, actor: str, lines: list[tup
 
 
 def return_goods(*, store_id: str, reference: str, actor: str, lines: list[tuple[str, int]], location: str,
-                 reason: str = "refund") -> dict:
+                 reason: str = "refund", order_no: str | None = None) -> dict:
     """Goods a refund takes back go back on ``location`` (where the sale took them from), once per
-    refund and sku: the ledger entry is keyed by them, so a redelivery changes nothing."""
+    refund and sku: the ledger entry is keyed by them, so a redelivery changes nothing. ``order_no``:
+    the sale's number, which the stock history shows (the sales history finds the refund by it)."""
     applied = 0
     for start in range(0, len(lines), _CHUNK):
         chunk = lines[start:start + _CHUNK]
@@ -52,7 +56,8 @@ def return_goods(*, store_id: str, reference: str, actor: str, lines: list[tuple
         def writes(uow: units.UnitOfWork, chunk=chunk) -> None:
             for sku, qty in chunk:
                 repo.move_on_hand(uow, store_id, sku, location, int(qty), reason=reason, reference=reference,
-                                  actor=actor, entry_id=f"{reason}#{reference}#{sku}#{location}", allow_negative=True)
+                                  actor=actor, entry_id=f"{reason}#{reference}#{sku}#{location}", allow_negative=True,
+                                  reference_no=order_no)
 
         done, _ = units.attempt(writes)  # lost: a redelivery finds the ledger entries and skips the chunk
         applied += len(chunk) if done else 0
@@ -60,7 +65,7 @@ def return_goods(*, store_id: str, reference: str, actor: str, lines: list[tuple
 
 
 def take_for_late_sale(store_id: str, location: str, lines: dict[str, int], *, reference: str, actor: str,
-                       entry_prefix: str, reason: str) -> bool | None:
+                       entry_prefix: str, reason: str, order_no: str | None = None) -> bool | None:
     """A sale whose reserved goods were given back before the money came takes them from what is
     available at ``location``, never below zero, all lines or none (ledger ids
     ``<entry_prefix>#<sku>#<location>``). True when taken now, None when a delivery before this one
@@ -68,7 +73,7 @@ def take_for_late_sale(store_id: str, location: str, lines: dict[str, int], *, r
     def writes(uow: units.UnitOfWork) -> None:
         for sku, qty in lines.items():
             repo.move_on_hand(uow, store_id, sku, location, -qty, reason=reason, reference=reference, actor=actor,
-                              entry_id=f"{entry_prefix}#{sku}#{location}")
+                              entry_id=f"{entry_prefix}#{sku}#{location}", reference_no=order_no)
 
     done, _ = units.attempt(writes)
     if done:
@@ -141,14 +146,27 @@ def stock_check(caller: Caller, q: str) -> dict:
 
 
 def ledger(caller: Caller, sku: str, limit: int) -> dict:
-    """The stock movements of one sku, newest first, with the current level per location."""
+    """The stock movements of one sku, newest first, with the current level per location. Each
+    names the document it came from as people know it (``document``: its kind, number and id, for
+    a link) and who moved it by name (all names in one batch read)."""
     sku = sku.strip().upper()
     if not sku:
         raise ValidationError("Isi SKU.", code="missing_query")
     entries = repo.ledger(caller.store_id, sku, limit=limit)
+    who = staff.names(caller.store_id, [e.actor for e in entries])
     return {"sku": sku, "levels": [_location_view(lv) for lv in repo.levels(caller.store_id, sku)],
             "entries": [{"entry_id": e.entry_id, "location": e.location, "delta": int(e.delta), "reason": e.reason,
-                         "reference": e.reference, "actor": e.actor, "at": int(e.at), "note": e.note} for e in entries]}
+                         "reference": e.reference, "document": _document(e), "actor": e.actor,
+                         "actor_name": who.get(e.actor), "at": int(e.at), "note": e.note} for e in entries]}
+
+
+def _document(e: repo.StockLedgerEntry) -> dict | None:
+    """What a movement came from: ``{"kind": sale | refund | drop_order | adjustment, "number", "id"}``
+    (``number`` None when the mover did not name it), or None for the opening stock."""
+    kind = model.DOCUMENT_OF_REASON.get(e.reason)
+    if kind is None:
+        return None
+    return {"kind": kind, "number": e.reference_no, "id": e.reference}
 
 
 # ---- adjustments ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Callable
 from ..core import keys, ratelimit
 from ..core import uow as units
 from ..core.clock import get_clock
+from ..core.db import find_many
 from ..core.errors import Conflict, Forbidden, Gone, Locked, NotFound, TooManyRequests, Unauthorized, ValidationError
 from ..core.ids import new_id, short_code, token
 from ..core.settings import get_settings
@@ -427,3 +428,18 @@ def end_sessions(caller: Caller, staff_id: str | None = None) -> dict:
 def staff_name(store_id: str, staff_id: str | None) -> str:
     s = repo.get_staff(store_id, staff_id) if staff_id else None
     return s.name if s is not None else ""
+
+
+def names(store_id: str, ids) -> dict[str, str]:
+    """``{id: name}`` of the store's staff members and devices among ``ids`` (who moved stock, who
+    asked for a drop order: a person, or a device acting alone), in one ``BatchGetItem``. Ids of
+    neither (``system``, another store's) are left out."""
+    wanted = [i for i in dict.fromkeys(ids) if i]
+    if not wanted:
+        return {}
+    found = find_many([(StaffRecord, store_id, i) for i in wanted] + [(DeviceRecord, i) for i in wanted],
+                      consistent=False)
+    people, devices = found[:len(wanted)], found[len(wanted):]
+    out = {d.device_id: d.name for d in devices if d is not None and d.store_id == store_id}
+    out.update({s.staff_id: s.name for s in people if s is not None})
+    return out
