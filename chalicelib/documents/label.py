@@ -3,6 +3,10 @@
 Content follows what Indonesian couriers and aggregators ask of a label (reference A3): courier
 and service, the AWB (nomor resi) as text and as a Code128, COD or non-COD marked, recipient
 (prominent) above sender, weight, order number, and what is inside.
+
+The order number is a Code128 too: the shop scans it from the parcel (AWB scan-in, "Scan nomor
+pesanan (slip atau label)"), so it sits at the bottom, well away from the AWB's barcode at the top
+that the courier scans.
 """
 from __future__ import annotations
 
@@ -10,20 +14,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from chalicelib.core.money import format_rupiah
 
-from . import fonts
+from . import barcode, fonts
 from .formatting import format_weight, readable_phone
-from .layout import (
-    CODE128_QUIET_MODULES,
-    DOT,
-    MM,
-    Flow,
-    code128_bars,
-    draw_code128,
-    fit_size,
-    render_pages,
-    roll_geometry,
-    wrap,
-)
+from .layout import MM, Flow, fit_size, render_pages, roll_geometry, wrap
 from .model import LabelData, LabelSize
 
 if TYPE_CHECKING:
@@ -33,8 +26,9 @@ STOCK_WIDTH_MM, STOCK_HEIGHT_MM, STOCK_MARGIN_MM = 100, 150, 4
 STOCK_BODY_SIZE = 10.0
 ROLL_BODY_SIZE = {58: 8.0, 80: 9.0}
 BARCODE_HEIGHT_MM = {"100x150": 18, "58": 12, "80": 14}
-# Narrow bars of 2-3 whole dots (0.25-0.375 mm) print crisply and scan well; 3 when it fits.
-MODULE_DOTS = (3, 2)
+# The order number's barcode is for the shop's own handheld scanner (packing, AWB scan-in), held
+# close: lower than the AWB's, which courier hubs scan from further away.
+ORDER_BARCODE_HEIGHT_MM = 9
 # When long addresses or notes would overflow 100x150 mm, shrink the text step by step, then cap
 # the free-text blocks at fewer and fewer lines (cut with an ellipsis): the first step that fits
 # wins, and the last one always fits. Caps: recipient name, recipient address, sender address,
@@ -80,10 +74,11 @@ def _label_flow(label: LabelData, width: float, margin: float, size: float, size
     f.text(courier, bold=True, size=fit_size(courier, f.inner, size * 2.0, size))
     f.rule(dashed=False, weight=1.5)
 
+    on_roll = size_key != "100x150"
     if label.awb:
         f.text("No. Resi", size=size * 0.8, align="center")
-        _barcode(f, label.awb, BARCODE_HEIGHT_MM[size_key] * MM, rotate_if_needed=size_key != "100x150")
-        f.text(label.awb, bold=True, align="center", size=fit_size(label.awb, f.inner, size * 1.6, size))
+        barcode.code128(f, label.awb, bar_height=BARCODE_HEIGHT_MM[size_key] * MM, text_size=size * 1.6,
+                        rotate_if_needed=on_roll)
     else:
         _awaiting_awb(f, BARCODE_HEIGHT_MM[size_key] * MM + size * 2.5)
     f.rule(dashed=False, weight=1.5)
@@ -105,45 +100,16 @@ def _label_flow(label: LabelData, width: float, margin: float, size: float, size
     f.text(label.sender.address, size=size * 0.85, max_lines=sender_cap)
     f.rule()
 
-    f.pair("No. Pesanan", label.order_number, bold=True)
+    f.text("No. Pesanan", size=size * 0.8, align="center")
+    barcode.code128(f, label.order_number, bar_height=ORDER_BARCODE_HEIGHT_MM * MM, text_size=size * 1.3,
+                    rotate_if_needed=on_roll)
+    f.rule()
     f.pair("Berat", format_weight(label.weight_grams), bold=True)
     if label.contents:
         f.text(f"Isi: {label.contents}", size=size * 0.85, max_lines=text_cap)
     if label.note:
         f.text(f"Catatan: {label.note}", size=size * 0.85, max_lines=text_cap)
     return f
-
-
-def _barcode(f: Flow, awb: str, bar_height: float, *, rotate_if_needed: bool) -> None:
-    """The AWB as Code128 on the dot grid, centred; 3-dot modules if they fit, else 2.
-
-    The quiet zone may run into the page margin (blank paper either way). If even 2-dot modules
-    do not fit across a roll, the symbol turns 90 degrees and runs down the roll, whose length
-    is free. On label stock the last resort is 1-dot modules: still decodable on a good head, and
-    the AWB is printed as text beneath.
-    """
-    bars, modules = code128_bars(awb)
-    page_dots = round(f.width / DOT)
-    margin_dots = round(f.left / DOT)
-
-    def fits(module: int) -> bool:
-        quiet = max(margin_dots, CODE128_QUIET_MODULES * module)
-        return modules * module + 2 * quiet <= page_dots
-
-    module = next((m for m in MODULE_DOTS if fits(m)), None)
-    if module is None and rotate_if_needed:
-        m = MODULE_DOTS[-1]
-        length = (modules + 2 * CODE128_QUIET_MODULES) * m * DOT
-        x = f.left
-        f.block(length, lambda c, top: draw_code128(c, bars, x=x, y=top - CODE128_QUIET_MODULES * m * DOT,
-                                                    module=m * DOT, height=f.inner, rotated=True), on_grid=True)
-        return
-    module = module or 1
-    x = (page_dots - modules * module) // 2 * DOT
-    f.space(1 * MM)
-    f.block(bar_height, lambda c, top: draw_code128(c, bars, x=x, y=top - bar_height, module=module * DOT,
-                                                    height=bar_height), on_grid=True)
-    f.space(0.5 * MM)
 
 
 def _awaiting_awb(f: Flow, height: float) -> None:

@@ -252,7 +252,10 @@ def code128_bars(value: str) -> tuple[list[tuple[int, int]], int]:
     from reportlab.graphics.barcode.code128 import Code128
 
     symbol = Code128(value, quiet=0)
-    symbol.validate()
+    # reportlab drops what Code128 cannot carry (non-ASCII) without a word: the bars would then
+    # scan as something other than the text printed under them.
+    if symbol.validate() != value:
+        raise ValueError(f"Code128 carries ASCII only, got {value!r}")
     symbol.encode()
     symbol.decompose()
     # reportlab spells elements as letters: upper case = bar, lower case = space, 'a'/'A' = 1 module.

@@ -1,5 +1,5 @@
 """Order slip (slip pesanan) of a Book Order: what CS prints for the goods and the customer's
-transfer, on a 80 (or 58) mm roll."""
+transfer, on a 80 (or 58) mm roll. Its order number is a Code128 too, for the shop's scanner."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalicelib.core.clock import format_wib
 from chalicelib.core.money import format_rupiah
 
-from . import fonts
+from . import barcode, fonts
 from .formatting import format_deadline, readable_phone
 from .layout import MM, Flow, fit_size, render_pages, roll_geometry
 from .model import OrderSlipData, ReceiptWidth
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
 BODY_SIZE = {58: 8.0, 80: 9.0}
+# The order number as a Code128, for the shop's handheld scanner ("Scan nomor pesanan (slip atau
+# label)" when the AWBs are scanned in): tall enough to aim at, short enough for a slip.
+ORDER_BARCODE_HEIGHT_MM = 10
 # Customers transfer exactly what they read, so the amount is as large as the roll allows.
 AMOUNT_MAX_SIZE = {58: 22.0, 80: 30.0}
 # Matching a bank statement line to this order relies on the last three digits (the kode unik
@@ -34,7 +37,10 @@ def render_order_slip(data: OrderSlipData, width_mm: ReceiptWidth = 80) -> bytes
     f.space(1.5 * MM)
     f.banner("SLIP PESANAN", size=size * 1.2)
     f.space(1 * MM)
-    f.pair("No. Pesanan", data.order_number, bold=True, size=size * 1.1)
+    f.text("No. Pesanan", size=size * 0.9, align="center")
+    barcode.code128(f, data.order_number, bar_height=ORDER_BARCODE_HEIGHT_MM * MM, text_size=size * 1.4,
+                    rotate_if_needed=True)
+    f.space(1 * MM)
     f.pair("Tanggal", format_wib(data.created_at, data.tz))
     f.pair("Channel", data.channel)
     if data.cs_name:

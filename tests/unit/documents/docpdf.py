@@ -2,6 +2,7 @@
 the text on the page and where it sits, the page as a 203 dpi image, and the codes on it."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,47 @@ def pages(pdf: bytes) -> list[Page]:
 
 
 def decode(image: Image.Image, fmt: zxingcpp.BarcodeFormat | None = None) -> list[zxingcpp.Result]:
+    """The codes on ``image``, top to bottom (a label carries its AWB above its order number)."""
     results = zxingcpp.read_barcodes(image)
-    return [r for r in results if fmt is None or r.format == fmt]
+    found = [r for r in results if fmt is None or r.format == fmt]
+    return sorted(found, key=lambda r: min(p.y for p in (r.position.top_left, r.position.top_right)))
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A horizontal 1D symbol as the printer head lays it down, measured in dots."""
+
+    module: int  # the narrowest bar or space
+    runs: list[int]  # every bar and space from the first bar to the last
+    quiet_left: int  # blank dots before the first bar, up to the page edge
+    quiet_right: int
+    top: int  # the first bar's first and last dark rows, from the top of the page
+    bottom: int
+    left: int  # the first bar's first column and the last bar's last
+    right: int
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top + 1
+
+
+def measure_bars(image: Image.Image, found: zxingcpp.Result) -> Bars:
+    """Read ``found`` back off ``image`` (rendered at one pixel per printer dot) along its middle row."""
+    row_y = (found.position.top_left.y + found.position.bottom_left.y) // 2
+    dark = [image.getpixel((x, row_y)) < 128 for x in range(image.size[0])]
+    left = min(found.position.top_left.x, found.position.bottom_left.x)
+    right = max(found.position.top_right.x, found.position.bottom_right.x)
+    end = min(right + 4, len(dark) - 1)
+    first = dark.index(True, max(0, left - 4))
+    last = end - dark[end::-1].index(True)
+    runs = [len(list(group)) for _, group in itertools.groupby(dark[first:last + 1])]
+    quiet_left = first - (max((x for x in range(first) if dark[x]), default=-1) + 1)
+    quiet_right = next((x for x in range(last + 1, len(dark)) if dark[x]), len(dark)) - last - 1
+    x = first + runs[0] // 2
+    column = [image.getpixel((x, y)) < 128 for y in range(image.size[1])]
+    top = row_y - column[row_y::-1].index(False) + 1
+    bottom = row_y + column[row_y:].index(False) - 1
+    return Bars(min(runs), runs, quiet_left, quiet_right, top, bottom, first, last)
 
 
 def save_preview(name: str, pdf: bytes) -> list[Path]:

@@ -1,13 +1,13 @@
 """Address labels as the courier meets them: one page per parcel, the AWB barcode scans back to
-the exact AWB at 203 dpi with every bar on whole printer dots, COD and weight unmistakable."""
+the exact AWB at 203 dpi with every bar on whole printer dots, COD and weight unmistakable. Below
+the addresses, the order number's barcode (tests/unit/documents/test_doc_order_barcode.py)."""
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 import pytest
 import zxingcpp
-from docpdf import decode, pages, save_preview
+from docpdf import decode, measure_bars, pages, save_preview
 from docsamples import RECIPIENT, sample_label
 
 from chalicelib.documents import Party, render_labels
@@ -33,7 +33,7 @@ def test_one_pdf_with_a_page_per_label() -> None:
 @pytest.mark.parametrize("awb", AWBS)
 def test_awb_barcode_decodes_exactly_at_203_dpi(awb: str) -> None:
     [page] = pages(render_labels([replace(sample_label(), awb=awb)]))
-    assert [r.text for r in decode(page.image(), CODE128)] == [awb]
+    assert [r.text for r in decode(page.image(), CODE128)] == [awb, "B-20261123-0007"], "the AWB, then the order"
     assert awb in page.text, "the AWB is printed as text too"
 
 
@@ -41,15 +41,11 @@ def test_awb_barcode_decodes_exactly_at_203_dpi(awb: str) -> None:
 def test_bars_land_on_whole_printer_dots(size: str, dots_wide: int) -> None:
     [page] = pages(render_labels([sample_label()], size))  # type: ignore[arg-type]
     image = page.head_image(dots_wide)  # the page width at 8 dots/mm, the "203 dpi" of thermal heads
-    [found] = decode(image, CODE128)
-    row_y = (found.position.top_left.y + found.position.bottom_left.y) // 2
-    row = [image.getpixel((x, row_y)) < 128 for x in range(image.size[0])]
-    first, last = row.index(True), len(row) - 1 - row[::-1].index(True)
-    runs = [len(list(group)) for _, group in itertools.groupby(row[first:last + 1])]
-    module = min(runs)
-    assert module in (2, 3), "narrow bars are 2-3 dots wide"
+    [awb, _] = decode(image, CODE128)
+    bars = measure_bars(image, awb)
+    assert bars.module in (2, 3), "narrow bars are 2-3 dots wide"
     # Every bar and space is 1-4 whole modules; a scaled (812-dot) render fails this.
-    assert all(r % module == 0 and r // module <= 4 for r in runs), runs
+    assert all(r % bars.module == 0 and r // bars.module <= 4 for r in bars.runs), bars.runs
 
 
 def test_label_carries_what_the_courier_needs() -> None:
@@ -83,7 +79,7 @@ def test_without_awb_the_label_says_menunggu_resi() -> None:
     assert "MENUNGGU RESI" in page.text
     assert "NON-COD" in page.text
     assert "COD Rp" not in page.text
-    assert decode(page.image(), CODE128) == []
+    assert [r.text for r in decode(page.image(), CODE128)] == ["B-20261123-0007"], "only the order number"
 
 
 @pytest.mark.parametrize("size, width_mm", [("58", 58), ("80", 80)])
@@ -97,15 +93,14 @@ def test_roll_labels(size: str, width_mm: int) -> None:
     for page, label in zip(rendered, batch):
         assert page.size_mm[0] == width_mm
         found = [r.text for r in decode(page.image(), CODE128)]
-        assert found == ([label.awb] if label.awb else [])
+        assert found == ([label.awb] if label.awb else []) + [label.order_number]
         assert "No. Pesanan" in page.text and "Berat 1,2 kg" in page.flat_text
 
 
 def test_a_long_awb_on_a_58mm_roll_turns_to_run_down_the_roll() -> None:
     awb = "TSA1234567890ABCDEFGHJK"
     [page] = pages(render_labels([replace(sample_label(), awb=awb)], "58"))
-    [found] = decode(page.image(), CODE128)
-    assert found.text == awb
+    [found] = [r for r in decode(page.image(), CODE128) if r.text == awb]
     assert found.orientation in (90, -90, 270)
 
 
@@ -117,7 +112,7 @@ def test_long_addresses_still_fit_the_stock() -> None:
     assert page.size_mm == (100.0, 150.0)
     assert all(c.bottom >= 0 and c.right <= page.width_pt for c in page.chars), "nothing runs off the label"
     assert "\u2026" in page.text, "the overlong address is cut with an ellipsis"
-    assert [r.text for r in decode(page.image(), CODE128)] == ["SOCAG00183235715"]
+    assert [r.text for r in decode(page.image(), CODE128)] == ["SOCAG00183235715", "B-20261123-0007"]
 
 
 def test_render_labels_rejects_empty_batches_and_unknown_sizes() -> None:
