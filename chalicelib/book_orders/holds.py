@@ -44,7 +44,7 @@ def create_ops(uow, *, hold_id: str, store_id: str, location: str, lines: dict[s
 # ---- releasing ------------------------------------------------------------------------------
 
 def _release(hold, order, *, outcome: str, settled_by: str, order_target: str, reason: str,
-             expired_by: int | None = None, deleted: bool = False) -> bool:
+             expired_by: int | None = None, deleted: bool = False, transfers: int | None = None, also=None) -> bool:
     """One unit of work: the goods back to available, the hold closed and the order's side.
 
     The order moves BOOKED -> ``order_target``; an order already ended unpaid (its kiosk QR expired
@@ -55,9 +55,11 @@ def _release(hold, order, *, outcome: str, settled_by: str, order_target: str, r
         if order is None:
             return
         if order.status == sales.BOOKED:
-            sales.end_unpaid(uow, order, order_target, reason)
+            sales.end_unpaid(uow, order, order_target, reason, transfers=transfers)
         else:
             sales.require_unchanged(uow, order)
+        if also is not None:
+            also(uow, order)
         uow.fact(BookOrderMoved(store_id=hold.store_id, at=get_clock().now_s(),
                                 event="cancelled" if order_target == sales.CANCELLED else "expired"))
 
@@ -67,12 +69,14 @@ def _release(hold, order, *, outcome: str, settled_by: str, order_target: str, r
     return done
 
 
-def cancel(hold, order) -> bool:
-    """CS cancels a booked order: the hold is released and the order CANCELLED, together or not at all."""
+def cancel(hold, order, *, also=None) -> bool:
+    """CS cancels a booked order: the hold is released and the order CANCELLED, together or not at all
+    (``also(uow, order)``: more writes of the same unit, e.g. its transfers given back), only while
+    the order still has the transfers it was read with."""
     if hold.status != stock_holds.HOLD_ACTIVE:
         return False
     return _release(hold, order, outcome=stock_holds.HOLD_RELEASED, settled_by="cancel", order_target=sales.CANCELLED,
-                    reason="Dibatalkan oleh CS.")
+                    reason="Dibatalkan oleh CS.", transfers=int(order.transfers_received or 0), also=also)
 
 
 def _extend(hold, until: int) -> bool:

@@ -89,6 +89,9 @@ def book_view(order, hold=None, tz: str = "Asia/Jakarta") -> dict:
     view.update({
         "shipping_fee": book.shipping_fee, "unique_code": book.unique_code,
         "amount_to_transfer": book.total, "amount_label": format_rupiah(book.total),
+        # a part already transferred (matched from a statement): shown, and still owed the rest
+        "transfers_label": format_rupiah(int(order.transfers_received or 0)) if order.transfers_received else None,
+        "amount_left": max(0, book.total - int(order.transfers_received or 0)) if order.status == sales.BOOKED else 0,
         "customer": {**(order.customer or {}), "phone_display": display_phone(book.customer.phone)},
         "channel_label": book.channel_label,
         "bank_account": book.bank_account.to_dict() if book.bank_account else None, "courier": book.courier,
@@ -230,14 +233,24 @@ def list_day(caller: Caller, day: str) -> list[dict]:
 # ---- changing -------------------------------------------------------------------------------
 
 @kinds.handler(model.BOOK_ORDER, "cancel")
-def cancel(caller: Caller, order_id: str) -> dict:
+def cancel(caller: Caller, order_id: str, *, give_back_transfers=None) -> dict:
     """CS cancels: the goods return to available at once; the kode unik stays reserved for its
     cool-down so a transfer that still comes in is recognised. Taking the goods back to the
-    warehouse is a separate scan (a drop order return)."""
+    warehouse is a separate scan (a drop order return).
+
+    An order that has received part of its money by transfer is cancelled only together with giving
+    that money back: ``give_back_transfers(uow, order)`` (reconciliation's "Batalkan & kembalikan
+    dana") adds those writes to the same unit of work; without it such a cancel is refused (409), so
+    money matched to an order never falls out of view."""
     order = _own_book_order(caller, order_id)
+    received = int(order.transfers_received or 0)
+    if order.status == sales.BOOKED and received and give_back_transfers is None:
+        raise Conflict(f"Pesanan {order.order_no} sudah menerima transfer {format_rupiah(received)}. Batalkan dari "
+                       "Mutasi Bank (Batalkan & kembalikan dana) supaya uangnya masuk daftar pengembalian.",
+                       code="order_has_transfers", details={"transfers_received": received})
     if order.status == sales.BOOKED:
         hold = holds.get_hold(order_id)
-        if hold is None or not holds.cancel(hold, order):
+        if hold is None or not holds.cancel(hold, order, also=give_back_transfers):
             order.refresh(consistent_read=True)
     if order.status not in (sales.BOOKED, sales.CANCELLED):
         raise Conflict(f"Pesanan berstatus {sales.status_label(order.status)}; hanya pesanan "
@@ -329,12 +342,13 @@ def book_order(order) -> BookOrder:
     return BookOrder.of(order)
 
 
-def undo_statement_payment(uow, order, status_before: str | None) -> None:
+def undo_statement_payment(uow, order, status_before: str | None, *, transfers: int = 0) -> None:
     """Put a PAID (or PAID_LATE) book order back to what it was before a statement row paid it (a
-    person unmatched the row). A booked order gets its deadline back on the open index; if the
-    deadline has passed, the hold sweeper expires it as usual."""
+    person unmatched the row), keeping ``transfers`` still matched to it. A booked order gets its
+    deadline back on the open index; if the deadline has passed, the hold sweeper expires it as usual."""
     back = status_before if status_before in (sales.EXPIRED, sales.CANCELLED) else sales.BOOKED
     if back == sales.BOOKED:
-        sales.undo_payment(uow, order, back_to=back, open_shard="BOOK", due_at=BookOrder.of(order).deadline)
+        sales.undo_payment(uow, order, back_to=back, open_shard="BOOK", due_at=BookOrder.of(order).deadline,
+                           transfers=transfers)
     else:
-        sales.undo_payment(uow, order, back_to=back)
+        sales.undo_payment(uow, order, back_to=back, transfers=transfers)

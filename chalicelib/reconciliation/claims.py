@@ -23,7 +23,12 @@ Who can take a row or an order, and why each happens once:
   own entry names the approver.
 - **unmatch** reverses a row's allocations; an order that was PAID through them goes back to BOOKED
   (or to the expired/cancelled state it was in) in the same transaction, on the condition that it
-  is still PAID: an order that became a sale is refused (409).
+  is still PAID: an order that became a sale is refused (409). The orders it named are remembered
+  on the row as rejected: no import proposes them for it again.
+- **money on the order**: hand-matched transfers are added to the order's ``transfers_received``
+  in the same unit (a part payment shows on the order); an unmatch takes them off. Cancelling an
+  order that holds transfers gives them back in the cancel's own unit (:func:`cancel_giving_back`):
+  the rows' money goes to the refund list, never into nothing.
 """
 from __future__ import annotations
 
@@ -246,8 +251,8 @@ def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict
             if confirmed == int(order.total):
                 effects[order_id] = f"recon-paid#{order_id}#{version}"
                 uow.outbox(effects[order_id], ORDER_PAID_EFFECT, store_id, {"order_id": order_id})
-            else:
-                sales.require_unchanged(uow, order)  # nothing moves on the order yet: still the one CS looked at
+            # The money shows on the order at once (a part payment too), still the order CS looked at.
+            sales.note_transfer(uow, order, sum(a["amount"] for a in allocs))
         lines = [rows[f] for f in per_row]
         refs = [order_ref(orders[o], sum(a["amount"] for a in allocs)) for o, allocs in per_order.items()]
         detail = approval_entries(uow, store_id, "hand_match", actor, approved, lines=lines, orders=refs)
@@ -317,9 +322,14 @@ def unmatch(row: StatementLineRecord, actor: Actor) -> list[str]:
             order, payment = orders[oid], payments.get(oid)
             if order is None or payment is None:
                 continue
+            mine = sum(int(a["amount"]) for a in payment.allocations
+                       if a["fingerprint"] == row.fingerprint and a["state"] == CONFIRMED)
             if paid_by_statement(payment) and order.status in (sales.PAID, sales.PAID_LATE):
-                book_orders.undo_statement_payment(uow, order, payment.status_before)
+                book_orders.undo_statement_payment(uow, order, payment.status_before,
+                                                   transfers=int(payment.confirmed) - mine)
                 reverted.append(oid)
+            elif mine and order.status in (sales.BOOKED, sales.EXPIRED, sales.CANCELLED):
+                sales.note_transfer(uow, order, -mine)  # the part payment leaves the order
             else:
                 sales.require_unchanged(uow, order)  # nothing to put back, but it must not move (become a sale) under us
             repo.remove_allocations(uow, payment, row.fingerprint)
@@ -336,3 +346,36 @@ def unmatch(row: StatementLineRecord, actor: Actor) -> list[str]:
     return reverted
 
 
+# ---- cancel, giving the transfers back ---------------------------------------------------------
+
+def give_back_writes(payment: OrderPaymentRecord | None, actor: Actor):
+    """The writes that go with cancelling an order whose confirmed transfers must be given back:
+    each paying row's allocation to the order leaves it and its money waits on the refund list; the
+    order's payment record is emptied; the audit trail says who and how much. For
+    ``book_orders.cancel(give_back_transfers=...)``: called inside the cancel's unit of work."""
+    def writes(uow, order) -> None:
+        if payment is None or not payment.allocations:
+            return
+        confirmed = [a for a in payment.allocations if a["state"] == CONFIRMED]
+        rows = repo.lines_by_key(repo.line_key(order.store_id, a["fingerprint"]) for a in confirmed)
+        freed = 0
+        for row in rows.values():
+            freed += repo.free_for_refund(uow, row, order.order_id)
+        if freed != int(payment.confirmed):
+            raise Stale
+        repo.payment_given_back(uow, payment)
+        repo.audit(uow, order.store_id, "cancel_give_back", actor, lines=list(rows.values()),
+                   orders=[order_ref(order, freed)], detail={"to_refund": freed})
+    return writes
+
+
+def cancel_giving_back(caller, order, actor: Actor) -> dict:
+    """Cancel a book order that received transfers, putting that money on the refund list, in one
+    unit of work with the cancel itself (the goods back to available, the order CANCELLED)."""
+    payment = get_order_payment(order.order_id)
+    try:
+        return book_orders.cancel(caller, order.order_id,
+                                  give_back_transfers=give_back_writes(payment, actor))
+    except Stale:
+        raise Conflict("Pembayaran pesanan ini baru saja berubah. Muat ulang lalu coba lagi.",
+                       code="match_changed") from None

@@ -314,6 +314,8 @@ class _Import:
             return True
         if row.stored.status != UNMATCHED:
             return False
+        if row.stored.rejected_orders:
+            return False  # a person unmatched it: a person decides it, never the next import
         if row.stored.statement_id == self.st.statement_id:
             return row.stored.queue is None
         return not needs_review and not self.balance.discontinuous

@@ -34,9 +34,15 @@ from .statement import StatementLine
 PROCESSING, IMPORTED, NEEDS_REVIEW, FAILED = "PROCESSING", "IMPORTED", "NEEDS_REVIEW", "FAILED"
 # Row states. A row is claimed (PROPOSED or MATCHED) only from UNMATCHED, by a condition.
 UNMATCHED, PROPOSED, MATCHED, SUPERSEDED = "UNMATCHED", "PROPOSED", "MATCHED", "SUPERSEDED"
+# Where a credit's money ends when it pays no order: set aside by a person with a reason ("bukan
+# penjualan", "duplikat"...), given back (REFUNDED, with the transfer's reference), or waiting to be
+# given back (TO_REFUND: its order was cancelled after the money was matched to it).
+SET_ASIDE, REFUNDED, TO_REFUND = "SET_ASIDE", "REFUNDED", "TO_REFUND"
 # Sparse queues on the rows' ``queue`` index: what CS still has to look at. Debits (money going out)
 # are kept apart so a month of fees and purchases never buries the credits waiting for a decision.
+# REFUND lists money to give back; ASIDE and GIVEN_BACK keep the rows a person closed visible.
 REVIEW_QUEUE, DEBIT_QUEUE, PROPOSED_QUEUE = "REVIEW", "DEBIT", "PROPOSED"
+REFUND_QUEUE, ASIDE_QUEUE, GIVEN_BACK_QUEUE = "REFUND", "ASIDE", "GIVEN_BACK"
 # How a row was matched, and the states of one allocation on an order's payment record.
 AUTO, HAND = "auto", "hand"
 CONFIRMED = "CONFIRMED"  # (the other allocation state is PROPOSED)
@@ -196,8 +202,22 @@ class StatementLineRecord(Table):
     matched_by = UnicodeAttribute(null=True)
     matched_at = NumberAttribute(null=True)
     superseded_by = UnicodeAttribute(null=True)  # the posted row that settled this PEND row
+    # money given back from this row: [{"amount", "transfer_ref", "note", "by", "by_name", "at"}]
+    refunds = JSONAttribute(default=list)
+    refunded = NumberAttribute(default=0)
+    set_aside = JSONAttribute(null=True)  # {"reason", "note", "by", "by_name", "at"} while SET_ASIDE
+    rejected_orders = ListAttribute(of=UnicodeAttribute, default=list)  # a person unmatched these: never again
     by_account = LinesByAccount()
     queued = LinesByQueue()
+
+    def allocated(self) -> int:
+        return sum(int(a["amount"]) for a in self.allocations or [])
+
+    def free(self) -> int:
+        """Money of this credit that pays no order and was not given back or set aside."""
+        if self.status in (SET_ASIDE, SUPERSEDED):
+            return 0
+        return int(self.amount) - self.allocated() - int(self.refunded or 0)
 
     def to_line(self) -> StatementLine:
         """The canonical row again (for the matcher and PEND settlement)."""
@@ -338,7 +358,7 @@ def own_line(store_id: str, fingerprint: str) -> StatementLineRecord:
 
 # What the importer needs to know about rows it finds stored: who stored them and where they stand.
 ROW_STATE = ("line_key", "store_id", "fingerprint", "statement_id", "status", "queue", "review_reason", "day_key",
-             "line_number")
+             "line_number", "rejected_orders")
 
 
 def lines_by_key(keys: Iterable[str], attributes: Iterable[str] | None = None) -> dict[str, StatementLineRecord]:
@@ -536,14 +556,79 @@ def match_row(uow, row: StatementLineRecord, *, kind: str, actor: "Actor", alloc
 
 
 def unmatch_row(uow, row: StatementLineRecord) -> None:
-    """A match or proposal undone: back to UNMATCHED on the review list, from the status read."""
+    """A match or proposal undone: back to UNMATCHED on the review list, from the status read. The
+    orders it was matched to are remembered as rejected: no import proposes them for it again."""
+    rejected = list(dict.fromkeys(list(row.rejected_orders or []) + [a["order_id"] for a in row.allocations or []]))
     uow.update(StatementLineRecord(line_key=row.line_key), actions=[
         StatementLineRecord.status.set(UNMATCHED), StatementLineRecord.allocations.set([]),
+        StatementLineRecord.rejected_orders.set(rejected),
         StatementLineRecord.match_kind.remove(), StatementLineRecord.matched_by.remove(),
         StatementLineRecord.matched_at.remove(), StatementLineRecord.review_reason.set(ReviewReason.UNMATCHED.value),
         StatementLineRecord.queue.set(queue_key(row.store_id, REVIEW_QUEUE)),
         StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))],
         condition=StatementLineRecord.status == row.status)
+
+
+def _refunded_is(amount: int):
+    """The row's refunded total is still ``amount`` (rows stored before refunds existed have none)."""
+    same = StatementLineRecord.refunded == amount
+    return same | StatementLineRecord.refunded.does_not_exist() if amount == 0 else same
+
+
+def _on_queue(row: StatementLineRecord, queue: str | None) -> list:
+    if queue is None:
+        return [StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()]
+    return [StatementLineRecord.queue.set(queue_key(row.store_id, queue)),
+            StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))]
+
+
+def put_aside(uow, row: StatementLineRecord, aside: dict) -> None:
+    """An unmatched credit (or debit) a person decided pays no order: UNMATCHED -> SET_ASIDE, with why."""
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=[
+        StatementLineRecord.status.set(SET_ASIDE), StatementLineRecord.set_aside.set(aside),
+        *_on_queue(row, ASIDE_QUEUE)], condition=(StatementLineRecord.status == UNMATCHED) & _refunded_is(
+            int(row.refunded or 0)))
+
+
+def take_back_from_aside(uow, row: StatementLineRecord) -> None:
+    """A row set aside by mistake goes back to the review list, unmatched."""
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=[
+        StatementLineRecord.status.set(UNMATCHED), StatementLineRecord.set_aside.remove(),
+        StatementLineRecord.review_reason.set(ReviewReason.UNMATCHED.value),
+        *_on_queue(row, REVIEW_QUEUE if row.direction == "CR" else DEBIT_QUEUE)],
+        condition=StatementLineRecord.status == SET_ASIDE)
+
+
+def refund_from_row(uow, row: StatementLineRecord, refund: dict) -> None:
+    """Money of the row given back (``refund["amount"]`` within what is free, checked by the caller
+    from the state read, which the condition holds): a row with nothing allocated and nothing left
+    is REFUNDED; one that still pays orders stays MATCHED; what is left stays on its list."""
+    refunded = int(row.refunded or 0) + int(refund["amount"])
+    left = int(row.amount) - row.allocated() - refunded
+    status = row.status
+    if left == 0 and not row.allocations:
+        status, queue = REFUNDED, GIVEN_BACK_QUEUE
+    elif left == 0:
+        queue = None  # the rest pays its orders
+    else:
+        queue = REVIEW_QUEUE if status == UNMATCHED else REFUND_QUEUE
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=[
+        StatementLineRecord.status.set(status), StatementLineRecord.refunds.set(list(row.refunds or []) + [refund]),
+        StatementLineRecord.refunded.set(refunded), *_on_queue(row, queue)],
+        condition=(StatementLineRecord.status == row.status) & _refunded_is(int(row.refunded or 0)))
+
+
+def free_for_refund(uow, row: StatementLineRecord, order_id: str) -> int:
+    """The row's allocations to a cancelled order leave it; their money waits to be given back
+    (TO_REFUND, or MATCHED with the rest still paying other orders), on the refund list. Returns
+    how much was freed."""
+    keep = [a for a in row.allocations if a["order_id"] != order_id]
+    freed = row.allocated() - sum(int(a["amount"]) for a in keep)
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=[
+        StatementLineRecord.status.set(MATCHED if keep else TO_REFUND), StatementLineRecord.allocations.set(keep),
+        *_on_queue(row, REFUND_QUEUE)],
+        condition=(StatementLineRecord.status == MATCHED) & _refunded_is(int(row.refunded or 0)))
+    return freed
 
 
 # ---- writes: what pays each order ----------------------------------------------------------------
@@ -624,6 +709,13 @@ def remove_allocations(uow, payment: OrderPaymentRecord, fingerprint: str) -> No
         actions += [OrderPaymentRecord.payment_applied.set(False), OrderPaymentRecord.awaiting_store.remove(),
                     OrderPaymentRecord.paid_at.remove(), OrderPaymentRecord.status_before.remove()]
     uow.update(payment, actions=actions, condition=OrderPaymentRecord.version == payment.version)
+
+
+def payment_given_back(uow, payment: OrderPaymentRecord) -> None:
+    """A cancelled order's confirmed transfers leave it (they wait on the refund list now)."""
+    uow.update(payment, actions=[OrderPaymentRecord.allocations.set([]), OrderPaymentRecord.allocated.set(0),
+                                 OrderPaymentRecord.confirmed.set(0), OrderPaymentRecord.version.set(int(payment.version) + 1)],
+               condition=OrderPaymentRecord.version == payment.version)
 
 
 def sale_made(uow, payment: OrderPaymentRecord) -> None:

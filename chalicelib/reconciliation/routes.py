@@ -113,6 +113,43 @@ def unmatch(caller, line_id):
     return service.unmatch(caller, line_id)
 
 
+@bp.endpoint("/reconciliation/lines/{line_id}/set-aside", ["POST"], roles=[CS])
+def set_aside(caller, line_id):
+    """``{"reason": "bukan_penjualan"|"duplikat"|"biaya_bank"|"lainnya", "note"}``: the row pays no order."""
+    body = parse_body(bp.current_request, {"reason": F(str), "note": F(str, required=False, nullable=True)})
+    return service.set_aside(caller, line_id, body["reason"], body.get("note"))
+
+
+@bp.endpoint("/reconciliation/lines/{line_id}/undo-set-aside", ["POST"], roles=[CS])
+def undo_set_aside(caller, line_id):
+    return service.undo_set_aside(caller, line_id)
+
+
+@bp.endpoint("/reconciliation/lines/{line_id}/refunds", ["POST"], roles=[CS])
+def refund_line(caller, line_id):
+    """``{"transfer_ref", "amount"?, "note"?}``: money of the row given back by transfer (all that
+    pays no order when ``amount`` is left out)."""
+    req = bp.current_request
+    body = parse_body(req, {"transfer_ref": F(str), "amount": F(int, required=False, nullable=True),
+                            "note": F(str, required=False, nullable=True)})
+    return once(req, caller, f"statement-refund#{line_id}", body, lambda: service.refund_line(
+        caller, line_id, body["transfer_ref"], body.get("amount"), body.get("note")))
+
+
+@bp.endpoint("/reconciliation/orders/{order_id}/cancel", ["POST"], roles=[CS])
+def cancel_order(caller, order_id):
+    """"Batalkan & kembalikan dana": the book order is cancelled and what it received by transfer
+    goes to the refund list, together."""
+    return service.cancel_order(caller, order_id)
+
+
+@bp.endpoint("/reconciliation/money", ["GET"], roles=[CS])
+def money_check(caller):
+    """The day's money check (``?day=YYYY-MM-DD``, default today): credits received = matched to
+    sales + given back + set aside + waiting."""
+    return service.money_check(caller, query_param(bp.current_request, "day"))
+
+
 @bp.endpoint("/reconciliation/matches", ["POST"], roles=[CS])
 def hand_match(caller):
     """``{"allocations": [{"line_id", "order_id", "amount"}], "approval": {"staff_id", "pin"}}``: each

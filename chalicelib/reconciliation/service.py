@@ -30,8 +30,9 @@ from .approval import ApprovalReason, Approved, Gate
 from .importer import MAX_BYTES, PREFIX
 from .matching import MatchCandidate, OrderStatus, ReviewReason, match_lines
 from .parsers import ColumnMapping
-from .repo import (AUTO, DEBIT_QUEUE, FAILED, IMPORTED, MATCHED, NEEDS_REVIEW, PROCESSING, PROPOSED, PROPOSED_QUEUE,
-                   REVIEW_QUEUE, SUPERSEDED, UNMATCHED, Actor, MappingRecord, OrderPaymentRecord, StatementLineRecord,
+from .repo import (ASIDE_QUEUE, AUTO, DEBIT_QUEUE, FAILED, GIVEN_BACK_QUEUE, IMPORTED, MATCHED, NEEDS_REVIEW,
+                   PROCESSING, PROPOSED, PROPOSED_QUEUE, REFUND_QUEUE, REFUNDED, REVIEW_QUEUE, SET_ASIDE, SUPERSEDED,
+                   TO_REFUND, UNMATCHED, Actor, MappingRecord, OrderPaymentRecord, StatementLineRecord,
                    StatementRecord, UploadRecord, get_order_payment, is_discontinuous, line_key, lines_by_key, mappings,
                    order_payments, own_line, own_statement)
 from .statement import normalize_account
@@ -43,7 +44,13 @@ MAX_ALLOCATIONS = 20  # one hand-match is one transaction (100 items at most)
 STATUS_LABELS = {PROCESSING: "Sedang diproses", IMPORTED: "Selesai diimpor", NEEDS_REVIEW: "Perlu diperiksa",
                  FAILED: "Gagal"}
 LINE_STATUS_LABELS = {UNMATCHED: "Belum cocok", PROPOSED: "Usulan cocok", MATCHED: "Cocok",
-                      SUPERSEDED: "Diganti baris yang sudah dibukukan"}
+                      SUPERSEDED: "Diganti baris yang sudah dibukukan", SET_ASIDE: "Disisihkan",
+                      REFUNDED: "Dikembalikan", TO_REFUND: "Perlu dikembalikan"}
+# Why a person set a row aside (no order to pay): the codes the UI offers.
+ASIDE_REASONS = {"bukan_penjualan": "Bukan penjualan (setoran, pinjaman, transfer antar rekening)",
+                 "duplikat": "Duplikat (baris yang sama di mutasi lain)", "biaya_bank": "Biaya/bunga bank",
+                 "lainnya": "Lainnya"}
+MAX_NOTE = 200
 REASON_LABELS = {
     ReviewReason.STATEMENT_NEEDS_REVIEW: "Berkas mutasi tidak lolos pemeriksaan saldo/total",
     ReviewReason.DEBIT: "Debet (uang keluar)",
@@ -185,6 +192,10 @@ def line_view(rec: StatementLineRecord, suggestions: list[dict] | None = None, s
         "review_label": REASON_LABELS.get(ReviewReason(reason)) if reason else None,
         "allocations": list(rec.allocations or []), "match_kind": rec.match_kind, "matched_by": rec.matched_by,
         "matched_at": rec.matched_at, "superseded_by": rec.superseded_by,
+        "refunds": list(rec.refunds or []), "refunded": int(rec.refunded or 0), "free": rec.free(),
+        "free_label": format_rupiah(rec.free()),
+        "set_aside": dict(rec.set_aside, reason_label=ASIDE_REASONS.get(rec.set_aside.get("reason"), "")) if rec.set_aside else None,
+        "rejected_orders": list(rec.rejected_orders or []),
         "suggestions": suggestions if suggestions is not None else [],
         "uploaded_by": statement.uploaded_by if statement else None,
         "uploaded_by_name": statement.uploaded_by_name if statement else None,
@@ -236,27 +247,35 @@ def suggestions_for(store_id: str, merchant_id: str, records: list[StatementLine
         candidates: list[MatchCandidate] = (claims.order_candidates(merchant_id, store_id, entry, account)
                                             if entry else [])
         plan = match_lines([r.to_line() for r in recs], candidates, statement_needs_review=True, tz=settings.timezone)
+        rejected = {r.fingerprint: set(r.rejected_orders or []) for r in recs}
         for item in plan.review:
-            out[item.line.fingerprint] = [_suggestion_view(s) for s in item.suggestions]
+            # An order a person unmatched from this row stays findable for a hand-match (a mistake
+            # can be undone), marked and listed last: never offered as if nobody had looked.
+            no = rejected.get(item.line.fingerprint, set())
+            views = [dict(_suggestion_view(s), rejected=s.order_id in no) for s in item.suggestions]
+            out[item.line.fingerprint] = sorted(views, key=lambda v: v["rejected"])
     return out
 
 
-_QUEUES = {"review": REVIEW_QUEUE, "debit": DEBIT_QUEUE, "proposed": PROPOSED_QUEUE}
+_QUEUES = {"review": REVIEW_QUEUE, "debit": DEBIT_QUEUE, "proposed": PROPOSED_QUEUE, "refund": REFUND_QUEUE,
+           "aside": ASIDE_QUEUE, "refunded": GIVEN_BACK_QUEUE}
 
 
 def review_list(caller: Caller, queue: str = "review", reason: str | None = None, limit: int = 100,
                 cursor: str | None = None) -> dict:
     """Rows waiting for CS, newest booking day first: ``review`` (credits, with reasons and ranked
-    suggestions), ``debit`` (money going out) or ``proposed`` matches. ``next`` continues the list."""
+    suggestions), ``debit`` (money going out), ``proposed`` matches, ``refund`` (money to give back);
+    and the rows a person closed: ``aside`` (set aside) and ``refunded``. ``next`` continues the list."""
     if queue not in _QUEUES:
-        raise ValidationError("Parameter queue harus review, debit atau proposed.", code="invalid_query")
+        raise ValidationError("Parameter queue harus review, debit, proposed, refund, aside atau refunded.",
+                              code="invalid_query")
     if reason is not None and reason not in {r.value for r in ReviewReason}:
         raise ValidationError("Alasan tidak dikenal.", code="invalid_query")
     records, last_key = repo.queued_rows(caller.store_id, _QUEUES[queue], reason=reason, limit=limit,
                                          after=decode_cursor(cursor, param="next", code="invalid_query"))
     suggestions = suggestions_for(caller.store_id, caller.merchant_id, records) if queue == "review" else {}
     lines = line_views(caller, records, suggestions)
-    if queue == "proposed":
+    if queue in ("proposed", "refund"):
         _attach_orders(lines)
     return {"queue": queue, "lines": lines, "next": encode_cursor(last_key),
             "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
@@ -467,6 +486,168 @@ def order_payment_view(order_id: str) -> dict:
             "confirmed": int(payment.confirmed) if payment else 0, "remaining": int(order.total) - allocated,
             "allocations": list(payment.allocations) if payment else [],
             "customer_name": (order.customer or {}).get("name", "")}
+
+
+# ---- money that pays no order: set aside, given back ---------------------------------------------
+
+def _note(note) -> str | None:
+    if note is None:
+        return None
+    if not isinstance(note, str) or len(note.strip()) > MAX_NOTE:
+        raise ValidationError(f"Catatan maksimal {MAX_NOTE} karakter.", code="invalid_note")
+    return note.strip() or None
+
+
+def set_aside(caller: Caller, line_id: str, reason: str, note: str | None = None) -> dict:
+    """A row that pays no order (a deposit, a duplicate, a bank fee...) is set aside with why, by a
+    person, in the audit trail. Only an unmatched row: a matched one is unmatched first (409)."""
+    rec = own_line(caller.store_id, line_id)
+    if reason not in ASIDE_REASONS:
+        raise ValidationError("Pilih alasan: " + ", ".join(ASIDE_REASONS) + ".", code="invalid_reason")
+    note = _note(note)
+    if reason == "lainnya" and not note:
+        raise ValidationError("Tulis catatan untuk alasan Lainnya.", code="note_required")
+    if rec.status == SET_ASIDE:
+        return get_line(caller, line_id)  # a repeated tap
+    if rec.status != UNMATCHED:
+        raise Conflict(f"Baris {rec.line_number} berstatus {LINE_STATUS_LABELS.get(rec.status, rec.status)}; "
+                       "hanya baris yang belum cocok yang bisa disisihkan.", code="line_not_unmatched")
+    who = actor(caller)
+    aside = {"reason": reason, "note": note, "by": who.staff_id, "by_name": who.name, "at": get_clock().now_s(),
+             "amount": rec.free()}
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.put_aside(uow, rec, aside)
+        repo.audit(uow, caller.store_id, "set_aside", who, lines=[rec], detail={"reason": reason, "note": note})
+
+    if not units.attempt(writes)[0]:
+        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    return get_line(caller, line_id)
+
+
+def undo_set_aside(caller: Caller, line_id: str) -> dict:
+    """A row set aside by mistake goes back to the review list."""
+    rec = own_line(caller.store_id, line_id)
+    if rec.status != SET_ASIDE:
+        raise Conflict(f"Baris {rec.line_number} tidak sedang disisihkan.", code="line_not_set_aside")
+    who = actor(caller)
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.take_back_from_aside(uow, rec)
+        repo.audit(uow, caller.store_id, "undo_set_aside", who, lines=[rec], detail=dict(rec.set_aside or {}))
+
+    if not units.attempt(writes)[0]:
+        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    return get_line(caller, line_id)
+
+
+def refund_line(caller: Caller, line_id: str, transfer_ref: str, amount: int | None = None,
+                note: str | None = None) -> dict:
+    """Money of a credit given back by bank transfer (its reference recorded): an unrelated credit,
+    a double transfer, the rest of an over-payment, or what a cancelled order had received. Never
+    more than the row's money that pays no order and was not given back already."""
+    rec = own_line(caller.store_id, line_id)
+    if rec.direction != "CR":
+        raise ValidationError("Hanya kredit (uang masuk) yang bisa dikembalikan.", code="line_not_credit")
+    if rec.status not in (UNMATCHED, TO_REFUND, MATCHED):
+        raise Conflict(f"Baris {rec.line_number} berstatus {LINE_STATUS_LABELS.get(rec.status, rec.status)}; "
+                       "tidak ada uang yang bisa dikembalikan.", code="line_not_refundable")
+    if rec.pending:
+        raise Conflict("Baris PEND belum dibukukan bank; kembalikan setelah dibukukan.", code="line_pending")
+    free = rec.free()
+    amount = free if amount is None else amount
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValidationError("Jumlah pengembalian harus rupiah bulat lebih dari 0.", code="invalid_amount")
+    if amount > free:
+        raise ValidationError(f"Pengembalian {format_rupiah(amount)} melebihi uang baris ini yang belum terpakai "
+                              f"({format_rupiah(free)}).", code="refund_exceeds_line",
+                              details={"free": free, "amount": amount})
+    ref = (transfer_ref or "").strip() if isinstance(transfer_ref, str) else ""
+    if not 3 <= len(ref) <= 64:
+        raise ValidationError("Isi referensi transfer pengembalian (3-64 karakter).", code="transfer_ref_required")
+    who = actor(caller)
+    refund = {"amount": amount, "transfer_ref": ref, "note": _note(note), "by": who.staff_id, "by_name": who.name,
+              "at": get_clock().now_s()}
+
+    def writes(uow: units.UnitOfWork) -> None:
+        repo.refund_from_row(uow, rec, refund)
+        repo.audit(uow, caller.store_id, "refund", who, lines=[rec], detail={k: refund[k] for k in ("amount", "transfer_ref", "note")})
+
+    if not units.attempt(writes)[0]:
+        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    return get_line(caller, line_id)
+
+
+def cancel_order(caller: Caller, order_id: str) -> dict:
+    """"Batalkan & kembalikan dana": a book order that received transfers is cancelled and, in the
+    same unit of work, that money goes to the refund list (its rows, TO_REFUND)."""
+    order = sales.own_order(caller.store_id, order_id)
+    if order.kind != BOOK_ORDER:
+        raise Conflict("Hanya book order yang dibatalkan di sini.", code="invalid_transition")
+    return claims.cancel_giving_back(caller, order, actor(caller))
+
+
+# ---- the day's money check ----------------------------------------------------------------------
+
+_UNPAID = ("BOOKED", "EXPIRED", "CANCELLED")
+
+
+def money_check(caller: Caller, day: str | None = None) -> dict:
+    """Where every rupiah credited on ``day`` (the bank's posting day; default today in the store's
+    zone) to the store's receiving accounts stands: matched to sales, given back, set aside, or
+    waiting (unmatched, proposed, paying an order not paid in full yet, to give back). Each part is
+    summed on its own from the rows, so ``balanced`` is a real check, not a remainder."""
+    settings = _settings(caller.store_id)
+    day = _check_day(day) if day else _today(settings.timezone)
+    rows: list[StatementLineRecord] = []
+    seen: set[str] = set()
+    for entry in settings.bank_accounts:
+        if not isinstance(entry, dict) or not entry.get("account_no"):
+            continue
+        scope = repo.account_scope(caller.store_id, entry.get("bank", ""), normalize_account(entry["account_no"]))
+        if scope in seen:
+            continue
+        seen.add(scope)
+        rows += [r for r in repo.posted_rows(scope, day, day) if r.direction == "CR" and r.status != SUPERSEDED]
+    order_ids = {a["order_id"] for r in rows if r.status in (MATCHED, TO_REFUND) for a in r.allocations or []}
+    status = {o.order_id: o.status for o in sales.orders_by_id(list(order_ids))} if order_ids else {}
+    parts = dict(matched=0, refunded=0, set_aside=0, unmatched=0, proposed=0, part_paid=0, to_refund=0)
+    for r in rows:
+        parts["refunded"] += int(r.refunded or 0)
+        if r.status == SET_ASIDE:
+            parts["set_aside"] += int(r.amount) - int(r.refunded or 0)
+        elif r.status == UNMATCHED:
+            parts["unmatched"] += int(r.amount) - int(r.refunded or 0)
+        elif r.status == PROPOSED:
+            parts["proposed"] += int(r.amount)
+        elif r.status in (MATCHED, TO_REFUND):
+            for a in r.allocations or []:
+                key = "part_paid" if status.get(a["order_id"]) in _UNPAID else "matched"
+                parts[key] += int(a["amount"])
+            parts["to_refund"] += r.free()
+    waiting = parts["unmatched"] + parts["proposed"] + parts["part_paid"] + parts["to_refund"]
+    credits = sum(int(r.amount) for r in rows)
+    accounted = parts["matched"] + parts["refunded"] + parts["set_aside"] + waiting
+    return {"day": day, "credits": credits, "rows": len(rows), **parts, "waiting": waiting,
+            "balanced": credits == accounted, "difference": credits - accounted,
+            "labels": {k: format_rupiah(v) for k, v in dict(parts, credits=credits, waiting=waiting).items()}}
+
+
+def _check_day(value: str) -> str:
+    from datetime import date
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise ValidationError("Tanggal harus YYYY-MM-DD.", code="invalid_query")
+
+
+def _today(tz: str) -> str:
+    from ..core.clock import local_day
+
+    return local_day(get_clock().now_s(), tz)
 
 
 # ---- paid book orders become sales ---------------------------------------------------------------

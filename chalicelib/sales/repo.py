@@ -75,6 +75,9 @@ class OrderRecord(Table):
     total = NumberAttribute()  # what the customer pays, in rupiah
     shopper_id = UnicodeAttribute(null=True)
     customer = JSONAttribute(null=True)  # book orders: name, phone, address, channel
+    # book orders: bank transfers matched to the order (statement rows) that have not made it paid
+    # (yet): a part payment shows on the order, and a cancel must give it back, never drop it
+    transfers_received = NumberAttribute(default=0)
     phone_key = UnicodeAttribute(null=True)
     # payment
     attempt = NumberAttribute(default=0)  # the current payment attempt (0 = none yet)
@@ -317,16 +320,35 @@ def payment_recorded(uow, order: OrderRecord, *, target: str | None, flags: list
                condition=(OrderRecord.status == order.status) & (OrderRecord.attempt == order.attempt))
 
 
+def _transfers_are(amount: int):
+    """The order's received transfers are still ``amount`` (0: none, or never written)."""
+    same = OrderRecord.transfers_received == amount
+    return same | OrderRecord.transfers_received.does_not_exist() if amount == 0 else same
+
+
 def ended_unpaid(uow, order: OrderRecord, target: str, reason: str, *, attempt_no: int | None = None,
-                 from_status: str | None = None) -> None:
+                 from_status: str | None = None, transfers: int | None = None) -> None:
     """AWAITING_PAYMENT (or ``from_status``) -> FAILED / EXPIRED / CANCELLED, out of the scheduler's
-    index; with ``attempt_no`` only while that attempt is still the order's current one."""
+    index; with ``attempt_no`` only while that attempt is still the order's current one, with
+    ``transfers`` only while the transfers received are still those (a cancel never drops money
+    matched meanwhile), which then leave the order (its caller puts them on the refund list)."""
     condition = OrderRecord.status == (from_status or order.status)
     if attempt_no is not None:
         condition &= OrderRecord.attempt == attempt_no
+    extra = []
+    if transfers is not None:
+        condition &= _transfers_are(transfers)
+        if transfers:  # they leave with it: the caller gives them back in the same unit of work
+            extra.append(OrderRecord.transfers_received.set(0))
     uow.update(order, actions=[OrderRecord.status.set(target), OrderRecord.failure_reason.set(reason),
-                               OrderRecord.open_shard.remove(), OrderRecord.due_at.remove()],
+                               OrderRecord.open_shard.remove(), OrderRecord.due_at.remove(), *extra],
                condition=condition)
+
+
+def transfer_noted(uow, order: OrderRecord, delta: int) -> None:
+    """Bank transfers matched to (``delta`` > 0) or taken off (< 0) an order they do not make paid,
+    while it is still in the status read."""
+    uow.update(order, actions=[OrderRecord.transfers_received.add(delta)], condition=OrderRecord.status == order.status)
 
 
 def order_unchanged(uow, order: OrderRecord) -> None:
@@ -372,10 +394,13 @@ def orders_by_phone(store_id: str, phone_e164: str, *, limit: int) -> list[Order
     return list(OrderRecord.by_customer_phone.query(f"{store_id}#{phone_e164}", scan_index_forward=False, limit=limit))
 
 
-def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | None, due_at: int | None) -> None:
+def payment_undone(uow, order: OrderRecord, *, back_to: str, open_shard: str | None, due_at: int | None,
+                   transfers: int = 0) -> None:
     """A PAID / PAID_LATE order goes back to ``back_to`` with its payment fields cleared (and the
-    late flag): only while it is still in the status read, so a sale made meanwhile stays."""
+    late flag), keeping ``transfers`` of matched transfers that do not pay it in full: only while it
+    is still in the status read, so a sale made meanwhile stays."""
     actions = [OrderRecord.status.set(back_to), OrderRecord.paid_at.remove(), OrderRecord.paid_amount.remove(),
+               OrderRecord.transfers_received.set(transfers),
                OrderRecord.payment_method.remove(), OrderRecord.payment_issuer.remove(),
                OrderRecord.payment_provider.remove(),
                OrderRecord.flags.set([f for f in order.flags or [] if f != "late_payment"])]

@@ -84,19 +84,28 @@ def add_order(uow, order: OrderRecord) -> None:
     repo.add_order(uow, order)
 
 
-def end_unpaid(uow, order: OrderRecord, target: str, reason: str) -> None:
-    """In the caller's unit of work: the order, still in the status read, ends unpaid (``target``)."""
+def end_unpaid(uow, order: OrderRecord, target: str, reason: str, *, transfers: int | None = None) -> None:
+    """In the caller's unit of work: the order, still in the status read (and, with ``transfers``,
+    still with those transfers received), ends unpaid (``target``)."""
     model.require_move(order.status, target)
-    repo.ended_unpaid(uow, order, target, reason)
+    repo.ended_unpaid(uow, order, target, reason, transfers=transfers)
 
 
 def undo_payment(uow, order: OrderRecord, *, back_to: str, open_shard: str | None = None,
-                 due_at: int | None = None) -> None:
+                 due_at: int | None = None, transfers: int = 0) -> None:
     """In the caller's unit of work: a payment recorded by mistake is taken back (a person unmatched
-    the statement row). A deliberate, audited exception to "orders never move backwards"."""
+    the statement row), keeping ``transfers`` still matched to it. A deliberate, audited exception to
+    "orders never move backwards"."""
     if order.status not in (model.PAID, model.PAID_LATE):
         raise Conflict("Hanya pesanan yang sudah dibayar yang bisa dibatalkan pembayarannya.", code="invalid_transition")
-    repo.payment_undone(uow, order, back_to=back_to, open_shard=open_shard, due_at=due_at)
+    repo.payment_undone(uow, order, back_to=back_to, open_shard=open_shard, due_at=due_at, transfers=transfers)
+
+
+def note_transfer(uow, order: OrderRecord, delta: int) -> None:
+    """In the caller's unit of work: bank transfers matched to (or taken off) an order they do not
+    make paid, shown on it; the order must still be in the status read."""
+    repo.transfer_noted(uow, order, delta)
+
 
 
 PAID_STATES = model.PAID_STATES
@@ -149,6 +158,7 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, 
 
 # ---- creating a sale -------------------------------------------------------------------------
 
+        "transfers_received": int(order.transfers_received or 0),
 def _new_order_no(tz: str, now: int) -> str:
     # ddmm + 5 readable characters: short enough to read aloud, unique per store by a condition.
     return local_day(now, tz)[8:10] + local_day(now, tz)[5:7] + "-" + short_code(5)

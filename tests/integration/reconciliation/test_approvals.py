@@ -238,7 +238,8 @@ def test_a_small_hand_match_needs_no_admin(shop, clock):
 
 def test_a_row_of_a_discontinuous_file_is_never_confirmed_by_a_later_import(shop, clock):
     """Even once the gap is filled and the same export is uploaded again (now continuous), the row keeps
-    the file that stored it: a later import may propose its match, never confirm it."""
+    the file that stored it: its proposal stays a proposal (a later import never confirms it), and
+    once CS rejected it, no import proposes that order for it again."""
     set_settings(shop["store_id"], auto_confirm_matches=True)
     import_file(shop["store_id"], bca_csv([("21/11/2026", transfer("A", 11_111), 11_111, "CR")]))
     order = book(shop, [{"sku": "KOPI-250", "qty": 1}])
@@ -246,16 +247,21 @@ def test_a_row_of_a_discontinuous_file_is_never_confirmed_by_a_later_import(shop
     gap = import_file(shop["store_id"], content)
     assert gap.balance_check["status"] == "discontinuous"
     (row,) = rows_of(gap.statement_id)
-    service.unmatch(caller_for(shop, "cs"), row.fingerprint)  # CS rejects the proposal for now
-    assert get_line(shop["store_id"], row.fingerprint).status == "UNMATCHED"
+    assert get_line(shop["store_id"], row.fingerprint).status == "PROPOSED"
 
     # The missing day arrives, and the same export is uploaded again: it continues now.
     filled = import_file(shop["store_id"], bca_csv([("22/11/2026", transfer("B", 988_889), 988_889, "CR")],
                                                    opening=5_011_111))
     assert filled.balance_check["status"] == "continuous"
     again = import_file(shop["store_id"], content, name="mutasi lagi.csv")
-    assert again.balance_check["status"] == "continuous" and again.rows_new == 0 and again.auto_matched == 1
-    assert get_line(shop["store_id"], row.fingerprint).status == "PROPOSED"
+    assert again.balance_check["status"] == "continuous" and again.rows_new == 0 and again.auto_matched == 0
+    assert get_line(shop["store_id"], row.fingerprint).status == "PROPOSED", "still a proposal, never confirmed"
     assert get_order(order["order_id"]).status == "BOOKED"
     with pytest.raises(Forbidden):
         service.confirm(caller_for(shop, "cs"), row.fingerprint)
+
+    service.unmatch(caller_for(shop, "cs"), row.fingerprint)  # CS rejects it
+    third = import_file(shop["store_id"], content, name="mutasi ketiga.csv")
+    assert third.auto_matched == 0 and get_line(shop["store_id"], row.fingerprint).status == "UNMATCHED", \
+        "a rejected match is never proposed again, not even by a file that checks out"
+    assert get_line(shop["store_id"], row.fingerprint).rejected_orders == [order["order_id"]]

@@ -167,6 +167,7 @@ def test_unmatch_restores_both_sides(shop, clock):
     view = service.unmatch(caller_for(shop, "cs"), row.fingerprint)
     assert view["status"] == "UNMATCHED" and view["review_reason"] == "unmatched" and view["allocations"] == []
     assert view["suggestions"][0]["order_id"] == order["order_id"] and "exact_amount" in view["suggestions"][0]["signals"]
+    assert view["suggestions"][0]["rejected"] is True, "the order CS unmatched is marked, for a hand-match only"
     rec = get_order(order["order_id"])
     assert rec.status == "BOOKED" and rec.paid_at is None and rec.open_shard == "BOOK" and rec.due_at == order["deadline"]
     pay = OrderPaymentRecord.get(order["order_id"])
