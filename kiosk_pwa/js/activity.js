@@ -7,9 +7,21 @@ import { h } from "./dom.js";
 import { formatWib } from "./format.js";
 import { t } from "./i18n.js";
 
-const PRINT_STATES = ["QUEUED", "LEASED", "PRINTED", "FAILED", "EXPIRED"];
-const MESSAGE_STATES = ["QUEUED", "SENT", "FAILED"];
-const MESSAGE_KINDS = ["receipt_link", "activation_link", "payment_instructions", "refund_notice"];
+// Each state and message kind in the person's language (written out: every string is findable).
+const PRINT_STATES = {
+  QUEUED: () => t("activity.printState.QUEUED"), LEASED: () => t("activity.printState.LEASED"),
+  PRINTED: () => t("activity.printState.PRINTED"), FAILED: () => t("activity.printState.FAILED"),
+  EXPIRED: () => t("activity.printState.EXPIRED"),
+};
+const MESSAGE_STATES = {
+  QUEUED: () => t("activity.msgState.QUEUED"), SENT: () => t("activity.msgState.SENT"),
+  FAILED: () => t("activity.msgState.FAILED"),
+};
+const MESSAGE_KINDS = {
+  receipt_link: () => t("activity.msg.receipt_link"), activation_link: () => t("activity.msg.activation_link"),
+  payment_instructions: () => t("activity.msg.payment_instructions"),
+  refund_notice: (entry) => t("activity.msg.refund_notice", { refundNo: entry.refund_no || "" }),
+};
 // How each state looks: done, under way, or wrong.
 const TONE = { PRINTED: "ok", SENT: "ok", QUEUED: "wait", LEASED: "wait", FAILED: "bad", EXPIRED: "bad" };
 
@@ -20,13 +32,13 @@ function receiptTitle(entry) {
 }
 
 function messageTitle(entry) {
-  const kind = MESSAGE_KINDS.includes(entry.kind) ? t(`activity.msg.${entry.kind}`, { refundNo: entry.refund_no || "" }) : entry.kind;
+  const kind = MESSAGE_KINDS[entry.kind] ? MESSAGE_KINDS[entry.kind](entry) : entry.kind;
   return entry.to_masked ? `${kind} ${t("activity.to", { phone: entry.to_masked })}` : kind;
 }
 
 function stateText(entry, message) {
-  const known = message ? MESSAGE_STATES : PRINT_STATES;
-  return known.includes(entry.status) ? t(`activity.${message ? "msgState" : "printState"}.${entry.status}`) : entry.status;
+  const text = (message ? MESSAGE_STATES : PRINT_STATES)[entry.status];
+  return text ? text() : entry.status;
 }
 
 /**

@@ -11,8 +11,8 @@ def test_backoffice_pairs_signs_in_and_reaches_reconciliation_with_the_same_sess
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("heading", name="Cek stok").wait_for()
     tabs = [t.inner_text() for t in page.query_selector_all("#tabs .tab")]
-    assert tabs == ["Cek Stok", "Drop Order", "Book Order", "Keputusan Pembayaran", "Mutasi Bank", "Pengiriman", "Laporan",
-                    "Tutup Kasir", "Printer"]
+    assert tabs == ["Cek Stok", "Drop Order", "Book Order", "Keputusan Pembayaran", "Riwayat Penjualan", "Mutasi Bank",
+                    "Pengiriman", "Laporan", "Tutup Kasir", "Printer"]
 
     page.get_by_role("link", name="Mutasi Bank").click()
     page.get_by_role("heading", name="Unggah mutasi rekening").wait_for()
