@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "cc379fc737ff"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "01b809858891"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -55,6 +55,8 @@ const SHELL = [
   "reconciliation/paid.js",
   "reconciliation/audit.js",
   "reconciliation/mapping.js",
+  "reconciliation/money.js",
+  "reconciliation/rowactions.js",
   "shipping/index.html",
   "shipping/shipping.js",
   "reports/index.html",

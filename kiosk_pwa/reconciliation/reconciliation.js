@@ -1,11 +1,13 @@
 // Mutasi Bank, for CS: upload the bank's statement (mutasi), follow its import, check the rows the
-// matcher left for a person, confirm or match by hand, unmatch, and turn paid book orders into
-// sales. A section of the back office (../backoffice/shell.js); its views are told apart by the hash.
+// matcher left for a person, confirm or match by hand, unmatch, turn paid book orders into sales,
+// and account for every credit (the day's money check, refunds, rows set aside). A section of the
+// back office (../backoffice/shell.js); its views are told apart by the hash.
 import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { subTabs } from "../backoffice/common.js";
 import * as audit from "./audit.js";
 import * as mapping from "./mapping.js";
+import * as money from "./money.js";
 import * as paid from "./paid.js";
 import { proposedPage, reviewPage } from "./review.js";
 import * as uploads from "./upload.js";
@@ -15,6 +17,7 @@ const VIEWS = [
   { id: "cek", label: "bo.recon.tab.review", module: reviewPage },
   { id: "usulan", label: "bo.recon.tab.proposed", module: proposedPage },
   { id: "dibayar", label: "bo.recon.tab.paid", module: paid },
+  { id: "uang", label: "bo.recon.tab.money", module: money },
   { id: "riwayat", label: "bo.recon.tab.audit", module: audit },
   { id: "format", label: "bo.recon.tab.mapping", module: mapping },
 ];

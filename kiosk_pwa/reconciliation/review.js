@@ -1,6 +1,7 @@
 // Rows the matcher left for a person, with the reason and ranked suggestions; matching by hand
 // (one credit to several orders, several credits to one order, amounts that must add up exactly);
-// and proposed auto-matches waiting for CS to confirm or reject. A confirmation or hand-match one
+// and proposed auto-matches waiting for CS to confirm or reject; a row that pays no order is given
+// back or set aside (rowactions.js). A confirmation or hand-match one
 // person could forge (their own upload, any hand-match above the store's threshold, a file that
 // breaks the account's balance chain) is answered `approval_required`: a dialog then asks for an
 // admin's PIN and sends it again.
@@ -9,6 +10,7 @@ import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { attempt, badge, errorLine, errorText, parseRupiah, rupiahDigits, rupiahInput, session, toast } from "../backoffice/common.js";
+import { asideForm, opener, refundForm } from "./rowactions.js";
 
 const SIGNALS = { exact_amount: "bo.recon.signal.exactAmount", amount_without_code: "bo.recon.signal.withoutCode",
   order_no: "bo.recon.signal.orderNo", name: "bo.recon.signal.name", date: "bo.recon.signal.date" };
@@ -268,12 +270,14 @@ function suggestionRow(s, line, { panel, reload, error }) {
     }
   };
   const signals = s.signals.map((x) => (SIGNALS[x] ? t(SIGNALS[x]) : x)).join(", ");
-  return h("div", { class: "suggestion" },
+  // An order a person already unmatched from this row: still pickable by hand, never a one-tap match.
+  return h("div", { class: `suggestion${s.rejected ? " rejected" : ""}`, dataset: { order: s.order_id } },
     h("div", {}, h("b", {}, s.order_no), ` · ${s.amount_label} · ${s.status_label}`,
+      s.rejected ? h("span", { class: "tag warn" }, ` ${t("bo.recon.review.rejected")}`) : null,
       h("div", { class: "signals" }, t("bo.recon.review.score", { score: s.score, signals }))),
     h("button", { type: "button", class: "btn btn-secondary",
       onclick: () => panel.addOrder({ order_id: s.order_id, order_no: s.order_no, total: s.amount_due }) }, t("bo.recon.review.pick")),
-    s.amount_due === line.amount && s.status !== "PAID"
+    s.amount_due === line.amount && s.status !== "PAID" && !s.rejected
       ? h("button", { type: "button", class: "btn btn-primary", onclick: quick }, t("bo.recon.review.match")) : null);
 }
 
@@ -281,14 +285,21 @@ function reviewCard(line, context) {
   const { panel, reload } = context;
   const chosen = panel.lines.has(line.line_id);
   const matchable = line.direction === "CR" && !line.pending && !line.amount_sen;
-  return h("article", { class: `card row-card${chosen ? " selected" : ""}` },
+  // Money that pays no order: given back by transfer (a credit the bank has booked) or set aside.
+  const [refundButton, refundHolder] = line.direction === "CR" && !line.pending
+    ? opener(t("bo.recon.refund.action"), () => refundForm(line, reload), "refund-open") : [null, null];
+  const [asideButton, asideHolder] = opener(t("bo.recon.aside.action"), () => asideForm(line, reload), "aside-open");
+  return h("article", { class: `card row-card${chosen ? " selected" : ""}`, dataset: { line: line.line_id } },
     rowSummary(line),
     h("p", { class: "reason" }, line.review_label),
     rowNotes(line),
     line.suggestions.length ? h("div", { class: "suggestions" },
       line.suggestions.map((s) => suggestionRow(s, line, context))) : null,
-    matchable ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-secondary",
-      onclick: () => { panel.toggleLine(line); reload(); } }, t(chosen ? "bo.recon.review.unpick" : "bo.recon.review.pickLine"))) : null,
+    h("div", { class: "actions actions-start" },
+      matchable ? h("button", { type: "button", class: "btn btn-secondary",
+        onclick: () => { panel.toggleLine(line); reload(); } }, t(chosen ? "bo.recon.review.unpick" : "bo.recon.review.pickLine")) : null,
+      refundButton, asideButton),
+    refundHolder, asideHolder,
     h("details", {}, h("summary", {}, t("bo.recon.review.raw")), h("p", { class: "raw-line" }, line.raw_line)));
 }
 
