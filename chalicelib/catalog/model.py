@@ -58,6 +58,14 @@ def validate_price(value) -> int:
     return price
 
 
+def validate_cost_price(value) -> int | None:
+    """The product's cost price (harga pokok, HPP): whole rupiah, 0 or more, or None for "not
+    known" (the reports then count its sales as sales without a cost price, never as profit)."""
+    if value is None:
+        return None
+    return require_rupiah(value, "Harga pokok (HPP)", minimum=0, maximum=MAX_PRICE)
+
+
 def validate_weight(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError("Berat harus bilangan bulat dalam gram.", code="invalid_weight")
@@ -121,9 +129,14 @@ class Product:
     weight_g: int
     active: bool = True
     category: str = ""
+    cost_price: int | None = None  # harga pokok (HPP) per unit; None: not known
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self, *, with_cost: bool = True) -> dict:
+        """The product as JSON; ``with_cost=False`` leaves the cost price out (only admins see it)."""
+        out = asdict(self)
+        if not with_cost:
+            del out["cost_price"]
+        return out
 
 
 def new_product(data: dict) -> Product:
@@ -135,6 +148,7 @@ def new_product(data: dict) -> Product:
         weight_g=validate_weight(data.get("weight_g", 100)),
         active=bool(data.get("active", True)),
         category=(data.get("category") or "").strip()[:40],
+        cost_price=validate_cost_price(data.get("cost_price")),
     )
 
 

@@ -23,13 +23,15 @@ class ProductRecord(Table):
     weight_g = NumberAttribute()
     active = BooleanAttribute(default=True)
     category = UnicodeAttribute(default="")
+    cost_price = NumberAttribute(null=True)  # harga pokok (HPP) per unit, rupiah; absent: not known
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
     version = VersionAttribute()
 
     def to_product(self) -> Product:
         return Product(sku=self.sku, name=self.name, barcode=self.barcode, price=int(self.price),
-                       weight_g=int(self.weight_g), active=self.active, category=self.category)
+                       weight_g=int(self.weight_g), active=self.active, category=self.category,
+                       cost_price=int(self.cost_price) if self.cost_price is not None else None)
 
 
 class BarcodeRecord(Table):
@@ -46,7 +48,7 @@ def add_product(uow: units.UnitOfWork, merchant_id: str, product: Product) -> Pr
     now = get_clock().now_s()
     rec = ProductRecord(merchant_id=merchant_id, sku=product.sku, name=product.name, name_search=search_key(product.name),
                         barcode=product.barcode, price=product.price, weight_g=product.weight_g, active=product.active,
-                        category=product.category, created_at=now, updated_at=now)
+                        category=product.category, cost_price=product.cost_price, created_at=now, updated_at=now)
     taken = Conflict(f"SKU {product.sku} atau barcode {product.barcode} sudah dipakai produk lain.",
                      code="duplicate_product")
     uow.save(rec, condition=ProductRecord.sku.does_not_exist(), lost=taken)
@@ -89,6 +91,7 @@ def change_product(uow: units.UnitOfWork, merchant_id: str, rec: ProductRecord, 
     old_barcode = rec.barcode
     rec.name, rec.name_search, rec.price = updated.name, search_key(updated.name), updated.price
     rec.weight_g, rec.active, rec.category, rec.barcode = updated.weight_g, updated.active, updated.category, updated.barcode
+    rec.cost_price = updated.cost_price
     rec.updated_at = get_clock().now_s()
     uow.save(rec, lost=changed)  # VersionAttribute adds the version condition
     if old_barcode != updated.barcode:

@@ -8,7 +8,8 @@ service = lazy(".service", __package__)
 bp = Api(__name__)
 
 _FIELDS = {"sku": F(str), "name": F(str), "barcode": F(str, required=False, nullable=True), "price": F(int),
-           "weight_g": F(int, required=False), "active": F(bool, required=False), "category": F(str, required=False)}
+           "weight_g": F(int, required=False), "active": F(bool, required=False), "category": F(str, required=False),
+           "cost_price": F(int, required=False, nullable=True)}  # harga pokok (HPP): admins only; null = not known
 
 
 @bp.endpoint("/catalog/products", ["GET"], roles=ALL_STAFF)

@@ -3,14 +3,19 @@ from __future__ import annotations
 
 from ..core import uow as units
 from ..core.errors import NotFound, ValidationError
-from ..core.web import Caller
+from ..core.web import ADMIN, Caller
 from . import model, repo
+
+
+def _view(caller: Caller, product: model.Product) -> dict:
+    """A product as the caller may see it: the cost price (HPP) only for admins."""
+    return product.to_dict(with_cost=caller.role == ADMIN)
 
 
 def create_product(caller: Caller, data: dict) -> dict:
     product = model.new_product(data)
     units.commit(lambda uow: repo.add_product(uow, caller.merchant_id, product))
-    return product.to_dict()
+    return _view(caller, product)
 
 
 def update_product(caller: Caller, sku: str, changes: dict) -> dict:
@@ -22,14 +27,14 @@ def update_product(caller: Caller, sku: str, changes: dict) -> dict:
         repo.change_product(uow, caller.merchant_id, rec, updated)
         return updated
 
-    return units.run(work).to_dict()
+    return _view(caller, units.run(work))
 
 
 def get_product(caller: Caller, sku: str) -> dict:
     rec = repo.get(caller.merchant_id, sku.upper())
     if rec is None:
         raise NotFound(f"Produk {sku} tidak ditemukan.")
-    return rec.to_product().to_dict()
+    return _view(caller, rec.to_product())
 
 
 def find_by_barcode(caller: Caller, barcode: str) -> dict:
@@ -40,7 +45,7 @@ def find_by_barcode(caller: Caller, barcode: str) -> dict:
     rec = repo.get(caller.merchant_id, sku) if sku else None
     if rec is None:
         raise NotFound(f"Barcode {code} belum terdaftar.", code="barcode_unknown")
-    return rec.to_product().to_dict()
+    return _view(caller, rec.to_product())
 
 
 def find_product(merchant_id: str, *, sku: str | None = None, barcode: str | None = None) -> model.Product | None:
@@ -62,10 +67,16 @@ def products_by_sku(merchant_id: str, skus: list[str]) -> dict[str, model.Produc
     return repo.get_many(merchant_id, skus)
 
 
+def cost_prices(merchant_id: str, skus: list[str]) -> dict[str, int]:
+    """``{sku: cost price (HPP)}`` of the products among ``skus`` that have one, read now (a sale
+    keeps it on its line, so a later change never rewrites what was sold)."""
+    return {sku: p.cost_price for sku, p in repo.get_many(merchant_id, skus).items() if p.cost_price is not None}
+
+
 def list_products(caller: Caller, *, query: str | None, include_inactive: bool, limit: int, cursor: str | None) -> dict:
     products, next_cursor = repo.page(caller.merchant_id, query=query, include_inactive=include_inactive,
                                       limit=limit, cursor=cursor)
-    return {"products": [p.to_dict() for p in products], "next_cursor": next_cursor}
+    return {"products": [_view(caller, p) for p in products], "next_cursor": next_cursor}
 
 
 def resolve_items(merchant_id: str, items: list[dict]) -> list[tuple[model.Product, int]]:

@@ -85,8 +85,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "period": ParagraphStyle("period", base, fontName=fonts.BOLD, fontSize=12, leading=15),
         "h2": ParagraphStyle("h2", base, fontName=fonts.BOLD, fontSize=12.5, leading=16, spaceBefore=4 * MM,
                              spaceAfter=2 * MM),
+        # A table's or chart's title never sits alone at the foot of a page.
         "h3": ParagraphStyle("h3", base, fontName=fonts.BOLD, fontSize=10, leading=13, spaceBefore=2 * MM,
-                             spaceAfter=1.5 * MM),
+                             spaceAfter=1.5 * MM, keepWithNext=1),
         "cell": base,
         "cell_bold": ParagraphStyle("cell_bold", base, fontName=fonts.BOLD),
         "num": ParagraphStyle("num", base, alignment=TA_RIGHT),

@@ -9,8 +9,11 @@ describe, and the counters can never disagree with the records. Days are the sto
 taken from the fact's ``at`` (default: now).
 
 - ``sale.completed`` - a store sale or a book order made a sale (a book order counts as paid, or
-  paid late, here);
-- ``refund.done`` - money of a sale went back (a refund or a void), on the day it went back;
+  paid late, here); its goods count per product (units, value, cost price) on the day's product
+  items, and a book order for the CS who booked it;
+- ``refund.done`` - money of a sale went back (a refund or a void), on the day it went back; the
+  goods it takes back are taken off their products (value and cost price), and a book order's off
+  its CS;
 - ``shipment.requested`` - a sold book order's courier request was queued with its completion;
 - ``book_order.moved`` - book order created / cancelled / expired;
 - ``drop_order.moved`` - drop order created / handed to CS / returned / cancelled;
@@ -29,6 +32,14 @@ def add_ops(uow: UnitOfWork, *, store_id: str, at: float, tz: str, increments: M
     """Add ``increments`` to the counters of the store-local day of ``at``. Several facts of one unit
     (a sale and the shipment it requests) merge into one action per day item."""
     _pending(uow).add(store_id, local_day(at, tz), increments)
+
+
+def add_goods_ops(uow: UnitOfWork, *, store_id: str, at: float, tz: str, lines, returned: bool = False) -> None:
+    """Add goods sold (or returned) to the product items of the store-local day of ``at``: one
+    action per item the products count on."""
+    day = local_day(at, tz)
+    for shard, increments in model.by_product_shard(model.goods_increments(lines, returned=returned)).items():
+        _pending(uow).add(store_id, repo.product_key(day, shard), increments)
 
 
 def _move_waiting_awb(uow: UnitOfWork, store_id: str, delta: int, at: float) -> None:
@@ -80,14 +91,19 @@ def count_sale(uow: UnitOfWork, sale) -> None:
         issuer=sale.issuer, hour=local_datetime(sale.at, sale.tz).hour, seller_id=sale.seller_id,
         linked=sale.linked, repeat=sale.repeat, late=sale.late)
     add_ops(uow, store_id=sale.store_id, at=sale.at, tz=sale.tz, increments=model.sale_increments(counted))
+    add_goods_ops(uow, store_id=sale.store_id, at=sale.at, tz=sale.tz, lines=sale.lines)
 
 
 @fact_handler("refund.done")
 def count_refund(uow: UnitOfWork, refund) -> None:
     """Money that went back: on the day it went back, by tender and by who paid it out (the sale
-    stays on its own day, with its seller)."""
-    add_ops(uow, store_id=refund.store_id, at=refund.at, tz=refund.tz,
-            increments=model.refund_increments(refund.kind, refund.amount, refund.tender, refund.staff_id))
+    stays on its own day, with its seller); the goods it returns off their products' value and
+    cost price, and a book order's off the CS who booked it, on that day too."""
+    increments = model.refund_increments(refund.kind, refund.amount, refund.tender, refund.staff_id)
+    if refund.order_kind == model.BOOK_ORDER:
+        increments.update(model.chat_return_increments(refund.seller_id, refund.lines))
+    add_ops(uow, store_id=refund.store_id, at=refund.at, tz=refund.tz, increments=increments)
+    add_goods_ops(uow, store_id=refund.store_id, at=refund.at, tz=refund.tz, lines=refund.lines, returned=True)
 
 
 @fact_handler("shipment.requested")

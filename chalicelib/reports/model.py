@@ -12,14 +12,21 @@ Counter names are flat strings; the dynamic part follows a ``#``: ``by_method#QR
 Refunds and voids count on the day the money went back, by the tender it went back by; the sale
 they reverse stays on its own day. So a day's net sales after refunds is that day's net sales less
 what was refunded that day, and a month's is the sum of its days'.
+
+Goods (products, their cost price and the gross profit) are counted per product on items of their
+own (``p_net#KOPI-250``, ...; see :func:`goods_increments`), spread over a few items per day by the
+product's SKU (:func:`product_shard`), so a busy day's thousands of products never make one item
+large. A refund takes back the value and the cost price (HPP) of the goods it returns, on the day
+of the refund, at the price and HPP the sale's line recorded.
 """
 from __future__ import annotations
 
 import calendar
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
 from ..core.errors import ValidationError
 from ..core.tender import (BANK_TRANSFER, CASH, METHOD_LABELS, METHODS, QRIS, UNKNOWN_ISSUER,  # noqa: F401
@@ -86,6 +93,35 @@ def shipment_key(event: str) -> str:
     return f"ship_{event}"
 
 
+# Chat sales per CS: the person who booked the book order (its seller), orders and goods value,
+# and the goods value of refunds of those orders (on the day of the refund).
+def cs_count_key(staff_id: str) -> str:
+    return f"cs_count#{staff_id}"
+
+
+def cs_net_key(staff_id: str) -> str:
+    return f"cs_net#{staff_id}"
+
+
+def cs_return_count_key(staff_id: str) -> str:
+    return f"cs_ret_count#{staff_id}"
+
+
+def cs_returned_key(staff_id: str) -> str:
+    return f"cs_ret#{staff_id}"
+
+
+# Goods per product (kept on the product items of a day, never on the day item itself).
+PRODUCT_SHARDS = 8  # product items per store-day; a SKU always counts on the same one
+P_SOLD, P_RETURNED, P_NET, P_COSTED_NET, P_COST = "p_qty#", "p_ret#", "p_net#", "p_cnet#", "p_cost#"
+PRODUCT_PREFIXES = (P_SOLD, P_RETURNED, P_NET, P_COSTED_NET, P_COST)
+
+
+def product_shard(sku: str) -> int:
+    """Which of the day's product items counts this SKU (a stable hash, the same in every process)."""
+    return zlib.crc32(sku.encode()) % PRODUCT_SHARDS
+
+
 # ---- what an event adds ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -125,6 +161,8 @@ def sale_increments(sale: CompletedSale) -> dict[str, int]:
         inc[issuer_count_key(issuer)] = 1
     if sale.kind == BOOK_ORDER:
         inc[CHAT_COUNT], inc[CHAT_NET] = 1, net
+        if sale.seller_id:
+            inc[cs_count_key(sale.seller_id)], inc[cs_net_key(sale.seller_id)] = 1, net
         # Completion follows a book order's payment at once (a late one once staff accept it), so
         # the completion is where a book order counts as paid, on time or late.
         inc.update(book_order_increments("late" if sale.late else "paid", sale.total))
@@ -133,6 +171,51 @@ def sale_increments(sale: CompletedSale) -> dict[str, int]:
         inc[cashier_count_key(sale.seller_id)] = 1
         inc[cashier_net_key(sale.seller_id)] = net
     return inc
+
+
+class Goods(Protocol):
+    """Goods of one product in a sale or a refund (``sales.facts.GoodsLine``)."""
+
+    sku: str
+    qty: int
+    net: int  # value after the order's discount, without shipping fee or kode unik
+    cost: int | None  # cost price (HPP) of these units as the sale's line recorded it; None: none
+
+
+def goods_increments(lines: Iterable[Goods], *, returned: bool = False) -> dict[str, int]:
+    """Per product: units sold (or returned), the net value, and for goods with a cost price that
+    value again (``p_cnet``) and their HPP (``p_cost``). A return subtracts value and HPP, so a
+    product's figures are always after refunds; its units are counted apart (sold, returned)."""
+    inc: dict[str, int] = {}
+    sign = -1 if returned else 1
+
+    def add(name: str, value: int) -> None:
+        inc[name] = inc.get(name, 0) + value
+
+    for line in lines:
+        add((P_RETURNED if returned else P_SOLD) + line.sku, int(line.qty))
+        add(P_NET + line.sku, sign * int(line.net))
+        if line.cost is not None:
+            add(P_COSTED_NET + line.sku, sign * int(line.net))
+            add(P_COST + line.sku, sign * int(line.cost))
+    return inc
+
+
+def by_product_shard(increments: Mapping[str, int]) -> dict[int, dict[str, int]]:
+    """Product increments split by the item each SKU counts on."""
+    out: dict[int, dict[str, int]] = {}
+    for name, value in increments.items():
+        sku = name.split("#", 1)[1]
+        out.setdefault(product_shard(sku), {})[name] = value
+    return out
+
+
+def chat_return_increments(seller_id: str | None, lines: Iterable[Goods]) -> dict[str, int]:
+    """A refund of a book order's goods, for the CS who booked it (money only counts nothing here)."""
+    lines = list(lines)
+    if not seller_id or not lines:
+        return {}
+    return {cs_return_count_key(seller_id): 1, cs_returned_key(seller_id): sum(int(line.net) for line in lines)}
 
 
 def refund_method_key(tender: str) -> str:
@@ -356,3 +439,97 @@ def cashier_rows(engagement: Iterable[CashierEngagement], c: Mapping[str, int], 
                      "refunds_count": int(c.get(cashier_refund_count_key(staff_id), 0)),
                      "refunded": int(c.get(cashier_refund_key(staff_id), 0))})
     return sorted(rows, key=lambda r: (r["name"].lower(), r["staff_id"]))
+
+
+# ---- goods: products, cost price (HPP) and gross profit -----------------------------------------
+
+TOP_PRODUCTS = 10
+MAX_TOP_PRODUCTS = 50
+WITHOUT_COST_LISTED = 10  # products without a cost price named in the report (the biggest sellers)
+
+
+def product_rows(c: Mapping[str, int]) -> list[dict]:
+    """Every product in the summed product counters, best first: by net sales after refunds, then
+    units, then SKU. ``net_without_cost`` is what was sold while the product had no cost price;
+    ``costed`` says whether its goods had one: ``all``, ``part`` (its cost price was set or cleared
+    during the period) or ``none`` (then ``cost`` and ``gross_profit`` are None: unknown, not 0)."""
+    skus = sorted({name.split("#", 1)[1] for name in c if name.startswith(PRODUCT_PREFIXES)})
+    rows = []
+    for sku in skus:
+        g = lambda prefix: int(c.get(prefix + sku, 0))  # noqa: E731 - absent counters are zero
+        net, costed, cost = g(P_NET), g(P_COSTED_NET), g(P_COST)
+        known = P_COSTED_NET + sku in c  # goods with a cost price were counted (their value is never 0)
+        state = ("part" if net != costed else "all") if known else "none"
+        rows.append({"sku": sku, "sold": g(P_SOLD), "returned": g(P_RETURNED), "units": g(P_SOLD) - g(P_RETURNED),
+                     "net": net, "costed": state, "net_with_cost": costed, "cost": cost if known else None,
+                     "gross_profit": costed - cost if known else None, "net_without_cost": net - costed})
+    return sorted(rows, key=lambda r: (-r["net"], -r["units"], r["sku"]))
+
+
+_SUMMED = ("sold", "returned", "units", "net", "net_with_cost", "cost", "gross_profit", "net_without_cost")
+_COST_FIELDS = ("costed", "net_with_cost", "cost", "gross_profit", "net_without_cost")
+
+
+def _summed(rows: list[dict]) -> dict:
+    """Rows added up (an unknown cost counts as none: the profit is of the goods with a cost price)."""
+    return {"products": len(rows), **{k: sum(r[k] or 0 for r in rows) for k in _SUMMED}}
+
+
+def _shown_row(row: dict, with_costs: bool) -> dict:
+    return row if with_costs else {k: v for k, v in row.items() if k not in _COST_FIELDS}
+
+
+def top_products(rows: list[dict], names: Mapping[str, str], *, top: int = TOP_PRODUCTS,
+                 with_costs: bool = False) -> dict:
+    """The ``top`` best products (``rows`` from :func:`product_rows`, with their names), the rest
+    summed as "others", and the total of all; cost figures only ``with_costs``."""
+    named = [{**r, "name": names.get(r["sku"], r["sku"])} for r in rows]
+    others = _summed(named[top:]) if len(named) > top else None
+    return {"top": [_shown_row(r, with_costs) for r in named[:top]],
+            "others": _shown_row(others, with_costs) if others else None,
+            "total": _shown_row(_summed(named), with_costs)}
+
+
+def gross_profit(rows: list[dict], names: Mapping[str, str]) -> dict:
+    """Cost of goods sold and gross profit (laba kotor = net sales - HPP) of the goods whose product
+    had a cost price when sold, after refunds; and, said apart, the sales without a cost price,
+    which are never counted as profit (``complete`` only when there are none)."""
+    total = _summed(rows)
+    with_cost = total["net_with_cost"]
+    without = [r for r in rows if r["net_without_cost"]]
+    without.sort(key=lambda r: (-r["net_without_cost"], r["sku"]))
+    return {
+        "net": total["net"],
+        "with_cost": {"net": with_cost, "cost": total["cost"], "gross_profit": total["gross_profit"],
+                      "margin": rate(total["gross_profit"], with_cost)},
+        "without_cost": {"net": total["net_without_cost"], "share": rate(total["net_without_cost"], total["net"]),
+                         "products": len(without),
+                         "top": [{"sku": r["sku"], "name": names.get(r["sku"], r["sku"]), "net": r["net_without_cost"]}
+                                 for r in without[:WITHOUT_COST_LISTED]]},
+        "complete": not without,
+    }
+
+
+def chat_sales_by_cs(c: Mapping[str, int], names: Mapping[str, str]) -> list[dict]:
+    """Sales from book orders per CS who booked them: orders, goods value, refunds of their goods
+    (on the day of the refund) and what is left; best first."""
+    people = set(_suffixes(c, "cs_count#")) | set(_suffixes(c, "cs_ret_count#"))
+    rows = []
+    for staff_id in people:
+        net, returned = int(c.get(cs_net_key(staff_id), 0)), int(c.get(cs_returned_key(staff_id), 0))
+        orders = int(c.get(cs_count_key(staff_id), 0))
+        rows.append({"staff_id": staff_id, "name": names.get(staff_id, staff_id), "orders": orders, "net": net,
+                     "average": average(net, orders), "returns_count": int(c.get(cs_return_count_key(staff_id), 0)),
+                     "returned": returned, "net_after_returns": net - returned})
+    return sorted(rows, key=lambda r: (-r["net_after_returns"], r["name"].lower(), r["staff_id"]))
+
+
+# ---- orders (the export) ---------------------------------------------------------------------
+
+SALE_STATUSES = frozenset({"COMPLETED", "VOIDED"})  # orders that became sales (a void gave it all back)
+
+
+def order_net(status: str, total: int, refunded: int) -> int:
+    """What an order leaves the store: a sale's total less what was refunded of it; an order that
+    never became a sale leaves nothing (a payment given back whole included)."""
+    return total - refunded if status in SALE_STATUSES else 0

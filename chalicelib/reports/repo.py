@@ -1,6 +1,10 @@
 """Report counters in DynamoDB: one item per store and store-local day (and a ``live`` item for
 figures that are a state), read by key, never scanned. Counters are stored as an open set of
-``c#`` attributes (see :mod:`chalicelib.core.counters`)."""
+``c#`` attributes (see :mod:`chalicelib.core.counters`).
+
+A day's goods (per product) are on items of their own, ``p#<day>#<n>`` for n below
+``model.PRODUCT_SHARDS``: they sort after every ``YYYY-MM-DD`` and ``live``, so a month's Query of
+day items never meets them, and a day's or month's products are one Query of their own."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -11,7 +15,7 @@ from pynamodb.expressions.operand import Path
 from ..core.clock import get_clock
 from ..core.counters import counter_actions, counter_path, counters_of, raw_item
 from ..core.db import Table, table_meta
-from .model import WAITING_AWB
+from .model import PRODUCT_SHARDS, WAITING_AWB
 
 LIVE = "live"  # the day key of the store's item for figures that are a state, not a day's events
 
@@ -48,6 +52,31 @@ def days_between(store_id: str, first: str, last: str) -> dict[str, dict[str, in
                                                        consistent_read=True, exclusive_start_key=start_key)
         for item in page.get("Items", []):
             out[item["day"]["S"]] = counters_of(item)
+        start_key = page.get("LastEvaluatedKey")
+        if not start_key:
+            return out
+
+
+def product_key(day: str, shard: int) -> str:
+    if not 0 <= shard < PRODUCT_SHARDS:
+        raise ValueError(f"product shard must be 0-{PRODUCT_SHARDS - 1}, got {shard}")
+    return f"p#{day}#{shard}"
+
+
+def product_days(store_id: str, first: str, last: str) -> dict[str, dict[str, int]]:
+    """The product counters of every day in ``[first, last]``, each day's items added up: one Query
+    (a month is at most 31 x ``PRODUCT_SHARDS`` items, paged as DynamoDB pages it)."""
+    out: dict[str, dict[str, int]] = {}
+    start_key = None
+    while True:
+        page = ReportDayRecord._get_connection().query(
+            store_id, range_key_condition=Path(["day"]).between(f"p#{first}#", f"p#{last}#~"), consistent_read=True,
+            exclusive_start_key=start_key)
+        for item in page.get("Items", []):
+            day = item["day"]["S"].split("#")[1]
+            summed = out.setdefault(day, {})
+            for name, value in counters_of(item).items():
+                summed[name] = summed.get(name, 0) + value
         start_key = page.get("LastEvaluatedKey")
         if not start_key:
             return out

@@ -21,7 +21,7 @@ from ..core.ids import token
 from ..core.observability import logger
 from ..staff.service import store_settings
 from . import model, repo
-from .facts import SaleCompleted
+from .facts import SaleCompleted, sold_lines
 from .repo import OrderRecord, get_attempt, get_order
 
 _RETRIES = 6
@@ -191,7 +191,8 @@ def _sale_effects(uow: units.UnitOfWork, order: OrderRecord, *, settings, now: i
         store_id=order.store_id, order_id=order.order_id, kind=order.kind, subtotal=int(order.subtotal),
         discount=int(order.discount or 0), total=int(order.total), method=method, issuer=issuer,
         seller_id=order.created_by, device_id=order.device_id, linked=bool(order.shopper_id),
-        repeat=bool(order.shopper_id) and visits_before >= 1, late=late, at=now, tz=settings.timezone))
+        repeat=bool(order.shopper_id) and visits_before >= 1, late=late, at=now, tz=settings.timezone,
+        lines=sold_lines(order.items, subtotal=int(order.subtotal), discount=int(order.discount or 0))))
     return points, receipt_token
 
 

@@ -34,7 +34,7 @@ from ..payments.providers.base import RefundNotFound, RefundRefused
 from ..staff import service as staff
 from ..staff.service import store_settings
 from . import model, refund_rules as rules, repo
-from .facts import RefundDone
+from .facts import RefundDone, returned_lines
 from .repo import OrderRecord, RefundRecord
 
 APPROVER_ROLES = (SUPERVISOR, ADMIN)  # who may approve a refund or void with their PIN
@@ -307,7 +307,8 @@ def _done_effects(uow: units.UnitOfWork, order: OrderRecord, rec: RefundRecord, 
     uow.fact(RefundDone(
         store_id=order.store_id, order_id=order.order_id, refund_id=rec.refund_id, kind=rec.kind,
         order_kind=order.kind, amount=int(rec.amount), tender=rec.tender, sale_method=order.payment_method or model.CASH,
-        staff_id=rec.requested_by, device_id=rec.device_id, at=now, tz=settings.timezone))
+        staff_id=rec.requested_by, device_id=rec.device_id, at=now, tz=settings.timezone, seller_id=order.created_by,
+        lines=returned_lines(order.items, rec.lines or [], subtotal=int(order.subtotal), discount=int(order.discount or 0))))
 
 
 # ---- the sweeper and the gateway's notifications ----------------------------------------------

@@ -67,16 +67,26 @@ def orders_of_day(store_id: str, day: str, *, kind: str | None = None, limit: in
 def new_order(*, order_id: str, kind: str, status: str, caller: Caller, tz: str, now: int, lines: list,
               subtotal: int, total: int, shipping_fee: int = 0, unique_code: int = 0, shopper_id: str | None = None,
               customer: dict | None = None, phone: str | None = None, expires_at: int | None = None,
-              open_shard: str | None = None, due_at: int | None = None, booking: dict | None = None) -> OrderRecord:
-    """A new order (not yet written) with a fresh order number; :func:`add_order` writes it."""
+              open_shard: str | None = None, due_at: int | None = None, booking: dict | None = None,
+              unit_costs: dict[str, int] | None = None) -> OrderRecord:
+    """A new order (not yet written) with a fresh order number; :func:`add_order` writes it. Each line
+    keeps its product's cost price (HPP) as it is now (``unit_costs``; read from the catalog when not
+    given), so a later change of the cost never rewrites what was sold."""
+    if unit_costs is None:
+        unit_costs = catalog.cost_prices(caller.merchant_id, [line.sku for line in lines])
     return OrderRecord(
         order_id=order_id, order_no=_new_order_no(tz, now), kind=kind, status=status,
         merchant_id=caller.merchant_id, store_id=caller.store_id, store_day=f"{caller.store_id}#{local_day(now, tz)}",
         created_at=now, created_by=caller.staff_id or caller.device_id, device_id=caller.device_id,
-        items=[line.to_dict() for line in lines], subtotal=subtotal, discount=0, shipping_fee=shipping_fee,
+        items=[_costed(line.to_dict(), unit_costs.get(line.sku)) for line in lines], subtotal=subtotal, discount=0,
+        shipping_fee=shipping_fee,
         unique_code=unique_code, total=total, shopper_id=shopper_id, customer=customer,
         phone_key=f"{caller.store_id}#{phone}" if phone else None, attempt=0, expires_at=expires_at,
         open_shard=open_shard, due_at=due_at, booking=booking)
+
+
+def _costed(item: dict, unit_cost: int | None) -> dict:
+    return item if unit_cost is None else {**item, "unit_cost": unit_cost}
 
 
 def add_order(uow, order: OrderRecord) -> None:
@@ -132,7 +142,8 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, 
     live = attempt is not None and attempt.status == "PENDING" and order.status == model.AWAITING_PAYMENT
     view = {
         "order_id": order.order_id, "order_no": order.order_no, "kind": order.kind, "status": order.status,
-        "status_label": model.STATUS_LABELS.get(order.status, order.status), "items": order.items,
+        "status_label": model.STATUS_LABELS.get(order.status, order.status),
+        "items": [{k: v for k, v in item.items() if k != "unit_cost"} for item in order.items],  # HPP: reports only
         "subtotal": int(order.subtotal), "discount": int(order.discount), "total": int(order.total),
         "shopper_id": order.shopper_id, "created_at": int(order.created_at), "attempt": int(order.attempt),
         "payment": {
@@ -147,6 +158,7 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, 
         "receipt_token": order.receipt_token,
         # what refunds done or under way have taken: money, and units per SKU
         "refunded_amount": int(order.refunded_amount or 0),
+        "transfers_received": int(order.transfers_received or 0),
         "refunded_qty": {sku: int(qty) for sku, qty in (order.refunded_qty or {}).items()},
     }
     if not with_qr and order.status == model.AWAITING_PAYMENT:
@@ -158,7 +170,6 @@ def order_view(order: OrderRecord, attempt: PaymentAttemptRecord | None = None, 
 
 # ---- creating a sale -------------------------------------------------------------------------
 
-        "transfers_received": int(order.transfers_received or 0),
 def _new_order_no(tz: str, now: int) -> str:
     # ddmm + 5 readable characters: short enough to read aloud, unique per store by a condition.
     return local_day(now, tz)[8:10] + local_day(now, tz)[5:7] + "-" + short_code(5)
@@ -183,7 +194,8 @@ def create_store_sale(caller: Caller, items: list[dict], shopper_id: str | None,
     def work(uow: units.UnitOfWork):
         order = new_order(order_id=order_id, kind=model.STORE_SALE, status=model.AWAITING_PAYMENT, caller=caller,
                           tz=settings.timezone, now=now, lines=lines, subtotal=subtotal, total=subtotal,
-                          shopper_id=shopper_id)
+                          shopper_id=shopper_id,
+                          unit_costs={p.sku: p.cost_price for p, _ in priced if p.cost_price is not None})
         attempt = None
         if gateway is not None:  # the first attempt is written with the order: one transaction
             attempt = _new_attempt(order, 1, gateway.provider, now, now + settings.qris_expiry_minutes * 60)

@@ -1,7 +1,9 @@
 // Laporan harian dan bulanan: the store's figures for a day or a month (store time), charts of
 // sales by hour and by day of the month, refunds and voids on their own lines (on the day the money
-// went back; the sale stays on its own day), and the CSV / PDF downloads. For CS and admins; a
-// section of the back office (../backoffice/shell.js).
+// went back; the sale stays on its own day), top products, chat sales per CS, cost of goods (HPP) and
+// gross profit (admins only: the server leaves them out for CS), and the downloads: the report as
+// CSV / PDF, every product and every order of the period as CSV (for Excel set to Indonesian). For CS
+// and admins; a section of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
@@ -68,6 +70,7 @@ function headline(report) {
     ["bo.reports.netAfterRefunds", rupiah(report.sales.net_after_refunds)], ["bo.reports.transactions", count(report.sales.count)],
     ["bo.reports.averageTicket", rupiah(report.sales.average_ticket)], ["bo.reports.repeatShoppers", percent(report.o2o.repeat_rate)],
   ];
+  if (report.profit) items.push(["bo.reports.grossProfit", rupiah(report.profit.with_cost.gross_profit)]);
   return h("div", { class: "headline" }, items.map(([label, value]) =>
     h("div", { class: "figure" }, h("div", { class: "figure-label" }, t(label)), h("div", { class: "figure-value" }, value))));
 }
@@ -146,6 +149,57 @@ function sections(report) {
   ];
 }
 
+/** What is not in the gross profit, said in words: the sales without a cost price (HPP). */
+function withoutCostLine(profit) {
+  const w = profit.without_cost;
+  return profit.complete ? t("bo.reports.allCosted")
+    : t("bo.reports.withoutCostWarning", { amount: rupiah(w.net), share: percent(w.share), count: count(w.products) });
+}
+
+/** Top products, chat sales per CS, and (when the server sends them: admins) HPP and gross profit. */
+function goods(report) {
+  const p = report.products;
+  const costs = report.costs_visible;
+  const headers = ["bo.reports.product", "bo.reports.unitsSold", "bo.reports.netSales",
+    ...(costs ? ["bo.reports.cost", "bo.reports.grossProfit"] : [])];
+  // A product without a cost price shows "–" (unknown, not Rp0); one with a cost price for part of its
+  // sales (set or cleared during the period) is marked with "*": its profit is of that part only.
+  const mark = (x) => (x.costed === "part" ? " *" : "");
+  const row = (label, x) => [label, count(x.units), rupiah(x.net),
+    ...(costs ? [rupiah(x.cost) + mark(x), rupiah(x.gross_profit) + mark(x)] : [])];
+  const rows = p.top.map((x) => row(`${x.name} (${x.sku})`, x));
+  if (p.others) rows.push(row(t("bo.reports.others", { count: count(p.others.products) }), p.others));
+  const products = listTable("bo.reports.topProducts", headers, rows,
+    rows.length ? row(t("bo.stock.total"), p.total) : null, "bo.reports.noProducts", "bo.reports.productsNote");
+  products.setAttribute("id", "top-products");
+  if (costs && p.top.some((x) => x.costed !== "all")) products.append(h("p", { class: "hint" }, t("bo.reports.partlyCosted")));
+  if (!costs) products.append(h("p", { class: "hint" }, t("bo.reports.costsAdminOnly")));
+  const chat = listTable("bo.reports.chatByCs", ["bo.reports.cs", "bo.reports.orders", "bo.reports.netSales",
+    "bo.reports.returnedValue", "bo.reports.netAfterReturns"],
+  report.chat_by_cs.map((c) => [c.name, count(c.orders), rupiah(c.net), trx(c.returned, c.returns_count), rupiah(c.net_after_returns)]),
+  null, "bo.reports.noChatSales", "bo.reports.chatNote");
+  chat.setAttribute("id", "chat-by-cs");
+  const parts = [chat];
+  const profit = report.profit;
+  if (profit) {
+    const w = profit.with_cost;
+    const panel = figureTable("bo.reports.profit", [
+      ["bo.reports.goodsNet", rupiah(profit.net)], ["bo.reports.withCost", rupiah(w.net)],
+      ["bo.reports.costOfGoods", rupiah(w.cost)], ["bo.reports.grossProfit", rupiah(w.gross_profit)],
+      ["bo.reports.margin", percent(w.margin)], ["bo.reports.withoutCost", rupiah(profit.without_cost.net)],
+    ], "bo.reports.profitNote");
+    panel.setAttribute("id", "gross-profit");
+    panel.insertBefore(h("p", { class: profit.complete ? "hint" : "notice", role: "note" }, withoutCostLine(profit)),
+      panel.querySelector("table"));
+    parts.push(panel);
+    if (profit.without_cost.top.length) {
+      parts.push(listTable("bo.reports.withoutCostProducts", ["bo.reports.product", "bo.reports.netSales"],
+        profit.without_cost.top.map((x) => [`${x.name} (${x.sku})`, rupiah(x.net)]), null, "bo.reports.noProducts"));
+    }
+  }
+  return [products, h("div", { class: "grid-auto" }, parts)];
+}
+
 /**
  * A bar chart as SVG: one bar per value, every `labelEvery`-th label under the axis, the exact
  * value in each bar's tooltip (<title>), scaled to the largest value.
@@ -195,7 +249,7 @@ async function show() {
   try {
     const report = await api.call("GET", path);
     replace(body, h("p", { class: "lead" }, `${t(report.kind === "day" ? "bo.reports.daily" : "bo.reports.monthly")} · `
-      + `${periodLabel(report)} (${me.store.timezone})`), headline(report), chart(report), sections(report));
+      + `${periodLabel(report)} (${me.store.timezone})`), headline(report), chart(report), goods(report), sections(report));
   } catch (err) {
     replace(body, errorLine(errorText(err)));
   }
@@ -217,12 +271,13 @@ function toolbar() {
   });
   const query = () => (state.mode === "day" ? `date=${state.day}` : `month=${state.month}`);
   const alertBox = errorLine(); // a download that failed, until one works
-  const save = (extension) => {
-    const button = h("button", { type: "button", class: "btn btn-secondary" }, t("bo.reports.download", { kind: extension.toUpperCase() }));
+  // what: "" (the report itself), "/products" (every product) or "/orders" (every order)
+  const save = (extension, what = "", label = t("bo.reports.download", { kind: extension.toUpperCase() })) => {
+    const button = h("button", { type: "button", class: "btn btn-secondary" }, label);
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await saveFile(`/reports/${state.mode}.${extension}?${query()}`, `laporan.${extension}`);
+        await saveFile(`/reports/${state.mode}${what}.${extension}?${query()}`, `laporan.${extension}`);
         alertBox.textContent = "";
       } catch (err) {
         alertBox.textContent = errorText(err);
@@ -234,7 +289,9 @@ function toolbar() {
   return h("section", { class: "panel" },
     h("div", { class: "toolbar toolbar-start" },
       h("div", { class: "subtabs", role: "tablist" }, tab("day", t("bo.reports.day")), tab("month", t("bo.reports.monthTab"))),
-      picker, save("csv"), save("pdf")),
+      picker, save("csv"), save("pdf"), save("csv", "/products", t("bo.reports.downloadProducts")),
+      save("csv", "/orders", t("bo.reports.downloadOrders"))),
+    h("p", { class: "hint" }, t("bo.reports.exportNote")),
     alertBox);
 }
 

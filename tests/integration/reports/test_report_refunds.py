@@ -84,7 +84,7 @@ def test_refunds_count_on_the_day_the_money_went_back_and_reconcile_with_the_doc
     assert rows[("Pengembalian per metode", "Nilai", "Tunai")] == "18000"
     assert rows[("Kasir", "Pengembalian dibayar", "Budi Kasir (u_budi)")] == "18000"
     sheet = _csv(api.get("/reports/month.csv?month=2026-11", auth=admin).body)
-    assert sheet[-1]["tanggal"] == "TOTAL" and sheet[22]["tanggal"] == "2026-11-23"
+    assert sheet[-1]["tanggal"] == "TOTAL" and sheet[22]["tanggal"] == "23/11/2026"
     assert (sheet[22]["nilai_void"], sheet[23]["total_dikembalikan"], sheet[23]["pengembalian_qris"]) == ("15500", "26000", "8000")
     for column in ("total_dikembalikan", "nilai_refund", "nilai_void", "penjualan_bersih_setelah_pengembalian",
                    "pengembalian_cash", "pengembalian_qris"):

@@ -28,7 +28,7 @@ def _pdf_text(body: bytes) -> str:
 def _csv(body) -> list[dict]:
     text = body.decode() if isinstance(body, bytes) else body
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def _firsts(*orders) -> dict[str, int]:
@@ -93,7 +93,7 @@ def test_month_boundary_and_a_month_is_the_sum_of_its_days(api, demo, till_for, 
     assert r.status == 200 and r.headers["Content-Type"].startswith("text/csv")
     assert r.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-01.csv"'
     rows = _csv(r.body)
-    assert len(rows) == 32 and rows[30]["tanggal"] == "2026-01-31" and rows[-1]["tanggal"] == "TOTAL"
+    assert len(rows) == 32 and rows[30]["tanggal"] == "31/01/2026" and rows[-1]["tanggal"] == "TOTAL"
     assert rows[30]["penjualan_bersih"] == "49000" and rows[30]["metode_cash"] == "31000" and rows[30]["metode_qris"] == "18000"
     for column in ("transaksi", "penjualan_kotor", "penjualan_bersih", "diterima", "metode_cash", "metode_qris"):
         assert int(rows[-1][column]) == sum(int(row[column]) for row in rows[:-1]) == int(rows[30][column]), column

@@ -111,7 +111,8 @@ def _report(kind: str, counters: dict) -> dict:
     f = model.figures(counters)
     f["shipments"]["waiting_awb_now"] = 0
     period = {"date": "2026-01-31"} if kind == "day" else {"month": "2026-01"}
-    return {"kind": kind, **period, "timezone": "Asia/Jakarta", **f, "cashiers": []}
+    goods = {"products": model.top_products([], {}), "profit": None, "costs_visible": False}
+    return {"kind": kind, **period, "timezone": "Asia/Jakarta", **f, "cashiers": [], "chat_by_cs": [], **goods}
 
 
 def test_month_csv_has_a_row_per_day_and_a_total_equal_to_their_sum():
@@ -120,9 +121,9 @@ def test_month_csv_has_a_row_per_day_and_a_total_equal_to_their_sum():
     stored = {"2026-01-01": day1, "2026-01-31": day31}
     report = _report("month", model.sum_counters(stored.values()))
     report["days"] = [{"date": d, "figures": model.figures(stored.get(d, {}))} for d in model.month_days("2026-01")]
-    rows = list(csv.DictReader(io.StringIO(views.month_csv(report).lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(views.month_csv(report).lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 32 and rows[-1]["tanggal"] == "TOTAL"
-    assert rows[0]["tanggal"] == "2026-01-01" and rows[0]["penjualan_bersih"] == "10000" and rows[0]["metode_cash"] == "10000"
+    assert rows[0]["tanggal"] == "01/01/2026" and rows[0]["penjualan_bersih"] == "10000" and rows[0]["metode_cash"] == "10000"
     for column in ("transaksi", "penjualan_bersih", "metode_qris", "book_order_dibuat", "drop_order_kembali"):
         assert int(rows[-1][column]) == sum(int(r[column]) for r in rows[:-1]), column
     assert rows[-1]["rata_rata_transaksi"] == "17500" and rows[1]["rata_rata_transaksi"] == ""
@@ -131,16 +132,16 @@ def test_month_csv_has_a_row_per_day_and_a_total_equal_to_their_sum():
 def test_day_csv_is_long_form_with_plain_numbers():
     report = _report("day", model.sale_increments(_sale(linked=True)))
     text = views.day_csv(report)
-    assert text.startswith("\ufeffbagian,indikator,rincian,nilai\r\n")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+    assert text.startswith("\ufeffbagian;indikator;rincian;nilai\r\n")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
     assert ["Penjualan", "Penjualan bersih", "", "36000"] in rows
     assert ["QRIS per penerbit", "Nilai", "gopay", "36000"] in rows
     assert ["Per jam", "Transaksi", "14:00", "1"] in rows
-    assert ["O2O", "Tingkat pembeli ulang", "", "0.0000"] in rows
+    assert ["O2O", "Tingkat pembeli ulang", "", "0,0000"] in rows
     report["cashiers"] = [{"staff_id": "u_x", "name": "=HYPERLINK(\"http://x\")", "transactions": 1, "linked": 0,
                            "link_rate": 0.0, "registered": 0, "net": -5, "average_ticket": None, "refunds_count": 0,
                            "refunded": 0}]
-    cashier = [r for r in csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff"))) if r[0] == "Kasir"]
+    cashier = [r for r in csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff")), delimiter=";") if r[0] == "Kasir"]
     assert all(r[2].startswith("'=HYPERLINK") for r in cashier), "a name never runs as a formula"
     assert ["Kasir", "Penjualan bersih", cashier[0][2], "-5"] in cashier
     assert ["Kasir", "Rata-rata transaksi", cashier[0][2], ""] in cashier
@@ -200,7 +201,7 @@ def test_refunds_in_the_spreadsheets_and_on_the_page():
     day = _refund_day()
     report = _report("day", day)
     report["cashiers"] = model.cashier_rows([], day, {"u_sari": "Sari", "u_budi": "Budi"})
-    rows = list(csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(views.day_csv(report).lstrip("\ufeff")), delimiter=";"))
     for row in (["Pengembalian", "Pengembalian (refund)", "", "2"], ["Pengembalian", "Nilai pengembalian (refund)", "", "24000"],
                 ["Pengembalian", "Pembatalan (void)", "", "1"], ["Pengembalian", "Nilai pembatalan (void)", "", "10000"],
                 ["Pengembalian", "Total dikembalikan", "", "34000"],
@@ -213,7 +214,7 @@ def test_refunds_in_the_spreadsheets_and_on_the_page():
               "2026-01-02": model.refund_increments("REFUND", 4_000, "CASH", "u_sari"), "2026-01-31": day}
     month = _report("month", model.sum_counters(stored.values()))
     month["days"] = [{"date": d, "figures": model.figures(stored.get(d, {}))} for d in model.month_days("2026-01")]
-    sheet = list(csv.DictReader(io.StringIO(views.month_csv(month).lstrip("\ufeff"))))
+    sheet = list(csv.DictReader(io.StringIO(views.month_csv(month).lstrip("\ufeff")), delimiter=";"))
     assert sheet[1]["total_dikembalikan"] == "4000" and sheet[1]["penjualan_bersih_setelah_pengembalian"] == "-4000"
     for column in ("refund", "void", "total_dikembalikan", "penjualan_bersih_setelah_pengembalian", "pengembalian_cash",
                    "pengembalian_qris", "nilai_void"):
