@@ -160,6 +160,18 @@ def hand_match(caller):
                 lambda: service.hand_match(caller, body["allocations"], body.get("approval")))
 
 
+@bp.endpoint("/reconciliation/proposals/confirm-all", ["POST"], roles=[CS])
+def confirm_all(caller):
+    """Every proposed match confirmed; those needing an admin's PIN or changed meanwhile are skipped, with why."""
+    return service.confirm_all(caller)
+
+
+@bp.endpoint("/reconciliation/paid-orders/make-sales", ["POST"], roles=[CS])
+def make_all_sales(caller):
+    """Every paid book order waiting for its sale made one; those that cannot are skipped, with why."""
+    return service.make_all_sales(caller)
+
+
 @bp.endpoint("/reconciliation/paid-orders", ["GET"], roles=[CS])
 def paid_orders(caller):
     return {"orders": service.paid_orders(caller)}

@@ -16,7 +16,7 @@ from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
 from ..core import uow as units
 from ..core.clock import format_wib, get_clock
-from ..core.errors import Conflict, Forbidden, Locked, NotFound, ValidationError
+from ..core.errors import Conflict, Forbidden, Locked, NotFound, SambungError, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
 from ..core.paging import decode_cursor, encode_cursor
@@ -692,6 +692,57 @@ def make_sale(caller: Caller, order_id: str) -> dict:
     outbox.process_one(f"stock#{order_id}")
     printed = outbox.process_one(f"receipt-print#{order_id}")
     return {**sales.order_view(sales.get_order(order_id)), "receipt_print": printed}
+
+
+# ---- bulk: everything ready, in one action -----------------------------------------------------
+
+BULK_MAX = 100  # rows or orders one bulk action takes; the summary says when more remain
+
+
+def _skipped(err: SambungError) -> dict:
+    return {"code": err.code, "message": err.message}
+
+
+def confirm_all(caller: Caller) -> dict:
+    """"Konfirmasi semua": every proposed match of the store confirmed as if CS tapped each (each its
+    own unit of work). One that needs an admin's PIN, or changed meanwhile, is skipped with why; the
+    summary lists both."""
+    records, more = repo.queued_rows(caller.store_id, PROPOSED_QUEUE, reason=None, limit=BULK_MAX, after=None)
+    threshold = _threshold(caller.store_id) if records else 0
+    statements = repo.statements_by_id(r.statement_id for r in records)
+    done, skipped = [], []
+    for rec in records:
+        what = {"line_id": rec.fingerprint, "line_number": int(rec.line_number), "amount": int(rec.amount),
+                "order_no": (rec.allocations or [{}])[0].get("order_no")}
+        gate = _confirm_gate(caller, rec, statements.get(rec.statement_id), threshold)
+        if gate.required:
+            skipped.append({**what, "code": "approval_required", "message": _approval_message(gate)})
+            continue
+        try:
+            outcome = claims.confirm(rec, actor(caller), None)
+        except SambungError as err:
+            skipped.append({**what, **_skipped(err)})
+            continue
+        done.append({**what, "outcome": outcome})
+    return {"confirmed": done, "skipped": skipped, "more": more is not None}
+
+
+def make_all_sales(caller: Caller) -> dict:
+    """"Jadikan semua penjualan": every paid book order waiting for its sale becomes one, each as
+    "Jadikan penjualan" does; one that cannot (paid late needs an admin, changed meanwhile) is
+    skipped with why."""
+    found = repo.awaiting_sale(caller.store_id, BULK_MAX + 1)
+    more = len(found) > BULK_MAX
+    done, skipped = [], []
+    for payment in found[:BULK_MAX]:
+        what = {"order_id": payment.order_id, "order_no": payment.order_no, "total": int(payment.total)}
+        try:
+            sale = make_sale(caller, payment.order_id)
+        except SambungError as err:
+            skipped.append({**what, **_skipped(err)})
+            continue
+        done.append({**what, "receipt_print": sale.get("receipt_print")})
+    return {"sales": done, "skipped": skipped, "more": more}
 
 
 # ---- column mappings for other banks ------------------------------------------------------------

@@ -1,10 +1,12 @@
 // Book orders paid by statement rows that are not a sale yet: "Jadikan penjualan" (stock leaves
-// the CS desk, the receipt prints, points are credited), or unmatch a row that was wrong.
+// the CS desk, the receipt prints, points are credited), all of them at once with "Jadikan semua
+// penjualan" (a summary says what was skipped and why), or unmatch a row that was wrong.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { badge, errorLine, errorText, toast } from "../backoffice/common.js";
+import { bulkButton } from "./rowactions.js";
 
 export function mount(page) {
   const list = h("div", { class: "lines", id: "paid-orders" });
@@ -44,7 +46,12 @@ export function mount(page) {
       error.textContent = errorText(err);
     }
   }
-  replace(page, h("section", { class: "panel" }, h("h2", {}, t("bo.recon.paid.title")), error, list));
+  const summary = h("div", { class: "bulk-summary", id: "make-sales-summary", "aria-live": "polite" });
+  const all = bulkButton({ label: t("bo.recon.bulk.makeAll"), id: "make-all-sales", summary, onDone: () => reload(),
+    send: () => api.call("POST", "/reconciliation/paid-orders/make-sales"),
+    doneText: (count) => t("bo.recon.bulk.made", { count }) });
+  replace(page, h("section", { class: "panel" },
+    h("div", { class: "toolbar" }, h("h2", {}, t("bo.recon.paid.title")), all), summary, error, list));
   reload();
   return null;
 }

@@ -10,7 +10,7 @@ import { h, replace } from "../js/dom.js";
 import { formatRupiah } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { attempt, badge, errorLine, errorText, parseRupiah, rupiahDigits, rupiahInput, session, toast } from "../backoffice/common.js";
-import { asideForm, opener, refundForm } from "./rowactions.js";
+import { asideForm, bulkButton, opener, refundForm } from "./rowactions.js";
 
 const SIGNALS = { exact_amount: "bo.recon.signal.exactAmount", amount_without_code: "bo.recon.signal.withoutCode",
   order_no: "bo.recon.signal.orderNo", name: "bo.recon.signal.name", date: "bo.recon.signal.date" };
@@ -390,8 +390,13 @@ export const proposedPage = {
         loadError.textContent = errorText(err);
       }
     }
-    replace(page, h("section", { class: "panel" }, h("h2", {}, t("bo.recon.proposed.title")),
-      h("p", { class: "lead" }, t("bo.recon.proposed.lead")), loadError, error, list));
+    const summary = h("div", { class: "bulk-summary", id: "confirm-all-summary", "aria-live": "polite" });
+    const all = bulkButton({ label: t("bo.recon.bulk.confirmAll"), id: "confirm-all", summary, onDone: () => reload(),
+      send: () => api.call("POST", "/reconciliation/proposals/confirm-all"),
+      doneText: (count) => t("bo.recon.bulk.confirmed", { count }) });
+    replace(page, h("section", { class: "panel" },
+      h("div", { class: "toolbar" }, h("h2", {}, t("bo.recon.proposed.title")), all),
+      h("p", { class: "lead" }, t("bo.recon.proposed.lead")), summary, loadError, error, list));
     reload();
     return null;
   },

@@ -81,3 +81,33 @@ export function opener(label, makeForm, className) {
   });
   return [button, holder];
 }
+
+/**
+ * A bulk action's button ("Konfirmasi semua", "Jadikan semua penjualan"): runs `send`, then shows in
+ * `summary` what was done and, one line each, what was skipped and why; `onDone` reloads the list.
+ */
+export function bulkButton({ label, id, send, doneText, onDone, summary }) {
+  const button = h("button", { type: "button", class: "btn btn-primary", id }, label);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      const result = await send();
+      const done = result.confirmed || result.sales || [];
+      replace(summary,
+        h("p", { class: done.length ? "sum-ok" : "row-meta" }, doneText(done.length)),
+        result.skipped.length ? h("p", { class: "sum-bad" }, t("bo.recon.bulk.skipped", { count: result.skipped.length })) : null,
+        result.skipped.length ? h("ul", { class: "bulk-skipped" }, result.skipped.map((s) => h("li", {},
+          h("b", {}, s.order_no || (s.line_number ? t("bo.recon.bulk.line", { line: s.line_number }) : "")), ` · ${s.message}`))) : null,
+        result.more ? h("p", { class: "row-meta" }, t("bo.recon.bulk.more")) : null);
+      onDone();
+    } catch (err) {
+      replace(summary, h("p", { class: "form-error", role: "alert" }, errorText(err)));
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  });
+  return button;
+}
+

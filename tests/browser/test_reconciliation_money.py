@@ -64,3 +64,50 @@ def test_cs_sets_aside_and_gives_back_and_the_days_money_adds_up(page, stack, ht
     aside.locator(".aside-undo").click()
     page.locator("#toast", has_text="kembali ke daftar cek").wait_for()
     aside.wait_for(state="detached")
+
+
+def _continuing_opening(http, auth, day: datetime) -> int:
+    """The opening balance a file of ``day`` must have to continue the account's stored balance: a
+    small probe file (one bank fee) tells it when the stored chain says otherwise."""
+    probe = _upload(http, auth, bca_csv([(f"{day:%d/%m/%Y}", f"BIAYA ADM {uuid.uuid4().hex[:6]}", 1, "DB")],
+                                        opening=1_000_000))
+    check = probe.get("balance_check") or {}
+    return int(check["expected"]) // 100 if check.get("status") == "discontinuous" and check.get("expected") else 1_000_000
+
+
+def test_cs_confirms_every_proposal_and_makes_every_sale_in_one_tap_each(page, stack, http, admin_auth):
+    today = datetime.now(WIB)
+    cs = http.login_as(stack.state, "cs")
+    orders = []
+    for name in ("Ani", "Bayu"):
+        status, order, _ = http.post("/api/book-orders", {
+            "items": [{"sku": "KOPI-250", "qty": 1}], "customer_name": f"{name} Lestari", "phone": "0812-5555-0142",
+            "address": "Jl. Mawar No. 1, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
+            auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert status == 201, order
+        orders.append(order)
+    opening = _continuing_opening(http, admin_auth, today)
+    statement = _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer(o["customer"]["name"].upper(), o["total"]),
+                                                    o["total"], "CR") for o in orders], opening=opening))
+    assert statement["counts"]["proposed"] == 2, statement
+
+    person = staff_of(stack, "cs")
+    sign_in(page, stack, http, admin_auth, person["staff_id"], person["pin"], "/reconciliation/#usulan")
+    wait_section(page, "mutasi")
+    for o in orders:
+        page.locator("#proposed-lines .card", has_text=o["order_no"]).wait_for()
+    page.click("#confirm-all")
+    page.locator("#confirm-all-summary .sum-ok").wait_for()
+    assert "usulan dikonfirmasi" in page.inner_text("#confirm-all-summary")
+    for o in orders:
+        page.locator("#proposed-lines .card", has_text=o["order_no"]).wait_for(state="detached")
+        assert http.get(f"/api/book-orders/{o['order_id']}", auth=cs)[1]["status"] == "PAID"
+
+    page.get_by_role("tab", name="Siap Dijual").click()
+    page.locator("#paid-orders .card", has_text=orders[0]["order_no"]).wait_for()
+    page.click("#make-all-sales")
+    page.locator("#make-sales-summary .sum-ok").wait_for()
+    assert "dijadikan penjualan" in page.inner_text("#make-sales-summary")
+    page.screenshot(path=str(ARTIFACTS / "reconciliation-bulk.png"), full_page=True)
+    for o in orders:
+        assert http.get(f"/api/sales/{o['order_id']}", auth=cs)[1]["status"] == "COMPLETED"
