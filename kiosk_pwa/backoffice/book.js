@@ -16,6 +16,7 @@ const STATUS = { BOOKED: "bo.book.status.booked", AWAITING_PAYMENT: "bo.book.sta
   EXPIRED: "bo.book.status.expired", CANCELLED: "bo.book.status.cancelled" };
 const statusLabel = (order) => (STATUS[order.status] ? t(STATUS[order.status]) : order.status_label || order.status);
 const REFRESH_MS = 15000;
+const MAX_QTY = 999; // of one item in one order (the server's limit)
 const URGENT_SECONDS = 15 * 60;
 
 let picker = null;
@@ -27,8 +28,8 @@ export function onScan(code) {
 export function mount(root, me) {
   const intent = new api.Intent();
   const subtotal = h("strong", {}, formatRupiah(0));
-  picker = new ItemPicker({ onChange: (lines) => {
-    subtotal.textContent = formatRupiah(lines.reduce((sum, l) => sum + l.qty * l.price, 0));
+  picker = new ItemPicker({ qtyRule: { max: MAX_QTY }, onChange: (lines) => {
+    subtotal.textContent = formatRupiah(lines.reduce((sum, l) => sum + (l.qty ?? 0) * l.price, 0));
     intent.reset(); // another basket is another booking
   } });
   const name = h("input", { class: "input", id: "bo-name", required: true, maxlength: 80, autocomplete: "off" });
@@ -58,6 +59,7 @@ export function mount(root, me) {
       error.textContent = t("bo.common.addItemsFirst");
       return;
     }
+    if (picker.refuse(error)) return;
     if (fee === null) {
       error.textContent = t("bo.book.badShippingFee");
       return;

@@ -1,10 +1,10 @@
 // What the back-office sections share: the signed-in person, messages (toasts for what went well,
 // errors next to what failed), times in the store's zone, countdowns on the server's clock, rupiah
-// and phone fields as people type them, files from the API, sub-tabs, and the item picker (scan a
-// barcode, type an SKU, or search a name).
+// and phone fields as people type them, files from the API, sub-tabs, quantity fields that say what
+// is wrong beside them, and the item picker (scan a barcode, type an SKU, or search a name).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
-import { formatRupiah, formatWib, groupLocalPhone } from "../js/format.js";
+import { formatRupiah, formatWib, groupLocalPhone, groupThousands } from "../js/format.js";
 import { hasKey, t } from "../js/i18n.js";
 
 const TOAST_MS = 4000;
@@ -47,8 +47,11 @@ export async function attempt(line, action) {
   }
 }
 
-/** The signed-in person and store, set by the shell after /auth/me. */
-export const session = { me: null };
+/**
+ * The signed-in person and store, set by the shell after /auth/me; `openDrop`: the drop order a link
+ * from another section asks the Drop Order section to show (read once when it mounts).
+ */
+export const session = { me: null, openDrop: null };
 
 /**
  * A list's loader: `load()` fetches and draws; a call while one is on its way gets that one (a tap
@@ -155,15 +158,59 @@ export function subTabs(items, current, onSelect, label) {
 }
 
 /**
+ * What is wrong with a quantity as typed, in words for the person (null when it is fine): a whole
+ * number from `min` to `max`; `zero: false` refuses 0 even where negatives are allowed (a
+ * correction). Nothing is rounded or put back: "-3" stays "-3" with its message until it is fixed.
+ */
+export function quantityProblem(text, { min = 1, max = 9999, zero = min <= 0 } = {}) {
+  const typed = String(text ?? "").trim();
+  if (!typed) return t("bo.qty.empty");
+  if (!/^[+-]?\d+$/.test(typed)) return t(/^[+-]?\d*[.,]\d*$/.test(typed) && /\d/.test(typed) ? "bo.qty.notWhole" : "bo.qty.notNumber");
+  const n = Number(typed);
+  if (n === 0 && !zero) return t(min > 0 ? "bo.qty.atLeastOne" : "bo.qty.notZero");
+  if (n < min) return t(min === 1 ? "bo.qty.atLeastOne" : min === 0 ? "bo.qty.notNegative" : "bo.qty.atLeast", { min });
+  if (n > max) return t("bo.qty.atMost", { max: groupThousands(max) });
+  return null;
+}
+
+let fieldIds = 0;
+
+/**
+ * A quantity field with its message beside it: `rule` as for quantityProblem; `onValue(n | null,
+ * text)` on every keystroke (null while it is wrong). Returns the `input`, its `message` (put it
+ * beside the field), `problem()` (what is wrong now, shown in the message) and `focus()`.
+ */
+export function quantityField({ value, label, rule = {}, onValue = () => {} }) {
+  const id = `qty-${++fieldIds}`;
+  const message = h("p", { class: "form-error qty-error", id: `${id}-error`, role: "alert" });
+  const allowsMinus = (rule.min ?? 1) < 0;
+  const input = h("input", { class: "input qty-input", id, type: "text", inputmode: allowsMinus ? "text" : "numeric",
+    autocomplete: "off", value: String(value), "aria-label": label, "aria-describedby": message.id });
+  const check = () => {
+    const problem = quantityProblem(input.value, rule);
+    message.textContent = problem || "";
+    input.setAttribute("aria-invalid", String(Boolean(problem)));
+    return problem;
+  };
+  input.addEventListener("input", () => onValue(check() ? null : Number(input.value.trim()), input.value));
+  return { input, message, problem: check, focus: () => input.focus() };
+}
+
+/**
  * A list of items built by scanning barcodes, typing an SKU or searching a name.
- * picker.lines -> [{sku, name, barcode, qty}]; picker.add(code) adds one of a scanned code.
- * `qtyLabel` names the number column; `allowNegative` for corrections.
+ * picker.lines -> [{sku, name, barcode, qty}] (qty null while its field is wrong); picker.add(code)
+ * adds one of a scanned code. `qtyLabel` names the number column; `qtyRule` what a quantity may be
+ * (quantityProblem: whole numbers from 1 to 9999 unless said otherwise). Before sending, a form asks
+ * `picker.refuse(errorLine)`: the first wrong quantity is said in the form's error line (which then
+ * follows the fields until they are right) and its field focused.
  */
 export class ItemPicker {
-  constructor({ qtyLabel = t("bo.picker.qty"), allowNegative = false, onChange = () => {} } = {}) {
+  constructor({ qtyLabel = t("bo.picker.qty"), qtyRule = {}, onChange = () => {} } = {}) {
     this.lines = [];
-    this.allowNegative = allowNegative;
+    this.qtyRule = qtyRule;
     this.onChange = onChange;
+    this.fields = new Map(); // line -> its quantity field
+    this.shownIn = null; // the form's error line saying what is wrong with a quantity, while it is
     this.list = h("div", { class: "lines", "aria-label": t("bo.picker.items") });
     this.results = h("div", { class: "results" });
     this.error = errorLine();
@@ -215,9 +262,10 @@ export class ItemPicker {
     }, `${p.sku} · ${p.name}`)) : h("p", { class: "empty" }, t("bo.picker.notFound")));
   }
 
+  /** `qty` more of a product (a scan of a line whose field is wrong starts it again from `qty`). */
   put(product, qty) {
     const line = this.lines.find((l) => l.sku === product.sku);
-    if (line) line.qty += qty;
+    if (line) Object.assign(line, { qty: (line.qty ?? 0) + qty, typed: null });
     else this.lines.push({ sku: product.sku, name: product.name, barcode: product.barcode, price: product.price, qty });
     this.render();
   }
@@ -227,25 +275,66 @@ export class ItemPicker {
     this.render();
   }
 
+  /** Another rule for the quantities (a stock count may be 0, a correction negative): checked again at once. */
+  setRule(rule) {
+    this.qtyRule = rule;
+    this.render();
+  }
+
+  /** The first wrong quantity as "Perbaiki jumlah SKU: why" (its field focused with `focus`), or null. */
+  problem({ focus = false } = {}) {
+    for (const line of this.lines) {
+      const field = this.fields.get(line);
+      const problem = field?.problem();
+      if (problem) {
+        if (focus) field.focus();
+        return t("bo.qty.fix", { sku: line.sku, problem });
+      }
+    }
+    return null;
+  }
+
+  /** Before sending: says the first wrong quantity in `errorLine` and focuses it; true when there is one. */
+  refuse(errorLine) {
+    const problem = this.problem({ focus: true });
+    if (problem) errorLine.textContent = problem;
+    this.shownIn = problem ? errorLine : null;
+    return Boolean(problem);
+  }
+
+  /** The form's message follows the fields: another wrong one is said instead, all right clears it. */
+  follow() {
+    if (!this.shownIn) return;
+    const problem = this.problem();
+    this.shownIn.textContent = problem || "";
+    if (!problem) this.shownIn = null;
+  }
+
   render() {
+    this.fields = new Map();
     replace(this.list, this.lines.length ? this.lines.map((line) => {
-      const qty = h("input", { class: "input qty-input", type: "number", step: 1, min: this.allowNegative ? undefined : 1,
-        value: line.qty, "aria-label": `${this.qtyLabel} ${line.sku}` });
-      qty.addEventListener("change", () => {
-        const n = Number(qty.value);
-        if (Number.isInteger(n) && (this.allowNegative ? n !== 0 : n > 0)) line.qty = n;
-        qty.value = line.qty;
-        this.onChange(this.lines);
-      });
+      // A wrong quantity keeps what was typed, and its message, when the list is drawn again; each is
+      // checked against the rule now (scans may pass the maximum, a new rule may allow what was wrong).
+      const field = quantityField({ value: line.qty ?? line.typed ?? "", label: `${this.qtyLabel} ${line.sku}`,
+        rule: this.qtyRule, onValue: (n, text) => {
+          Object.assign(line, { qty: n, typed: text });
+          this.follow();
+          this.onChange(this.lines);
+        } });
+      this.fields.set(line, field);
+      if (field.problem()) Object.assign(line, { qty: null, typed: field.input.value });
+      else line.qty = Number(field.input.value.trim());
       return h("div", { class: "line" },
         h("div", {}, h("strong", {}, line.sku), " ", line.name),
-        qty,
+        field.input,
         h("button", { type: "button", class: "btn btn-link", "aria-label": t("bo.picker.removeItem", { sku: line.sku }),
           onclick: () => {
             this.lines = this.lines.filter((l) => l !== line);
             this.render();
-          } }, t("bo.common.remove")));
+          } }, t("bo.common.remove")),
+        field.message);
     }) : h("p", { class: "empty" }, t("bo.picker.empty")));
+    this.follow();
     this.onChange(this.lines);
   }
 }

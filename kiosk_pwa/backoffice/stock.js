@@ -1,17 +1,47 @@
 // Cek Stok: per product and location what is on hand, booked ("dipesan") and free, the CS desk
-// first; a product's movements (the ledger); for admins, goods received, corrections and counts.
+// first; a product's movements (the ledger: what each came from by its number, linked to the section
+// that shows it, and who moved it by name); for admins, goods received, corrections and counts.
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { ItemPicker, errorLine, errorText, toast, when } from "./common.js";
+import { ItemPicker, errorLine, errorText, session, toast, when } from "./common.js";
 
 const REASONS = {
   seed: "bo.stock.reason.seed", receive: "bo.stock.reason.receive", adjust: "bo.stock.reason.adjust",
   count: "bo.stock.reason.count", sale: "bo.stock.reason.sale", book_order_sale: "bo.stock.reason.bookOrderSale",
-  drop_order: "bo.stock.reason.dropOrder", drop_return: "bo.stock.reason.dropReturn", return: "bo.stock.reason.return",
+  drop_order: "bo.stock.reason.dropOrder", drop_return: "bo.stock.reason.dropReturn", refund: "bo.stock.reason.return",
 };
 const LOCATIONS = { CS: "bo.stock.location.cs", WAREHOUSE: "bo.stock.location.warehouse", SHOP: "bo.stock.location.shop" };
+// Where a movement's document is shown, and who may open that section (the shell's menu says the same):
+// a sale and its refunds in Riwayat Penjualan (found there by the sale's number), a drop order in its queue.
+const DOCUMENT_PAGES = {
+  sale: { hash: "#penjualan", roles: ["cashier", "supervisor", "cs", "admin"], title: "bo.stock.openSale" },
+  refund: { hash: "#penjualan", roles: ["cashier", "supervisor", "cs", "admin"], title: "bo.stock.openSale" },
+  drop_order: { hash: "#drop", roles: ["cs", "warehouse", "admin"], title: "bo.stock.openDrop" },
+};
+const LIMITS = { max: 1_000_000 };
+// What an admin may type per kind of adjustment (the server's rules): goods in, a correction either way, a count.
+const ADJUST_RULES = { receive: { min: 1, ...LIMITS }, adjust: { min: -LIMITS.max, zero: false, ...LIMITS },
+  count: { min: 0, ...LIMITS } };
+
+/** The ledger's reference cell: the document's number, linked where the person may open it. */
+function documentCell(doc, role) {
+  if (!doc) return "-";
+  if (doc.kind === "adjustment") return t("bo.stock.adjustmentRef");
+  if (!doc.number) return h("span", { class: "muted" }, doc.id);
+  const page = DOCUMENT_PAGES[doc.kind];
+  if (!page || !page.roles.includes(role)) return doc.number;
+  return h("a", { href: page.hash, title: t(page.title, { number: doc.number }), onclick: () => {
+    if (doc.kind === "drop_order") session.openDrop = doc.id;
+  } }, doc.number);
+}
+
+/** Who moved it: the person's (or device's) name; the system for what no person did. */
+function actorName(e) {
+  if (e.actor_name) return e.actor_name;
+  return e.actor === "system" || e.actor === "seed" ? t("bo.stock.system") : e.actor;
+}
 
 let search = null; // the current page's search, for scans
 
@@ -66,7 +96,7 @@ export function mount(root, me) {
             h("td", {}, when(e.at)), h("td", {}, LOCATIONS[e.location] ? t(LOCATIONS[e.location]) : e.location),
             h("td", { class: `num ${e.delta < 0 ? "negative" : "positive"}` }, `${e.delta > 0 ? "+" : ""}${groupThousands(e.delta)}`),
             h("td", {}, REASONS[e.reason] ? t(REASONS[e.reason]) : e.reason, e.note ? h("div", { class: "hint" }, e.note) : null),
-            h("td", {}, e.reference), h("td", {}, e.actor))))));
+            h("td", {}, documentCell(e.document, me.role)), h("td", {}, actorName(e)))))));
       ledgerBox.scrollIntoView({ behavior: "smooth" });
     } catch (err) {
       replace(ledgerBox, h("p", { class: "form-error" }, errorText(err)));
@@ -94,10 +124,10 @@ function adjustmentsPanel() {
     h("option", { value: "receive" }, t("bo.stock.adjust.receive")), h("option", { value: "adjust" }, t("bo.stock.adjust.adjust")),
     h("option", { value: "count" }, t("bo.stock.adjust.count")));
   const note = h("input", { class: "input input-small", maxlength: 200, placeholder: t("bo.stock.adjust.notePlaceholder") });
-  const picker = new ItemPicker({ allowNegative: true });
+  const picker = new ItemPicker({ qtyRule: ADJUST_RULES[reason.value] });
   const error = errorLine();
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("bo.stock.adjust.submit"));
-  reason.addEventListener("change", () => { picker.allowNegative = reason.value !== "receive"; picker.render(); });
+  reason.addEventListener("change", () => picker.setRule(ADJUST_RULES[reason.value]));
   return h("form", { class: "panel", onsubmit: async (event) => {
     event.preventDefault();
     error.textContent = "";
@@ -105,6 +135,7 @@ function adjustmentsPanel() {
       error.textContent = t("bo.common.addItemsFirst");
       return;
     }
+    if (picker.refuse(error)) return;
     const items = picker.lines.map((l) => (reason.value === "count" ? { sku: l.sku, counted: l.qty } : { sku: l.sku, delta: l.qty }));
     submit.disabled = true;
     try {
