@@ -224,13 +224,16 @@ def confirm(row: StatementLineRecord, actor: Actor, approved: Approved | None = 
 # ---- hand-match -----------------------------------------------------------------------------------
 
 def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict, payments: dict[str, OrderPaymentRecord],
-               allocations: list[dict], actor: Actor, approved: Approved | None = None) -> list[str]:
+               allocations: list[dict], actor: Actor, approved: Approved | None = None,
+               short: dict[str, int] | None = None) -> list[str]:
     """Write validated allocations (``[{"line_id", "order_id", "amount"}]``) in one unit of work
     (``approved``: the admin's PIN it needed).
 
     Returns the ids of orders now fully covered; their move to PAID is queued in the same
-    unit of work and attempted right away.
+    unit of work and attempted right away. ``short``: per order, rupiah short of its total the
+    person accepts as paid (the store's tolerance, checked by the caller), recorded on it.
     """
+    short = short or {}
     now = get_clock().now_s()
     per_row: dict[str, list[dict]] = defaultdict(list)
     per_order: dict[str, list[dict]] = defaultdict(list)
@@ -246,9 +249,9 @@ def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict
         for order_id, allocs in per_order.items():
             order, payment = orders[order_id], payments.get(order_id)
             version = repo.add_allocations(uow, payment, order_id=order_id, store_id=store_id, order_no=order.order_no,
-                                           total=int(order.total), allocations=allocs)
+                                           total=int(order.total), allocations=allocs, short=short.get(order_id, 0))
             confirmed = (int(payment.confirmed) if payment else 0) + sum(a["amount"] for a in allocs)
-            if confirmed == int(order.total):
+            if confirmed + short.get(order_id, 0) == int(order.total):
                 effects[order_id] = f"recon-paid#{order_id}#{version}"
                 uow.outbox(effects[order_id], ORDER_PAID_EFFECT, store_id, {"order_id": order_id})
             # The money shows on the order at once (a part payment too), still the order CS looked at.
@@ -256,9 +259,13 @@ def hand_match(store_id: str, rows: dict[str, StatementLineRecord], orders: dict
         lines = [rows[f] for f in per_row]
         refs = [order_ref(orders[o], sum(a["amount"] for a in allocs)) for o, allocs in per_order.items()]
         detail = approval_entries(uow, store_id, "hand_match", actor, approved, lines=lines, orders=refs)
+        rests = {f: int(rows[f].amount) - sum(a["amount"] for a in allocs) for f, allocs in per_row.items()}
         repo.audit(uow, store_id, "hand_match", actor, lines=lines, orders=refs,
                    detail={"allocations": [{"fingerprint": a["line_id"], "order_id": a["order_id"], "amount": a["amount"]}
-                                           for a in allocations], **detail})
+                                           for a in allocations],
+                           **({"short_accepted": short} if short else {}),
+                           **({"rest_to_refund": {f: r for f, r in rests.items() if r}} if any(rests.values()) else {}),
+                           **detail})
         return effects
 
     done, effects = units.attempt(writes)
@@ -277,15 +284,19 @@ def apply_order_paid(item) -> dict:
 
     def ops(uow, order, target: str | None) -> None:
         payment = get_order_payment(order_id)
-        if payment is None or payment.payment_applied or int(payment.confirmed) < int(payment.total):
+        if payment is None or payment.payment_applied or \
+                int(payment.confirmed) + int(payment.short_accepted or 0) < int(payment.total):
             raise Stale  # applied already, or unmatched before we got here
         repo.mark_order_paid(uow, payment, _paid(order, target, now))
 
     payment = get_order_payment(order_id)
     if payment is None:
         return {"outcome": "nothing_to_do"}
+    short = int(payment.short_accepted or 0)
+    paid = sales.Payment(order_id=order_id, attempt=None, method=BANK_TRANSFER, amount=int(payment.total) - short,
+                         source="statement", accepted_short=short)
     try:
-        outcome = sales.apply_payment(_statement_payment(order_id, int(payment.total)), extra_ops=ops, complete_sale=False)
+        outcome = sales.apply_payment(paid, extra_ops=ops, complete_sale=False)
     except Stale:
         return {"outcome": "nothing_to_do"}
     if outcome == "contended":

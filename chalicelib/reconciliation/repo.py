@@ -285,6 +285,7 @@ class OrderPaymentRecord(Table):
     status_before = UnicodeAttribute(null=True)
     awaiting_store = UnicodeAttribute(null=True)
     paid_at = NumberAttribute(null=True)
+    short_accepted = NumberAttribute(default=0)  # rupiah short of the total a person accepted as paid
     awaiting_sale = PaidAwaitingSale()
 
 
@@ -549,10 +550,14 @@ def propose_match(uow, row: StatementLineRecord, allocations: list[dict], now: i
 
 def match_row(uow, row: StatementLineRecord, *, kind: str, actor: "Actor", allocations: list[dict], now: int,
               was: str = UNMATCHED) -> None:
-    """The row pays these orders: ``was`` (UNMATCHED, or PROPOSED when CS confirms) -> MATCHED, off every list."""
-    uow.update(StatementLineRecord(line_key=row.line_key), actions=_matched(MATCHED, kind, actor, allocations, now) + [
-        StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()],
-        condition=StatementLineRecord.status == was)
+    """The row pays these orders: ``was`` (UNMATCHED, or PROPOSED when CS confirms) -> MATCHED, off every
+    list; an over-payment (allocations below the row's amount) waits on the refund list for its rest."""
+    rest = int(row.amount) - sum(int(a["amount"]) for a in allocations) - int(row.refunded or 0)
+    queue = [StatementLineRecord.queue.set(queue_key(row.store_id, REFUND_QUEUE)),
+             StatementLineRecord.queued_at.set(queue_position(row.day_key, row.line_number, row.fingerprint))] if rest > 0 \
+        else [StatementLineRecord.queue.remove(), StatementLineRecord.queued_at.remove()]
+    uow.update(StatementLineRecord(line_key=row.line_key), actions=_matched(MATCHED, kind, actor, allocations, now) + queue,
+               condition=StatementLineRecord.status == was)
 
 
 def unmatch_row(uow, row: StatementLineRecord) -> None:
@@ -674,18 +679,21 @@ def confirm_allocation(uow, payment: OrderPaymentRecord, fingerprint: str, amoun
 
 
 def add_allocations(uow, payment: OrderPaymentRecord | None, *, order_id: str, store_id: str, order_no: str,
-                    total: int, allocations: list[dict]) -> int:
-    """Confirmed allocations of hand-matched rows added to an order; returns the record's new version."""
+                    total: int, allocations: list[dict], short: int = 0) -> int:
+    """Confirmed allocations of hand-matched rows added to an order (``short``: rupiah short of its
+    total a person accepts as paid); returns the record's new version."""
     added = sum(a["amount"] for a in allocations)
     if payment is None:
         uow.save(OrderPaymentRecord(order_id=order_id, store_id=store_id, order_no=order_no, total=total,
-                                    allocated=added, confirmed=added, allocations=allocations, version=1),
+                                    allocated=added, confirmed=added, allocations=allocations, version=1,
+                                    short_accepted=short),
                  condition=OrderPaymentRecord.order_id.does_not_exist())
         return 1
     version = int(payment.version) + 1
     uow.update(payment, actions=[OrderPaymentRecord.allocations.set(list(payment.allocations) + allocations),
                                  OrderPaymentRecord.allocated.set(int(payment.allocated) + added),
                                  OrderPaymentRecord.confirmed.set(int(payment.confirmed) + added),
+                                 OrderPaymentRecord.short_accepted.set(short),
                                  OrderPaymentRecord.version.set(version)],
                condition=OrderPaymentRecord.version == payment.version)
     return version
@@ -708,13 +716,16 @@ def remove_allocations(uow, payment: OrderPaymentRecord, fingerprint: str) -> No
     if payment.payment_applied:
         actions += [OrderPaymentRecord.payment_applied.set(False), OrderPaymentRecord.awaiting_store.remove(),
                     OrderPaymentRecord.paid_at.remove(), OrderPaymentRecord.status_before.remove()]
+    if mine and int(payment.short_accepted or 0):
+        actions.append(OrderPaymentRecord.short_accepted.set(0))  # accepted for those rows: taken back with them
     uow.update(payment, actions=actions, condition=OrderPaymentRecord.version == payment.version)
 
 
 def payment_given_back(uow, payment: OrderPaymentRecord) -> None:
     """A cancelled order's confirmed transfers leave it (they wait on the refund list now)."""
     uow.update(payment, actions=[OrderPaymentRecord.allocations.set([]), OrderPaymentRecord.allocated.set(0),
-                                 OrderPaymentRecord.confirmed.set(0), OrderPaymentRecord.version.set(int(payment.version) + 1)],
+                                 OrderPaymentRecord.confirmed.set(0), OrderPaymentRecord.short_accepted.set(0),
+                                 OrderPaymentRecord.version.set(int(payment.version) + 1)],
                condition=OrderPaymentRecord.version == payment.version)
 
 

@@ -152,12 +152,17 @@ def money_check(caller):
 
 @bp.endpoint("/reconciliation/matches", ["POST"], roles=[CS])
 def hand_match(caller):
-    """``{"allocations": [{"line_id", "order_id", "amount"}], "approval": {"staff_id", "pin"}}``: each
-    credit used up exactly; the approval only when the answer was 403 ``approval_required``."""
+    """``{"allocations": [{"line_id", "order_id", "amount"}], "approval": {"staff_id", "pin"},
+    "accept_short": bool, "rest_to_refund": bool}``: each credit used up exactly (or its rest to the
+    refund list); an order left short within the store's tolerance accepted as paid; the approval
+    only when the answer was 403 ``approval_required``."""
     req = bp.current_request
-    body = parse_body(req, {"allocations": F(list, check=_allocations), **_APPROVED})
+    body = parse_body(req, {"allocations": F(list, check=_allocations), **_APPROVED,
+                            "accept_short": F(bool, required=False), "rest_to_refund": F(bool, required=False)})
     return once(req, caller, "statement-match", _remembered(body),
-                lambda: service.hand_match(caller, body["allocations"], body.get("approval")))
+                lambda: service.hand_match(caller, body["allocations"], body.get("approval"),
+                                           accept_short=bool(body.get("accept_short")),
+                                           rest_to_refund=bool(body.get("rest_to_refund"))))
 
 
 @bp.endpoint("/reconciliation/proposals/confirm-all", ["POST"], roles=[CS])

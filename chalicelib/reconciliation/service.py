@@ -278,7 +278,8 @@ def review_list(caller: Caller, queue: str = "review", reason: str | None = None
     if queue in ("proposed", "refund"):
         _attach_orders(lines)
     return {"queue": queue, "lines": lines, "next": encode_cursor(last_key),
-            "reasons": {r.value: label for r, label in REASON_LABELS.items()}}
+            "reasons": {r.value: label for r, label in REASON_LABELS.items()},
+            "short_payment_tolerance": _settings(caller.store_id).short_payment_tolerance}
 
 
 def _attach_orders(lines: list[dict]) -> None:
@@ -386,12 +387,15 @@ def unmatch(caller: Caller, line_id: str) -> dict:
     return get_line(caller, line_id)
 
 
-def hand_match(caller: Caller, allocations: list[dict], approval: dict | None = None) -> dict:
+def hand_match(caller: Caller, allocations: list[dict], approval: dict | None = None, *, accept_short: bool = False,
+               rest_to_refund: bool = False) -> dict:
     """Match credits to book orders by hand with explicit amounts (one credit to several orders,
-    several credits to one order). Every credit must be used up exactly; no order may receive more
-    than it still owes. An order whose allocations reach its total becomes PAID. Above the store's
-    threshold (credits, or the biggest order paid into), or with rows of a file that broke its
-    account's balance chain, ``approval`` (``{"staff_id", "pin"}``) of an admin is needed."""
+    several credits to one order). Every credit must be used up exactly (``rest_to_refund``: what an
+    over-payment leaves goes to the refund list instead); no order may receive more than it still
+    owes. An order whose allocations reach its total becomes PAID; with ``accept_short``, one left
+    short by no more than the store's ``short_payment_tolerance`` too, the difference recorded.
+    Above the store's threshold (credits, or the biggest order paid into), or with rows of a file
+    that broke its account's balance chain, ``approval`` (``{"staff_id", "pin"}``) of an admin is needed."""
     if not allocations:
         raise ValidationError("Pilih minimal satu alokasi.", code="missing_field")
     if len(allocations) > MAX_ALLOCATIONS:
@@ -408,7 +412,8 @@ def hand_match(caller: Caller, allocations: list[dict], approval: dict | None = 
         rows[line_id] = _matchable_row(rec)
     orders = {oid: _payable_order(caller, oid) for _, oid in pairs}
     payments = order_payments(list(orders))
-    _check_amounts(rows, orders, payments, allocations)
+    _check_amounts(rows, orders, payments, allocations, rest_to_refund=rest_to_refund)
+    short = _accepted_short(caller, orders, payments, allocations) if accept_short else {}
     statements = repo.statements_by_id(r.statement_id for r in rows.values())
     at_stake = max(sum(a["amount"] for a in allocations), max(int(o.total) for o in orders.values()))
     gate = approvals.hand_match_gate(at_stake, _threshold(caller.store_id), confirmer=actor(caller).staff_id,
@@ -419,7 +424,7 @@ def hand_match(caller: Caller, allocations: list[dict], approval: dict | None = 
         per_order[a["order_id"]] += a["amount"]
     approved = _approved(caller, gate, approval, "hand_match", lines=list(rows.values()),
                          orders=[claims.order_ref(orders[o], amount) for o, amount in per_order.items()])
-    paid = claims.hand_match(caller.store_id, rows, orders, payments, allocations, actor(caller), approved)
+    paid = claims.hand_match(caller.store_id, rows, orders, payments, allocations, actor(caller), approved, short=short)
     return {"lines": [get_line(caller, fp) for fp in rows], "orders": [order_payment_view(o) for o in orders],
             "paid_orders": paid}
 
@@ -451,8 +456,34 @@ def _payable_order(caller: Caller, order_id: str):
     return order
 
 
+def _accepted_short(caller: Caller, orders: dict, payments: dict[str, OrderPaymentRecord],
+                    allocations: list[dict]) -> dict[str, int]:
+    """Per order, what it is left short of its total by this match, when the person accepts it as
+    paid: never more than the store's tolerance, and only for an order this match leaves short."""
+    tolerance = _settings(caller.store_id).short_payment_tolerance
+    per_order: dict[str, int] = defaultdict(int)
+    for a in allocations:
+        per_order[a["order_id"]] += a["amount"]
+    short = {}
+    for order_id, added in per_order.items():
+        order, payment = orders[order_id], payments.get(order_id)
+        left = int(order.total) - (int(payment.allocated) if payment else 0) - added
+        if left <= 0:
+            continue
+        if left > tolerance:
+            raise ValidationError(
+                f"Pesanan {order.order_no} masih kurang {format_rupiah(left)}, di atas toleransi kurang bayar toko "
+                f"({format_rupiah(tolerance)}).", code="short_above_tolerance",
+                details={"order_id": order_id, "short": left, "tolerance": tolerance})
+        short[order_id] = left
+    if not short:
+        raise ValidationError("Tidak ada pesanan yang kurang bayar dalam pencocokan ini.", code="nothing_short")
+    return short
+
+
 def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict,
-                   payments: dict[str, OrderPaymentRecord], allocations: list[dict]) -> None:
+                   payments: dict[str, OrderPaymentRecord], allocations: list[dict], *,
+                   rest_to_refund: bool = False) -> None:
     per_row: dict[str, int] = defaultdict(int)
     per_order: dict[str, int] = defaultdict(int)
     for a in allocations:
@@ -461,6 +492,8 @@ def _check_amounts(rows: dict[str, StatementLineRecord], orders: dict,
     for line_id, total in per_row.items():
         rec = rows[line_id]
         amount = int(rec.amount)
+        if rest_to_refund and total < amount:
+            continue  # an over-payment: the rest waits on the refund list
         if total != amount:
             diff = f"kurang {format_rupiah(amount - total)}" if total < amount else f"lebih {format_rupiah(total - amount)}"
             raise ValidationError(
@@ -485,6 +518,7 @@ def order_payment_view(order_id: str) -> dict:
             "total_label": format_rupiah(int(order.total)), "allocated": allocated,
             "confirmed": int(payment.confirmed) if payment else 0, "remaining": int(order.total) - allocated,
             "allocations": list(payment.allocations) if payment else [],
+            "short_accepted": int(payment.short_accepted or 0) if payment else 0,
             "customer_name": (order.customer or {}).get("name", "")}
 
 

@@ -41,6 +41,7 @@ class Payment:
     cash_received: int | None = None
     source: str = "callback"  # callback | status_check | scheduler | cash | statement
     mismatches: tuple[str, ...] = ()  # what the confirmed payment got wrong (model.payment_mismatches)
+    accepted_short: int = 0  # rupiah short of the total that a person accepted (a transfer without its last digits)
 
 
 def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRecord, str | None], None] | None = None,
@@ -81,7 +82,7 @@ def apply_payment(p: Payment, *, extra_ops: Callable[[units.UnitOfWork, OrderRec
             repo.attempt_paid(uow, attempt, issuer=p.issuer, paid_at=p.paid_at or now)
         flags = list(order.flags or [])
         wrong = list(p.mismatches)
-        if p.amount != order.total and "amount_mismatch" not in wrong:
+        if p.amount + p.accepted_short != order.total and "amount_mismatch" not in wrong:
             wrong.append("amount_mismatch")
         flags += [f for f in wrong if f not in flags]
         if target is None:

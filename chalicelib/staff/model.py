@@ -68,9 +68,12 @@ SETTING_RANGES: dict[str, tuple[int, int, str]] = {
     "two_person_above": (0, 1_000_000_000, "Batas persetujuan admin untuk mutasi"),
     # A refund above this needs an approver's PIN unless the person asking may approve (0 = every refund).
     "refund_approval_above": (0, 1_000_000_000, "Batas pengembalian tanpa persetujuan"),
+    # A transfer this much short of a book order (at most the kode unik's 999) may be accepted as paid
+    # with one tap, the difference recorded (0 = never).
+    "short_payment_tolerance": (0, 999, "Toleransi kurang bayar transfer"),
 }
 _RUPIAH_SETTINGS = frozenset({"loyalty_rupiah_per_point", "shift_difference_allowance", "max_sale_amount",
-                              "two_person_above", "refund_approval_above"})
+                              "two_person_above", "refund_approval_above", "short_payment_tolerance"})
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 MAX_BANK_ACCOUNTS = 20
@@ -244,6 +247,7 @@ class StoreSettings:
     max_sale_amount: int = 50_000_000  # one store sale or book order, in rupiah
     two_person_above: int = 1_000_000  # rupiah: statement matches above this need a second person (admin PIN)
     refund_approval_above: int = 0  # rupiah: refunds above this need an approver's PIN (0 = all of them)
+    short_payment_tolerance: int = 0  # rupiah a transfer may be short and still be accepted, by a person
     void_without_approval: tuple = DEFAULT_VOID_WITHOUT_APPROVAL  # roles that void a sale without another's PIN
     auto_confirm_matches: bool = False
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})

@@ -259,16 +259,30 @@ class MatchPanel {
   }
 }
 
-function suggestionRow(s, line, { panel, reload, error }) {
-  const quick = async () => {
-    const allocations = [{ line_id: line.line_id, order_id: s.order_id, amount: line.amount }];
+function suggestionRow(s, line, { panel, reload, error, tolerance }) {
+  // One tap: the exact amount; a transfer short by no more than the store's tolerance (accepted as
+  // paid, the difference recorded); or an over-payment (its rest goes to the refund list).
+  const quick = async (extra = {}) => {
+    const allocations = [{ line_id: line.line_id, order_id: s.order_id, amount: Math.min(line.amount, s.amount_due) }];
     const done = await attempt(error, () => withApproval((approval) => api.call("POST", "/reconciliation/matches",
-      { idempotencyKey: crypto.randomUUID(), body: approval ? { allocations, approval } : { allocations } })));
+      { idempotencyKey: crypto.randomUUID(), body: { allocations, ...extra, ...(approval ? { approval } : {}) } })));
     if (done) {
       toast(t("bo.recon.review.matched", { line: line.line_number, orderNo: s.order_no }));
       reload();
     }
   };
+  const open = s.status !== "PAID" && !s.rejected;
+  const short = s.amount_due - line.amount;
+  let oneTap = null;
+  if (open && short === 0) {
+    oneTap = h("button", { type: "button", class: "btn btn-primary", onclick: () => quick() }, t("bo.recon.review.match"));
+  } else if (open && short > 0 && short <= (tolerance || 0)) {
+    oneTap = h("button", { type: "button", class: "btn btn-primary match-short", onclick: () => quick({ accept_short: true }) },
+      t("bo.recon.review.matchShort", { amount: formatRupiah(short) }));
+  } else if (open && short < 0) {
+    oneTap = h("button", { type: "button", class: "btn btn-secondary match-over", onclick: () => quick({ rest_to_refund: true }) },
+      t("bo.recon.review.matchOver", { amount: formatRupiah(-short) }));
+  }
   const signals = s.signals.map((x) => (SIGNALS[x] ? t(SIGNALS[x]) : x)).join(", ");
   // An order a person already unmatched from this row: still pickable by hand, never a one-tap match.
   return h("div", { class: `suggestion${s.rejected ? " rejected" : ""}`, dataset: { order: s.order_id } },
@@ -277,8 +291,7 @@ function suggestionRow(s, line, { panel, reload, error }) {
       h("div", { class: "signals" }, t("bo.recon.review.score", { score: s.score, signals }))),
     h("button", { type: "button", class: "btn btn-secondary",
       onclick: () => panel.addOrder({ order_id: s.order_id, order_no: s.order_no, total: s.amount_due }) }, t("bo.recon.review.pick")),
-    s.amount_due === line.amount && s.status !== "PAID" && !s.rejected
-      ? h("button", { type: "button", class: "btn btn-primary", onclick: quick }, t("bo.recon.review.match")) : null);
+    oneTap);
 }
 
 function reviewCard(line, context) {
@@ -317,7 +330,7 @@ export const reviewPage = {
     let shown = [];
     let reload = () => {};
     const panel = new MatchPanel(() => reload());
-    const context = { panel, reload: () => reload(), error };
+    const context = { panel, reload: () => reload(), error, tolerance: 0 };
 
     async function load(append) {
       try {
@@ -326,6 +339,7 @@ export const reviewPage = {
         if (append && next) params.set("next", next);
         const data = await api.call("GET", `/reconciliation/review?${params}`);
         loadError.textContent = "";
+        context.tolerance = data.short_payment_tolerance || 0;
         if (!labels) {
           labels = data.reasons;
           for (const [value, label] of Object.entries(labels)) {

@@ -111,3 +111,31 @@ def test_cs_confirms_every_proposal_and_makes_every_sale_in_one_tap_each(page, s
     page.screenshot(path=str(ARTIFACTS / "reconciliation-bulk.png"), full_page=True)
     for o in orders:
         assert http.get(f"/api/sales/{o['order_id']}", auth=cs)[1]["status"] == "COMPLETED"
+
+
+def test_a_transfer_a_few_rupiah_short_is_accepted_with_one_tap_within_the_stores_tolerance(page, stack, http, admin_auth):
+    today = datetime.now(WIB)
+    status, _, _ = http.call("PATCH", "/api/store/settings", {"short_payment_tolerance": 100}, auth=admin_auth)
+    assert status == 200
+    cs = http.login_as(stack.state, "cs")
+    status, order, _ = http.post("/api/book-orders", {
+        "items": [{"sku": "TEH-350", "qty": 2}], "customer_name": "Citra Dewi", "phone": "0812-5555-0177",
+        "address": "Jl. Melati No. 9, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
+        auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201, order
+    short = order["total"] - order["unique_code"]  # sent without the kode unik
+    opening = _continuing_opening(http, admin_auth, today)
+    _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer("CITRA DEWI", short), short, "CR")], opening=opening))
+
+    person = staff_of(stack, "cs")
+    sign_in(page, stack, http, admin_auth, person["staff_id"], person["pin"], "/reconciliation/#cek")
+    wait_section(page, "mutasi")
+    card = page.locator("#review-lines .card", has_text="CITRA DEWI")
+    button = card.locator(f".suggestion[data-order='{order['order_id']}'] .match-short")
+    button.wait_for()
+    assert button.inner_text() == f"Cocokkan, terima kurang Rp{order['unique_code']}"
+    button.click()
+    card.wait_for(state="detached")
+    _, paid, _ = http.get(f"/api/book-orders/{order['order_id']}", auth=cs)
+    assert paid["status"] == "PAID" and paid["payment"]["method"] == "BANK_TRANSFER"
+    http.call("PATCH", "/api/store/settings", {"short_payment_tolerance": 0}, auth=admin_auth)

@@ -174,3 +174,50 @@ def test_the_days_money_check_adds_up_over_a_mixed_day(shop, clock):
     assert service.money_check(cs, "2026-11-22")["credits"] == 0
     with pytest.raises(ValidationError):
         service.money_check(cs, "23/11/2026")
+
+
+def test_a_transfer_short_within_the_tolerance_is_accepted_as_paid_with_the_difference_recorded(shop, clock):
+    cs = caller_for(shop, "cs")
+    order = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    short = order["total"] - 7  # the customer left off the kode unik's last digits
+    st = import_file(shop["store_id"], bca_csv([(DAY, transfer("WULAN SARI", short), short, "CR")]))
+    (row,) = rows_of(st.statement_id)
+    match = [{"line_id": row.fingerprint, "order_id": order["order_id"], "amount": short}]
+    with pytest.raises(ValidationError) as refused:  # the store accepts nothing short yet
+        service.hand_match(cs, match, accept_short=True)
+    assert refused.value.code == "short_above_tolerance"
+    assert get_line(shop["store_id"], row.fingerprint).status == "UNMATCHED", "refused: nothing changed"
+
+    set_settings(shop["store_id"], short_payment_tolerance=10)
+    result = service.hand_match(cs, match, accept_short=True)
+    assert result["paid_orders"] == [order["order_id"]]
+    rec = get_order(order["order_id"])
+    assert (rec.status, rec.paid_amount, list(rec.flags or [])) == ("PAID", short, []), "paid, not sent to review"
+    assert OrderPaymentRecord.get(order["order_id"]).short_accepted == 7
+    (entry,) = [a for a in AuditRecord.query(shop["store_id"]) if a.action == "hand_match"]
+    assert entry.detail["short_accepted"] == {order["order_id"]: 7}
+    assert service.make_sale(cs, order["order_id"])["status"] == "COMPLETED"
+    check = service.money_check(cs, "2026-11-23")
+    assert (check["matched"], check["balanced"]) == (short, True)
+
+
+def test_an_over_payment_pays_the_order_and_its_rest_waits_on_the_refund_list(shop, clock):
+    cs = caller_for(shop, "cs")
+    order = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    over = order["total"] + 5_000
+    st = import_file(shop["store_id"], bca_csv([(DAY, transfer("WULAN SARI", over), over, "CR")]))
+    (row,) = rows_of(st.statement_id)
+    match = [{"line_id": row.fingerprint, "order_id": order["order_id"], "amount": order["total"]}]
+    with pytest.raises(ValidationError) as refused:
+        service.hand_match(cs, match)
+    assert refused.value.code == "allocation_mismatch"
+    service.hand_match(cs, match, rest_to_refund=True)
+    assert get_order(order["order_id"]).status == "PAID"
+    rec = get_line(shop["store_id"], row.fingerprint)
+    assert (rec.status, rec.free()) == ("MATCHED", 5_000) and queue_ids(cs, "refund") == [row.fingerprint]
+    assert service.money_check(cs, "2026-11-23")["to_refund"] == 5_000
+    done = service.refund_line(cs, row.fingerprint, "BCA 2311-LEBIH")
+    assert (done["status"], done["refunded"], done["free"]) == ("MATCHED", 5_000, 0)
+    assert queue_ids(cs, "refund") == []
+    check = service.money_check(cs, "2026-11-23")
+    assert (check["matched"], check["refunded"], check["waiting"], check["balanced"]) == (order["total"], 5_000, 0, True)
