@@ -26,7 +26,7 @@ from ..inventory import holds as stock_holds
 from ..inventory import model as stock
 from ..sales import kinds
 from ..sales import service as sales
-from . import model
+from . import messages, model
 from .facts import BookOrderMoved
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
@@ -56,6 +56,8 @@ def _release(hold, order, *, outcome: str, settled_by: str, order_target: str, r
             return
         if order.status == sales.BOOKED:
             sales.end_unpaid(uow, order, order_target, reason, transfers=transfers)
+            messages.queue(uow, order, messages.CANCELLED if order_target == sales.CANCELLED else messages.EXPIRED,
+                           giving_back=int(transfers or 0))
         else:
             sales.require_unchanged(uow, order)
         if also is not None:
@@ -196,7 +198,8 @@ def consume_for_sale(order) -> dict:
         hold = stock_holds.get_hold(order.order_id)
         done, _ = units.attempt(lambda uow: stock_holds.consume(
             uow, hold, hold_id=order.order_id, store_id=order.store_id, location=stock.CS_DESK, lines=lines,
-            reason="book_order_sale", reference=order.order_id, actor=actor, entry_prefix=prefix))
+            reason="book_order_sale", reference=order.order_id, actor=actor, entry_prefix=prefix,
+            order_no=order.order_no))
         if done:
             return {"lines": len(lines), "from": "reserved"}
         settlement = stock_holds.get_settlement(order.order_id)
@@ -205,7 +208,7 @@ def consume_for_sale(order) -> dict:
     if settlement.outcome == stock_holds.HOLD_CONSUMED:
         return {"lines": 0, "from": "already_consumed"}
     taken = inventory.take_for_late_sale(order.store_id, stock.CS_DESK, lines, reference=order.order_id, actor=actor,
-                                         entry_prefix=prefix, reason="book_order_sale")
+                                         entry_prefix=prefix, reason="book_order_sale", order_no=order.order_no)
     if taken is None:
         return {"lines": 0, "from": "already_taken"}
     if taken is False:
@@ -221,9 +224,10 @@ def _stock_for_sale(order) -> dict:
 
 
 @kinds.handler(model.BOOK_ORDER, "restock")
-def _restock_after_refund(order, refund_id: str, lines: list[tuple[str, int]], actor: str) -> dict:
+def _restock_after_refund(order, refund_id: str, lines: list[tuple[str, int]], actor: str,
+                          refund_no: str | None = None) -> dict:
     """Goods of a refunded book order sale go back to the CS desk, where the sale took them from."""
     from ..inventory import service as inventory
 
     return inventory.return_goods(store_id=order.store_id, reference=refund_id, actor=actor, lines=lines,
-                                  location=inventory.CS_DESK)
+                                  location=inventory.CS_DESK, order_no=refund_no or order.order_no)

@@ -6,7 +6,8 @@ language ``id``, with :meth:`Template.whatsapp_body` as its body. SMS gets the s
 (aim: one 160-character segment with a typical link).
 
 Other areas queue messages by these names: :data:`RECEIPT_LINK`, :data:`ACTIVATION_LINK`,
-:data:`BOOK_ORDER_PAYMENT`, :data:`AWB_NOTIFICATION`, :data:`REFUND`, :data:`REFUND_NO_POINTS`.
+:data:`BOOK_ORDER_PAYMENT`, :data:`BOOK_ORDER_PAID`, :data:`BOOK_ORDER_EXPIRED`,
+:data:`BOOK_ORDER_CANCELLED`, :data:`AWB_NOTIFICATION`, :data:`REFUND`, :data:`REFUND_NO_POINTS`.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ BOOK_ORDER_PAYMENT = "sambung_instruksi_bayar"
 AWB_NOTIFICATION = "sambung_nomor_resi"
 REFUND = "sambung_pengembalian_dana"  # a refund or void that is done, with the refund receipt's link
 REFUND_NO_POINTS = "sambung_pengembalian_dana_umum"  # the same, to a chat customer (no points to speak of)
+# A chat order's customer hears how the order ends: paid (the transfer found), expired, cancelled.
+BOOK_ORDER_PAID = "sambung_pembayaran_diterima"
+BOOK_ORDER_EXPIRED = "sambung_pesanan_kedaluwarsa"
+BOOK_ORDER_CANCELLED = "sambung_pesanan_dibatalkan"
 
 LANGUAGE = "id"
 MAX_PARAM_CHARS = 500
@@ -65,6 +70,23 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "sebelum {deadline}. Lewat batas waktu, pesanan otomatis dibatalkan dan stok dilepas.",
         "{store}: transfer TEPAT {amount} ke {bank} {account_no} a.n. {account_holder} sblm {deadline} "
         "utk pesanan {order_no}.",
+    ),
+    Template(
+        BOOK_ORDER_PAID, ("name", "store", "order_no", "amount"),
+        "Halo {name}, transfer {amount} untuk pesanan {order_no} di {store} sudah kami terima. Terima kasih! "
+        "Pesanan Anda segera kami proses.",
+        "{store}: transfer {amount} utk pesanan {order_no} sudah diterima. Terima kasih!",
+    ),
+    Template(
+        BOOK_ORDER_EXPIRED, ("name", "store", "order_no", "amount"),
+        "Halo {name}, batas waktu pembayaran pesanan {order_no} di {store} ({amount}) sudah lewat, jadi pesanan "
+        "dibatalkan otomatis. Bila Anda sudah transfer, balas pesan ini: kami cek dan bantu.",
+        "{store}: pesanan {order_no} ({amount}) dibatalkan otomatis, batas bayar lewat. Sudah transfer? Balas pesan ini.",
+    ),
+    Template(
+        BOOK_ORDER_CANCELLED, ("name", "store", "order_no", "amount", "refund"),
+        "Halo {name}, pesanan {order_no} di {store} ({amount}) sudah dibatalkan. {refund}",
+        "{store}: pesanan {order_no} ({amount}) dibatalkan. {refund}",
     ),
     Template(
         AWB_NOTIFICATION, ("name", "store", "order_no", "courier", "awb", "tracking_url"),

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..book_orders import messages as customer_messages
 from ..book_orders import service as book_orders
 from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
@@ -149,6 +150,7 @@ def _claim_confirmed(statement: StatementRecord, row: StatementLineRecord, order
         repo.count_auto_match(uow, statement.statement_id, proposed=False)
         repo.audit(uow, order.store_id, "auto_match", SYSTEM, statement=statement, lines=[row],
                    orders=[order_ref(order, amount)])
+        customer_messages.queue(uow, order, customer_messages.PAID, amount=amount)
 
     try:
         outcome = sales.apply_payment(_statement_payment(order_id, amount), extra_ops=ops, complete_sale=False)
@@ -207,6 +209,8 @@ def confirm(row: StatementLineRecord, actor: Actor, approved: Approved | None = 
             raise Stale
         covered = int(payment.confirmed) + amount >= int(payment.total)
         repo.confirm_allocation(uow, payment, row.fingerprint, amount, paid=_paid(order, target, now) if covered else None)
+        if covered:
+            customer_messages.queue(uow, order, customer_messages.PAID, amount=int(payment.confirmed) + amount)
         repo.match_row(uow, row, kind=AUTO, actor=actor, allocations=row.allocations, now=now, was=PROPOSED)
         orders = [order_ref(order, amount)]
         detail = approval_entries(uow, row.store_id, "confirm", actor, approved, lines=[row], orders=orders)
@@ -288,6 +292,7 @@ def apply_order_paid(item) -> dict:
                 int(payment.confirmed) + int(payment.short_accepted or 0) < int(payment.total):
             raise Stale  # applied already, or unmatched before we got here
         repo.mark_order_paid(uow, payment, _paid(order, target, now))
+        customer_messages.queue(uow, order, customer_messages.PAID, amount=int(payment.confirmed))
 
     payment = get_order_payment(order_id)
     if payment is None:

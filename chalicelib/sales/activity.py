@@ -27,6 +27,7 @@ MAX_COPIES = 20  # the newest copies of one receipt listed (a counter still says
 RECEIPT, REFUND_RECEIPT, SLIP = "receipt", "refund_receipt", "slip"
 # Message templates (notify.templates) -> what the list calls them.
 MESSAGE_KINDS = {"msg-receipt": "receipt_link", "msg-activation": "activation_link", "msg-book": "payment_instructions",
+                 "msg-paid": "payment_received", "msg-cancelled": "order_cancelled", "msg-expired": "order_expired",
                  "msg-refund": "refund_notice"}
 
 
@@ -47,7 +48,9 @@ def effects_of(order: OrderRecord, refunds: list[RefundRecord]) -> list[Effect]:
     o = order.order_id
     out = [Effect(f"receipt-print#{o}", RECEIPT)]
     if order.kind == "BOOK_ORDER":
-        out += [Effect(f"slip-print#{o}", SLIP), Effect(f"msg-book#{o}", MESSAGE_KINDS["msg-book"])]
+        out += [Effect(f"slip-print#{o}", SLIP), Effect(f"msg-book#{o}", MESSAGE_KINDS["msg-book"]),
+                Effect(f"msg-paid#{o}", MESSAGE_KINDS["msg-paid"]), Effect(f"msg-expired#{o}", MESSAGE_KINDS["msg-expired"]),
+                Effect(f"msg-cancelled#{o}", MESSAGE_KINDS["msg-cancelled"])]
     out += [Effect(f"msg-receipt#{o}", MESSAGE_KINDS["msg-receipt"]),
             Effect(f"msg-activation#{o}", MESSAGE_KINDS["msg-activation"])]
     out += [Effect(f"receipt-copy#{o}#{n}", RECEIPT, copy=n) for n in _copy_numbers(order.receipt_copies)]

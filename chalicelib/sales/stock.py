@@ -18,7 +18,8 @@ def apply_sale_stock(item) -> dict:
     if order.kind != model.STORE_SALE:
         return kinds.handler_for(order.kind, "stock")(order)
     return inventory.take_sold_goods(store_id=order.store_id, order_id=order.order_id, actor=order.created_by,
-                                     lines=[(line["sku"], int(line["qty"])) for line in order.items])
+                                     lines=[(line["sku"], int(line["qty"])) for line in order.items],
+                                     order_no=order.order_no)
 
 
 @outbox.handler("refund.stock")
@@ -27,6 +28,7 @@ def apply_refund_stock(item) -> dict:
     refund = get_refund(order.order_id, item.payload["refund_id"])
     lines = [(line["sku"], int(line["qty"])) for line in refund.lines or [] if line["restock"]]
     if order.kind != model.STORE_SALE:
-        return kinds.handler_for(order.kind, "restock")(order, refund.refund_id, lines, refund.requested_by)
+        return kinds.handler_for(order.kind, "restock")(order, refund.refund_id, lines, refund.requested_by,
+                                                        refund_no=refund.refund_no)
     return inventory.return_goods(store_id=order.store_id, reference=refund.refund_id, actor=refund.requested_by,
-                                  lines=lines, location=inventory.SHOP_FLOOR)
+                                  lines=lines, location=inventory.SHOP_FLOOR, order_no=refund.refund_no)

@@ -20,6 +20,8 @@ const MESSAGE_STATES = {
 const MESSAGE_KINDS = {
   receipt_link: () => t("activity.msg.receipt_link"), activation_link: () => t("activity.msg.activation_link"),
   payment_instructions: () => t("activity.msg.payment_instructions"),
+  payment_received: () => t("activity.msg.payment_received"), order_expired: () => t("activity.msg.order_expired"),
+  order_cancelled: () => t("activity.msg.order_cancelled"),
   refund_notice: (entry) => t("activity.msg.refund_notice", { refundNo: entry.refund_no || "" }),
 };
 // How each state looks: done, under way, or wrong.

@@ -221,3 +221,31 @@ def test_an_over_payment_pays_the_order_and_its_rest_waits_on_the_refund_list(sh
     assert queue_ids(cs, "refund") == []
     check = service.money_check(cs, "2026-11-23")
     assert (check["matched"], check["refunded"], check["waiting"], check["balanced"]) == (order["total"], 5_000, 0, True)
+
+
+def test_the_chat_customer_hears_when_the_transfer_arrives_and_when_the_order_ends(shop, clock):
+    from chalicelib.core.outbox import OutboxItem
+
+    cs = caller_for(shop, "cs")
+    set_settings(shop["store_id"], auto_confirm_matches=True)
+    paid = book(shop, [{"sku": "KOPI-250", "qty": 1}], customer_name="Wulan Sari")
+    cancelled = book(shop, [{"sku": "TEH-350", "qty": 1}], customer_name="Budi Santoso", phone="+6281298765432")
+    expired = book(shop, [{"sku": "AIR-600", "qty": 1}], customer_name="Sari Dewi", phone="+6281311112222")
+    part = cancelled["total"] - 1
+    st = import_file(shop["store_id"], bca_csv([(DAY, transfer("WULAN SARI", paid["total"]), paid["total"], "CR"),
+                                                (DAY, transfer("BUDI", part), part, "CR")]))
+    message = OutboxItem.get(f"msg-paid#{paid['order_id']}").payload
+    assert (message["to"], message["template"]) == ("+6281234567890", "sambung_pembayaran_diterima")
+    assert message["params"]["name"] == "Wulan" and message["params"]["order_no"] == paid["order_no"]
+
+    (_, budi_row) = rows_of(st.statement_id)
+    service.hand_match(cs, [{"line_id": budi_row.fingerprint, "order_id": cancelled["order_id"], "amount": part}])
+    service.cancel_order(cs, cancelled["order_id"])
+    message = OutboxItem.get(f"msg-cancelled#{cancelled['order_id']}").payload
+    assert (message["to"], message["template"]) == ("+6281298765432", "sambung_pesanan_dibatalkan")
+    assert "akan kami kembalikan" in message["params"]["refund"] and f"{part:,}".replace(",", ".") in message["params"]["refund"]
+
+    clock.advance(days=3)
+    assert book_orders.get(cs, expired["order_id"])["status"] == "EXPIRED"
+    message = OutboxItem.get(f"msg-expired#{expired['order_id']}").payload
+    assert (message["to"], message["template"]) == ("+6281311112222", "sambung_pesanan_kedaluwarsa")

@@ -13,6 +13,10 @@ TYPICAL = {
                "points": 15, "balance": 120},
     t.REFUND_NO_POINTS: {"name": "Wulan", "refund_no": "2311-K7M2Q-R1", "order_no": "2311-K7M2Q", "store": "Toko Demo",
                          "amount": "Rp150.000", "receipt_url": "https://sambung.example/receipt.html#aB3dE5gH7jK9mN1pQ3sT5vX7"},
+    t.BOOK_ORDER_PAID: {"name": "Wulan", "store": "Toko Demo", "order_no": "2311-K7M2Q", "amount": "Rp150.011"},
+    t.BOOK_ORDER_EXPIRED: {"name": "Wulan", "store": "Toko Demo", "order_no": "2311-K7M2Q", "amount": "Rp150.011"},
+    t.BOOK_ORDER_CANCELLED: {"name": "Wulan", "store": "Toko Demo", "order_no": "2311-K7M2Q", "amount": "Rp150.011",
+                             "refund": "Dana Rp150.011 yang sudah Anda transfer akan kami kembalikan."},
     t.RECEIPT_LINK: {"name": "Budi", "store": "Toko Demo", "order_no": "2311-K7M2Q", "amount": "Rp150.000",
                      "receipt_url": "https://sambung.example/receipt.html#aB3dE5gH7jK9mN1pQ3sT5vX7", "points": 15,
                      "balance": 120},
@@ -41,7 +45,8 @@ def test_each_template_renders_every_parameter(name):
             assert str(TYPICAL[name][key]) in text and str(TYPICAL[name][key]) in sms, key
 
 
-@pytest.mark.parametrize("name", [t.ACTIVATION_LINK, t.RECEIPT_LINK, t.AWB_NOTIFICATION, t.REFUND_NO_POINTS])
+@pytest.mark.parametrize("name", [t.ACTIVATION_LINK, t.RECEIPT_LINK, t.AWB_NOTIFICATION, t.REFUND_NO_POINTS,
+                                  t.BOOK_ORDER_PAID, t.BOOK_ORDER_EXPIRED])
 def test_sms_texts_fit_one_segment_with_typical_values(name):
     assert len(t.render(name, TYPICAL[name], sms=True)) <= 160
 
