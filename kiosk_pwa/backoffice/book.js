@@ -132,17 +132,25 @@ export function mount(root, me) {
   }
 
   async function cancel(order, button) {
-    if (!window.confirm(t("bo.book.cancelConfirm", { orderNo: order.order_no, name: order.customer.name }))) return;
+    // An order that has received part of its money by transfer is cancelled together with giving it
+    // back (Mutasi Bank's refund list); the server refuses a plain cancel of such an order.
+    const withMoney = order.transfers_received > 0;
+    const question = withMoney
+      ? t("bo.book.cancelGiveBackConfirm", { orderNo: order.order_no, amount: formatRupiah(order.transfers_received) })
+      : t("bo.book.cancelConfirm", { orderNo: order.order_no, name: order.customer.name });
+    if (!window.confirm(question)) return;
     button.disabled = true;
-    if (await attempt(actionError, () => api.call("POST", `/book-orders/${order.order_id}/cancel`))) {
-      toast(t("bo.book.cancelled", { orderNo: order.order_no }));
+    const path = withMoney ? `/reconciliation/orders/${order.order_id}/cancel` : `/book-orders/${order.order_id}/cancel`;
+    if (await attempt(actionError, () => api.call("POST", path))) {
+      toast(t(withMoney ? "bo.book.cancelledGiveBack" : "bo.book.cancelled", { orderNo: order.order_no }));
     }
     refresh();
   }
 
   function openCard(order) {
     const paying = order.hold?.status === "PAYING";
-    const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline" }, t("bo.common.cancelOrder"));
+    const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline book-cancel" },
+      t(order.transfers_received > 0 ? "bo.book.cancelGiveBack" : "bo.common.cancelOrder"));
     cancelButton.addEventListener("click", () => cancel(order, cancelButton));
     return h("article", { class: "card", dataset: { order: order.order_id } },
       h("div", { class: "card-head" },
@@ -154,6 +162,8 @@ export function mount(root, me) {
       h("div", {}, order.items.map((i) => `${i.qty} × ${i.sku}`).join(", ")),
       h("div", {}, t("bo.book.transfer"), " ", h("strong", {}, formatRupiah(order.amount_to_transfer)),
         " ", t("bo.book.transferBefore", { code: order.unique_code, deadline: when(order.deadline) })),
+      order.transfers_received > 0 ? h("div", { class: "notice book-part-paid" },
+        t("bo.book.partPaid", { received: formatRupiah(order.transfers_received), left: formatRupiah(order.amount_left) })) : null,
       h("div", { class: "actions" },
         h("button", { type: "button", class: "btn btn-secondary",
           onclick: () => attempt(actionError, () => openPdf(`/book-orders/${order.order_id}/slip.pdf`)) }, t("bo.book.viewSlip")),

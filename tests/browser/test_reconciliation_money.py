@@ -139,3 +139,37 @@ def test_a_transfer_a_few_rupiah_short_is_accepted_with_one_tap_within_the_store
     _, paid, _ = http.get(f"/api/book-orders/{order['order_id']}", auth=cs)
     assert paid["status"] == "PAID" and paid["payment"]["method"] == "BANK_TRANSFER"
     http.call("PATCH", "/api/store/settings", {"short_payment_tolerance": 0}, auth=admin_auth)
+
+
+def test_a_part_paid_book_order_shows_its_money_and_is_cancelled_giving_it_back(page, stack, http, admin_auth):
+    today = datetime.now(WIB)
+    cs = http.login_as(stack.state, "cs")
+    status, order, _ = http.post("/api/book-orders", {
+        "items": [{"sku": "KOPI-250", "qty": 2}], "customer_name": "Dian Pratama", "phone": "0812-5555-0188",
+        "address": "Jl. Anggrek No. 4, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
+        auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201, order
+    part = order["total"] - 20_000
+    opening = _continuing_opening(http, admin_auth, today)
+    statement = _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer("DIAN PRATAMA", part), part, "CR")],
+                                                  opening=opening))
+    _, review, _ = http.get("/api/reconciliation/review?queue=review", auth=cs)
+    (line,) = [l for l in review["lines"] if l["statement_id"] == statement["statement_id"]]
+    status, _, _ = http.post("/api/reconciliation/matches", {"allocations": [
+        {"line_id": line["line_id"], "order_id": order["order_id"], "amount": part}]}, auth=cs,
+        headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201
+
+    person = staff_of(stack, "cs")
+    sign_in(page, stack, http, admin_auth, person["staff_id"], person["pin"], "/backoffice/#pesan")
+    wait_section(page, "pesan")
+    card = page.locator(f".card[data-order='{order['order_id']}']")
+    card.locator(".book-part-paid").wait_for()
+    assert card.locator(".book-part-paid").inner_text() == f"Sudah ditransfer Rp{part:,}; kurang Rp20.000.".replace(",", ".")
+    page.on("dialog", lambda dialog: dialog.accept())
+    card.locator(".book-cancel", has_text="Batalkan & kembalikan dana").click()
+    page.locator("#toast", has_text="uangnya menunggu dikembalikan").wait_for()
+    _, cancelled, _ = http.get(f"/api/book-orders/{order['order_id']}", auth=cs)
+    assert cancelled["status"] == "CANCELLED"
+    _, refunds, _ = http.get("/api/reconciliation/review?queue=refund", auth=cs)
+    assert line["line_id"] in [l["line_id"] for l in refunds["lines"]]
