@@ -75,17 +75,20 @@ def _continuing_opening(http, auth, day: datetime) -> int:
     return int(check["expected"]) // 100 if check.get("status") == "discontinuous" and check.get("expected") else 1_000_000
 
 
+def _book(http, cs, name: str, sku: str, qty: int, phone: str) -> dict:
+    """A chat order booked by CS through the API."""
+    status, order, _ = http.post("/api/book-orders", {
+        "items": [{"sku": sku, "qty": qty}], "customer_name": name, "phone": phone,
+        "address": "Jl. Mawar No. 1, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
+        auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201, order
+    return order
+
+
 def test_cs_confirms_every_proposal_and_makes_every_sale_in_one_tap_each(page, stack, http, admin_auth):
     today = datetime.now(WIB)
     cs = http.login_as(stack.state, "cs")
-    orders = []
-    for name in ("Ani", "Bayu"):
-        status, order, _ = http.post("/api/book-orders", {
-            "items": [{"sku": "KOPI-250", "qty": 1}], "customer_name": f"{name} Lestari", "phone": "0812-5555-0142",
-            "address": "Jl. Mawar No. 1, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
-            auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert status == 201, order
-        orders.append(order)
+    orders = [_book(http, cs, f"{name} Lestari", "KOPI-250", 1, "0812-5555-0142") for name in ("Ani", "Bayu")]
     opening = _continuing_opening(http, admin_auth, today)
     statement = _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer(o["customer"]["name"].upper(), o["total"]),
                                                     o["total"], "CR") for o in orders], opening=opening))
@@ -118,11 +121,7 @@ def test_a_transfer_a_few_rupiah_short_is_accepted_with_one_tap_within_the_store
     status, _, _ = http.call("PATCH", "/api/store/settings", {"short_payment_tolerance": 100}, auth=admin_auth)
     assert status == 200
     cs = http.login_as(stack.state, "cs")
-    status, order, _ = http.post("/api/book-orders", {
-        "items": [{"sku": "TEH-350", "qty": 2}], "customer_name": "Citra Dewi", "phone": "0812-5555-0177",
-        "address": "Jl. Melati No. 9, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
-        auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
-    assert status == 201, order
+    order = _book(http, cs, "Citra Dewi", "TEH-350", 2, "0812-5555-0177")
     short = order["total"] - order["unique_code"]  # sent without the kode unik
     opening = _continuing_opening(http, admin_auth, today)
     _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer("CITRA DEWI", short), short, "CR")], opening=opening))
@@ -144,11 +143,7 @@ def test_a_transfer_a_few_rupiah_short_is_accepted_with_one_tap_within_the_store
 def test_a_part_paid_book_order_shows_its_money_and_is_cancelled_giving_it_back(page, stack, http, admin_auth):
     today = datetime.now(WIB)
     cs = http.login_as(stack.state, "cs")
-    status, order, _ = http.post("/api/book-orders", {
-        "items": [{"sku": "KOPI-250", "qty": 2}], "customer_name": "Dian Pratama", "phone": "0812-5555-0188",
-        "address": "Jl. Anggrek No. 4, Bandung 40115", "shipping_fee": 10_000, "channel": "whatsapp"},
-        auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
-    assert status == 201, order
+    order = _book(http, cs, "Dian Pratama", "KOPI-250", 2, "0812-5555-0188")
     part = order["total"] - 20_000
     opening = _continuing_opening(http, admin_auth, today)
     statement = _upload(http, admin_auth, bca_csv([(f"{today:%d/%m/%Y}", transfer("DIAN PRATAMA", part), part, "CR")],
