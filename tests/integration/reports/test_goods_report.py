@@ -26,7 +26,7 @@ def _key() -> dict:
 
 
 def _book(api, auth, items, name: str) -> dict:
-    body = {"items": items, "customer_name": name, "phone": "081298765432", "address": "Jl. Kenanga 3, Bogor",
+    body = {"items": items, "customer_name": name, "phone": "081298765432", "address": "Jl. Kenanga 3, Bogor 16111",
             "shipping_fee": 15_000, "channel": "whatsapp"}
     r = api.post("/book-orders", body, auth=auth, headers=_key())
     assert r.status == 201, r

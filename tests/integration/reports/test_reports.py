@@ -123,7 +123,7 @@ def test_o2o_book_orders_drop_orders_and_cashiers_reconcile_with_the_orders(api,
     done.append(budi.cash([{"sku": "TEH-350", "qty": 2}]))
 
     book = {"items": [{"sku": "KOPI-250", "qty": 2}], "customer_name": "Rudi", "phone": "081298765432",
-            "address": "Jl. Kenanga 3, Bogor", "shipping_fee": 15_000, "channel": "whatsapp"}
+            "address": "Jl. Kenanga 3, Bogor 16111", "shipping_fee": 15_000, "channel": "whatsapp"}
     paid = api.post("/book-orders", book, auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert paid.status == 201, paid
     cancelled = api.post("/book-orders", {**book, "customer_name": "Tono"}, auth=cs,
