@@ -62,6 +62,18 @@ def local_datetime(ts: float, tz: str = DEFAULT_TZ) -> datetime:
     return datetime.fromtimestamp(ts, tz=ZoneInfo(tz))
 
 
+def check_day(value) -> str:
+    """A day as a request names it (``2026-11-23``, a date that exists), else a clear 422."""
+    from .errors import ValidationError
+
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValidationError("Parameter day harus tanggal TTTT-BB-HH yang ada.", code="invalid_day")
+
+
 def local_day(ts: float, tz: str = DEFAULT_TZ) -> str:
     """The store-local calendar day of an instant, ``YYYY-MM-DD``."""
     return local_datetime(ts, tz).strftime("%Y-%m-%d")

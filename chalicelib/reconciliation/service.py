@@ -15,7 +15,7 @@ from collections import defaultdict
 from ..book_orders.model import BOOK_ORDER
 from ..core import outbox
 from ..core import uow as units
-from ..core.clock import format_wib, get_clock
+from ..core.clock import check_day, format_wib, get_clock, local_day
 from ..core.errors import Conflict, Forbidden, Locked, NotFound, SambungError, ValidationError
 from ..core.ids import new_id
 from ..core.money import format_rupiah
@@ -632,7 +632,7 @@ def money_check(caller: Caller, day: str | None = None) -> dict:
     waiting (unmatched, proposed, paying an order not paid in full yet, to give back). Each part is
     summed on its own from the rows, so ``balanced`` is a real check, not a remainder."""
     settings = _settings(caller.store_id)
-    day = _check_day(day) if day else _today(settings.timezone)
+    day = check_day(day) if day else local_day(get_clock().now_s(), settings.timezone)
     rows: list[StatementLineRecord] = []
     seen: set[str] = set()
     for entry in settings.bank_accounts:
@@ -665,23 +665,6 @@ def money_check(caller: Caller, day: str | None = None) -> dict:
     return {"day": day, "credits": credits, "rows": len(rows), **parts, "waiting": waiting,
             "balanced": credits == accounted, "difference": credits - accounted,
             "labels": {k: format_rupiah(v) for k, v in dict(parts, credits=credits, waiting=waiting).items()}}
-
-
-def _check_day(value: str) -> str:
-    from datetime import date
-
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    raise ValidationError("Tanggal harus YYYY-MM-DD.", code="invalid_query")
-
-
-def _today(tz: str) -> str:
-    from ..core.clock import local_day
-
-    return local_day(get_clock().now_s(), tz)
 
 
 # ---- paid book orders become sales ---------------------------------------------------------------

@@ -10,10 +10,9 @@ shopper brings back last week's receipt and the cashier types its number.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Callable
 
-from ..core.clock import get_clock, local_datetime, local_day
+from ..core.clock import check_day, get_clock, local_datetime, local_day
 from ..core.errors import NotFound, ValidationError
 from ..core.paging import decode_cursor, encode_cursor
 from ..core.phone import display_phone, normalize_phone
@@ -26,7 +25,6 @@ from .service import order_view
 
 PAGE = 30
 METHODS = (model.QRIS, model.CASH, model.BANK_TRANSFER)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ORDER_NO = re.compile(r"^(\d{4})-?([0-9A-Z]{5})$")
 _PHONE_CHARS = re.compile(r"^[\d\s\-+().]+$")
 MIN_PHONE_DIGITS = 4  # fewer typed digits match too much of any number
@@ -44,7 +42,7 @@ def day_sales(caller: Caller, *, day: str | None = None, q: str | None = None, s
     ``method``: how it was paid (QRIS, CASH, BANK_TRANSFER), comma separated."""
     tz = store_settings(caller.store_id).timezone
     today = local_day(get_clock().now_s(), tz)
-    day = _day(day) if day else today
+    day = check_day(day) if day else today
     statuses, methods = _statuses(status), _methods(method)
     after = _after(cursor)
     orders = [o for o in repo.orders_of_day(caller.store_id, day) if _passes(o, statuses, methods)]
@@ -64,16 +62,6 @@ def day_sales(caller: Caller, *, day: str | None = None, q: str | None = None, s
     people.load(page)
     return {"day": day, "today": today, "timezone": tz, "count": total, "next_cursor": next_cursor,
             "sales": [_row(o, people, tz) for o in page]}
-
-
-def _day(value: str) -> str:
-    try:
-        if _DAY.match(value):
-            date.fromisoformat(value)
-            return value
-    except ValueError:
-        pass
-    raise ValidationError("Parameter day harus tanggal TTTT-BB-HH.", code="invalid_day")
 
 
 REFUNDS = "REFUNDS"  # a filter of its own: orders with money given back (whole or in part)
