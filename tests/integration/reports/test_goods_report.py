@@ -141,6 +141,12 @@ def test_a_mixed_day_top_products_chat_sales_per_cs_and_gross_profit(api, demo, 
     assert not any(k[0] == "HPP & laba kotor" for k in
                    {(x["bagian"], x["indikator"]) for x in _csv(api.get(f"/reports/day.csv?date={DAY}", auth=cs).body)})
 
+    sheet = _csv(api.get("/reports/month.csv?month=2026-11", auth=admin).body)
+    day_row = next(row for row in sheet if row["tanggal"] == "23/11/2026")
+    assert (day_row["laba_kotor"], day_row["hpp"], day_row["penjualan_tanpa_hpp"]) == ("22000", "64000", "19500")
+    assert sheet[-1]["tanggal"] == "TOTAL" and sheet[-1]["laba_kotor"] == "22000"
+    assert "laba_kotor" not in _csv(api.get("/reports/month.csv?month=2026-11", auth=cs).body)[0]
+
     r = api.get(f"/reports/day/products.csv?date={DAY}", auth=admin)
     assert r.headers["Content-Disposition"] == f'attachment; filename="produk-{DAY}.csv"'
     sheet = {row["sku"]: row for row in _csv(r.body)}
