@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "a9e3295b075f"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "beb410d6f991"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",

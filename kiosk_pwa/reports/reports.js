@@ -2,8 +2,9 @@
 // sales by hour and by day of the month, refunds and voids on their own lines (on the day the money
 // went back; the sale stays on its own day), top products, chat sales per CS, cost of goods (HPP) and
 // gross profit (admins only: the server leaves them out for CS), and the downloads: the report as
-// CSV / PDF, every product and every order of the period as CSV (for Excel set to Indonesian). For CS
-// and admins; a section of the back office (../backoffice/shell.js).
+// CSV / PDF, every product and every order of the period as CSV (for Excel set to Indonesian); a
+// day's also shows where its bank credits stand (the money check of Mutasi Bank). For CS and admins;
+// a section of the back office (../backoffice/shell.js).
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { formatRupiah, groupThousands } from "../js/format.js";
@@ -239,6 +240,19 @@ export function barChart(title, labels, values, { format = formatRupiah, labelEv
 }
 
 
+/** The day's bank credits: matched to sales + given back + set aside + waiting (each summed by the server). */
+function moneyCheck(m) {
+  const table = figureTable("bo.reports.money.title", [
+    ["bo.recon.money.credits", rupiah(m.credits)], ["bo.recon.money.matched", rupiah(m.matched)],
+    ["bo.recon.money.refunded", rupiah(m.refunded)], ["bo.recon.money.setAside", rupiah(m.set_aside)],
+    ["bo.recon.money.waiting", rupiah(m.waiting)]]);
+  table.id = "report-money";
+  table.append(h("p", { class: m.balanced ? "sum-ok" : "sum-bad" },
+    m.balanced ? t("bo.recon.money.balanced") : t("bo.recon.money.unbalanced", { amount: rupiah(Math.abs(m.difference)) }),
+    " · ", h("a", { href: new URL("../reconciliation/#uang", import.meta.url).href }, t("bo.reports.money.open"))));
+  return table;
+}
+
 // ---- the page -----------------------------------------------------------------------------------
 
 async function show() {
@@ -247,9 +261,12 @@ async function show() {
   const body = h("div", { class: "report", "aria-busy": "true" }, h("p", { class: "hint" }, t("bo.reports.loading")));
   replace(mine, toolbar(), body);
   try {
-    const report = await api.call("GET", path);
+    // A day's report also shows where that day's bank credits stand (Mutasi Bank's money check).
+    const [report, money] = await Promise.all([api.call("GET", path),
+      state.mode === "day" ? api.call("GET", `/reconciliation/money?day=${state.day}`).catch(() => null) : null]);
     replace(body, h("p", { class: "lead" }, `${t(report.kind === "day" ? "bo.reports.daily" : "bo.reports.monthly")} · `
-      + `${periodLabel(report)} (${me.store.timezone})`), headline(report), chart(report), goods(report), sections(report));
+      + `${periodLabel(report)} (${me.store.timezone})`), headline(report), chart(report), goods(report), sections(report),
+    money ? moneyCheck(money) : null);
   } catch (err) {
     replace(body, errorLine(errorText(err)));
   }

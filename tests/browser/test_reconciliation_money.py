@@ -65,6 +65,12 @@ def test_cs_sets_aside_and_gives_back_and_the_days_money_adds_up(page, stack, ht
     page.locator("#toast", has_text="kembali ke daftar cek").wait_for()
     aside.wait_for(state="detached")
 
+    # The day report shows the same check, with the way to Mutasi Bank.
+    page.get_by_role("link", name="Laporan", exact=True).click()
+    report = page.locator("#report-money")
+    report.wait_for()
+    assert "Kredit masuk" in report.inner_text() and "Seimbang" in report.inner_text()
+
 
 def _continuing_opening(http, auth, day: datetime) -> int:
     """The opening balance a file of ``day`` must have to continue the account's stored balance: a
