@@ -102,7 +102,7 @@ def measure(orders_count: int, rows: int) -> dict:
             status, order, _ = http.post("/api/book-orders", {
                 # One unit each, spread over the demo's products (10 of each at the CS desk).
                 "items": [{"sku": products[i % len(products)]["sku"], "qty": 1}], "customer_name": f"Pembeli {i}",
-                "phone": "0812-5555-0101", "address": "Jl. Kenanga No. 3, Bandung", "shipping_fee": 10_000 + i,
+                "phone": "0812-5555-0101", "address": "Jl. Kenanga No. 3, Bandung 40115", "shipping_fee": 10_000 + i,
                 "channel": "whatsapp"}, auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
             assert status == 201, order
             orders.append(order)

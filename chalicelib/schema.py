@@ -36,6 +36,7 @@ OUTBOX_HANDLER_MODULES = {
     "message": "chalicelib.notify.service",
     "reconciliation.order_paid": "chalicelib.reconciliation.claims",
     "shipment.request": "chalicelib.shipping.booking",
+    "book_order.cod_outcome": "chalicelib.book_orders.service",
 }
 
 
@@ -57,6 +58,8 @@ ORDER_KIND_MODULES = {
     "BOOK_ORDER#cancel": "chalicelib.book_orders.service",
     "BOOK_ORDER#stock": "chalicelib.book_orders.holds",
     "BOOK_ORDER#restock": "chalicelib.book_orders.holds",
+    # the other way round: a booking asks the shipping area (above it) for the courier's rates
+    "BOOK_ORDER#courier_quote": "chalicelib.shipping.rates",
 }
 
 

@@ -30,10 +30,18 @@ _CREATE = {
     "items": F(list),
     "customer_name": F(str, check=lambda v: validate_name(v, "Nama pelanggan", 80)),
     "phone": F(str, check=normalize_phone),
-    "address": F(str, check=lambda v: model.validate_address(v)),
+    # delivery: "courier" (address with its postal code) or "pickup" (ambil di toko: no address);
+    # left out by older clients, then read from the fee and courier as before
+    "delivery": F(str, required=False, nullable=True),
+    "address": F(str, required=False, nullable=True),
+    "postal_code": F(str, required=False, nullable=True, check=lambda v: model.require_postal_code(v) if v.strip() else None),
     "shipping_fee": F(int, check=lambda v: require_rupiah(v, "Ongkir", maximum=model.MAX_SHIPPING_FEE)),
     "channel": F(str, check=lambda v: model.validate_channel(v)),
     "courier": F(str, required=False, nullable=True, check=_short(40, "Kurir")),
+    # the courier and service picked from "Cek ongkir" (Biteship codes)
+    "courier_company": F(str, required=False, nullable=True, check=_short(40, "Kurir")),
+    "courier_type": F(str, required=False, nullable=True, check=_short(40, "Layanan kurir")),
+    "cod": F(bool, required=False),
     "note": F(str, required=False, nullable=True, check=_short(200, "Catatan")),
     "account_no": F(str, required=False, nullable=True),
 }
@@ -48,13 +56,23 @@ def create(caller):
 
 @bp.endpoint("/book-orders", ["GET"], roles=[CS, CASHIER])
 def list_book_orders(caller):
-    """``?status=open`` (default): still holding goods; ``?day=YYYY-MM-DD``: every book order of a day."""
+    """``?status=open`` (default): still holding goods; ``?day=YYYY-MM-DD``: every book order of a day;
+    ``?q=``: search every state (expired and cancelled too) by order number, phone or name."""
     req = bp.current_request
     day = query_param(req, "day")
     if day:
         return {"day": day, "book_orders": service.list_day(caller, day)}
+    q = query_param(req, "q")
+    if q is not None:
+        return {"q": q, "book_orders": service.search(caller, q)}
     # ``now`` lets the page count down on the server's clock, whatever the tablet's clock says.
     return {"book_orders": service.list_open(caller), "now": get_clock().now_s()}
+
+
+@bp.endpoint("/book-orders/customer", ["GET"], roles=[CS])
+def customer(caller):
+    """``?phone=`` as typed: the shopper with that phone and the name and address last used here."""
+    return service.customer(caller, query_param(bp.current_request, "phone"))
 
 
 @bp.endpoint("/book-orders/{order_id}", ["GET"], roles=[CS, CASHIER])
@@ -64,7 +82,7 @@ def get(caller, order_id):
 
 @bp.endpoint("/book-orders/{order_id}/cancel", ["POST"], roles=[CS])
 def cancel(caller, order_id):
-    return service.cancel(caller, order_id)
+    return service.cancel_booking(caller, order_id)
 
 
 @bp.endpoint("/book-orders/{order_id}/slip.pdf", ["GET"], roles=[CS])

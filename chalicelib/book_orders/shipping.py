@@ -1,4 +1,5 @@
-"""A sold book order that ships asks the courier for its shipment in the sale's own transaction."""
+"""A sold book order that ships asks the courier for its shipment in the sale's own transaction
+(a COD order asked with its booking, and its sale comes from the delivery: nothing to ask)."""
 from __future__ import annotations
 
 from ..core.uow import UnitOfWork, fact_handler
@@ -12,7 +13,10 @@ def request_shipment(uow: UnitOfWork, sale) -> None:
     if sale.kind != model.BOOK_ORDER:
         return
     order = sales.get_order(sale.order_id)
-    if order is None or not model.BookOrder.of(order).needs_shipping:
+    if order is None:
+        return
+    book = model.BookOrder.of(order)
+    if not book.needs_shipping or book.cod:
         return
     uow.outbox(model.shipment_request_effect_id(sale.order_id), model.SHIPMENT_REQUEST, sale.store_id,
                {"order_id": sale.order_id})

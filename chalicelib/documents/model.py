@@ -272,7 +272,9 @@ class OrderSlipData:
     """A Book Order awaiting transfer (``render_order_slip``).
 
     The amount to transfer is derived here (items + shipping + kode unik), so the slip cannot
-    show a total that disagrees with its own lines.
+    show a total that disagrees with its own lines. ``pickup``: the customer collects at the store
+    (no address, no ongkir); ``cod``: the courier collects that amount on delivery (no transfer, so
+    no kode unik and no account).
     """
 
     merchant_name: str
@@ -284,7 +286,7 @@ class OrderSlipData:
     customer_phone: str
     shipping_address: str
     channel: str
-    bank_account: BankAccount
+    bank_account: BankAccount | None
     pay_by: float
     unique_code: int
     shipping_fee: int = 0
@@ -292,11 +294,18 @@ class OrderSlipData:
     cs_name: str | None = None
     note: str | None = None
     tz: str = DEFAULT_TZ
+    pickup: bool = False
+    cod: bool = False
 
     def __post_init__(self) -> None:
         _require(len(self.items) > 0, "an order slip needs at least one item")
-        _require(isinstance(self.unique_code, int) and 1 <= self.unique_code <= 999,
-                 f"unique_code must be 1-999, got {self.unique_code!r}")
+        if self.cod:
+            _require(self.unique_code == 0 and not self.pickup, "a COD slip has no kode unik and ships")
+        else:
+            _require(isinstance(self.unique_code, int) and 1 <= self.unique_code <= 999,
+                     f"unique_code must be 1-999, got {self.unique_code!r}")
+            _require(self.bank_account is not None, "an order slip awaiting transfer needs the account")
+        _require(not self.pickup or self.shipping_fee == 0, "a pickup order has no shipping fee")
         _require_rupiah(self.shipping_fee, "shipping_fee")
         _require(self.pay_by > self.created_at, "pay_by must be after created_at")
 

@@ -1,5 +1,7 @@
 """Order slip (slip pesanan) of a Book Order: what CS prints for the goods and the customer's
-transfer, on a 80 (or 58) mm roll. Its order number is a Code128 too, for the shop's scanner."""
+transfer, on a 80 (or 58) mm roll. Its order number is a Code128 too, for the shop's scanner.
+A COD order's slip shows what the courier collects instead of a transfer; a pickup order's says
+"Ambil di toko" instead of an address."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -57,33 +59,53 @@ def render_order_slip(data: OrderSlipData, width_mm: ReceiptWidth = 80) -> bytes
     f.rule()
 
     f.pair("Subtotal barang", format_rupiah(data.subtotal))
-    f.pair(f"Ongkir ({data.courier})" if data.courier else "Ongkir", format_rupiah(data.shipping_fee))
-    f.pair("Kode unik", format_rupiah(data.unique_code))
+    if data.pickup:
+        f.pair("Pengiriman", "Ambil di toko", bold=True)
+    else:
+        f.pair(f"Ongkir ({data.courier})" if data.courier else "Ongkir", format_rupiah(data.shipping_fee))
+    if not data.cod:
+        f.pair("Kode unik", format_rupiah(data.unique_code))
     f.rule()
 
-    f.text("JUMLAH TRANSFER", bold=True, align="center")
-    _amount(f, format_rupiah(data.amount_to_transfer), AMOUNT_MAX_SIZE[width_mm])
-    f.text(f"Transfer TEPAT sampai {HIGHLIGHT_DIGITS} digit terakhir", bold=True, align="center", size=size * 0.9)
-    f.text(f"(sudah termasuk kode unik {data.unique_code})", align="center", size=size * 0.9)
-    f.rule()
+    if data.cod:
+        # Nothing to transfer: the courier collects this on delivery (and the label says so too).
+        f.banner("COD - BAYAR DI TEMPAT", size=size * 1.2)
+        amount = format_rupiah(data.amount_to_transfer)
+        f.text(amount, bold=True, align="center", size=fit_size(amount, f.inner, AMOUNT_MAX_SIZE[width_mm], size))
+        f.text("Dibayar pelanggan ke kurir saat paket tiba. Tidak perlu transfer.", align="center",
+               size=size * 0.9)
+        f.rule()
+    else:
+        f.text("JUMLAH TRANSFER", bold=True, align="center")
+        _amount(f, format_rupiah(data.amount_to_transfer), AMOUNT_MAX_SIZE[width_mm])
+        f.text(f"Transfer TEPAT sampai {HIGHLIGHT_DIGITS} digit terakhir", bold=True, align="center",
+               size=size * 0.9)
+        f.text(f"(sudah termasuk kode unik {data.unique_code})", align="center", size=size * 0.9)
+        f.rule()
 
-    account = data.bank_account
-    f.text("Transfer ke", bold=True)
-    f.text(account.bank, bold=True, size=size * 1.2)
-    f.text(account.number, bold=True, size=fit_size(account.number, f.inner, size * 1.8, size))
-    f.text(f"a.n. {account.holder}")
-    f.rule()
+        account = data.bank_account
+        f.text("Transfer ke", bold=True)
+        f.text(account.bank, bold=True, size=size * 1.2)
+        f.text(account.number, bold=True, size=fit_size(account.number, f.inner, size * 1.8, size))
+        f.text(f"a.n. {account.holder}")
+        f.rule()
 
-    f.text("Bayar sebelum", bold=True)
-    deadline = format_deadline(data.pay_by, data.tz)
-    f.text(deadline, bold=True, size=fit_size(deadline, f.inner, size * 1.2, size))
-    f.text("Lewat batas waktu, pesanan batal otomatis dan barang dilepas.", size=size * 0.85)
-    f.rule()
+        f.text("Bayar sebelum", bold=True)
+        deadline = format_deadline(data.pay_by, data.tz)
+        f.text(deadline, bold=True, size=fit_size(deadline, f.inner, size * 1.2, size))
+        f.text("Lewat batas waktu, pesanan batal otomatis dan barang dilepas.", size=size * 0.85)
+        f.rule()
 
-    f.text("Kirim ke", bold=True)
-    f.text(data.customer_name, bold=True, size=size * 1.1)
-    f.text(readable_phone(data.customer_phone))
-    f.text(data.shipping_address)
+    if data.pickup:
+        f.banner("AMBIL DI TOKO", size=size * 1.2)
+        f.text(data.customer_name, bold=True, size=size * 1.1)
+        f.text(readable_phone(data.customer_phone))
+        f.text("Barang diambil pelanggan di toko: tidak dikirim.", size=size * 0.9)
+    else:
+        f.text("Kirim ke", bold=True)
+        f.text(data.customer_name, bold=True, size=size * 1.1)
+        f.text(readable_phone(data.customer_phone))
+        f.text(data.shipping_address)
     if data.note:
         f.rule()
         f.text(f"Catatan: {data.note}")

@@ -93,7 +93,8 @@ def _print_labels(store, recs: list[ShipmentRecord], size: str, *, reference: st
 
 
 def label_data(rec: ShipmentRecord, store):
-    """The label of a shipment. Sales ship after payment, so labels say NON-COD (no COD amount)."""
+    """The label of a shipment: NON-COD for an order paid before it ships, "COD Rp…" with what the
+    courier collects for a cash-on-delivery order."""
     from ..documents import LabelData, Party
 
     sender, recipient = rec.sender or {}, rec.recipient
@@ -105,6 +106,6 @@ def label_data(rec: ShipmentRecord, store):
         recipient=Party(recipient.get("contact_name") or "-", recipient.get("contact_phone") or "",
                         recipient.get("address") or "-"),
         courier=(rec.courier_company or "Kurir").upper(), service=(rec.courier_type or "").upper(),
-        weight_grams=int(rec.weight_g), awb=rec.awb, contents=contents,
+        weight_grams=int(rec.weight_g), awb=rec.awb, contents=contents, cod_amount=int(rec.cod_amount or 0),
         note="MODE UJI: bukan kiriman sungguhan." if rec.test_mode else rec.note,
     )

@@ -88,8 +88,7 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
             leave_label_queue=change.leaves_label_queue, wait_for_awb=waiting, poll_at=now + FIRST_POLL_S)
         if not changed:
             return rec, "unchanged"
-        uow.fact(ShipmentChanged(store_id=rec.store_id, status_before=rec.status, had_awb=bool(rec.awb),
-                                 status_after=change.status, new_awb=change.awb, at=now, order_id=rec.order_id))
+        told_changed(uow, rec, status_after=change.status, new_awb=change.awb, now=now)
         if change.awb:
             other = repo.shipment_with_awb(rec.store_id, change.awb)
             if other is not None and other.shipment_id != rec.shipment_id:
@@ -111,6 +110,18 @@ def apply_news(shipment_id: str, news: News) -> tuple[ShipmentRecord, str]:
     except units.ConditionLost:
         raise Conflict("Kiriman sedang diubah bersamaan. Coba lagi.", code="shipment_busy") from None
     return (get_shipment(shipment_id), outcome) if outcome == "applied" else (rec, outcome)
+
+
+def told_changed(uow: units.UnitOfWork, rec: ShipmentRecord, *, status_after: ShipmentStatus | None,
+                 new_awb: str | None, now: int) -> None:
+    """What a shipment's change tells others, in the change's own unit: the reports' fact and, when
+    a cash-on-delivery parcel's journey ends, the effect that ends its order (a sale when delivered,
+    cancelled otherwise; book orders decide)."""
+    uow.fact(ShipmentChanged(store_id=rec.store_id, status_before=rec.status, had_awb=bool(rec.awb),
+                             status_after=status_after, new_awb=new_awb, at=now, order_id=rec.order_id))
+    if rec.cod_amount and status_after is not None and status_after.terminal:
+        uow.outbox(model.cod_outcome_effect_id(rec.order_id), model.COD_OUTCOME, rec.store_id,
+                   {"order_id": rec.order_id, "status": status_after.value})
 
 
 def _already_queued(effect_id: str) -> bool:

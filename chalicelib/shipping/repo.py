@@ -77,6 +77,7 @@ class ShipmentRecord(Table):
     courier_company = UnicodeAttribute(null=True)
     courier_type = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    cod_amount = NumberAttribute(null=True)  # cash the courier collects from the recipient (a COD order)
     # from the courier
     provider_order_id = UnicodeAttribute(null=True)
     tracking_id = UnicodeAttribute(null=True)
@@ -289,6 +290,16 @@ def fix_booking_details(uow: UnitOfWork, shipment: ShipmentRecord, *, now: int, 
     if courier_type is not None:
         actions.append(S.courier_type.set(courier_type))
     uow.update(shipment, actions + [S.version.add(1), S.updated_at.set(now)],
+               condition=(S.version == shipment.version) & S.provider_order_id.does_not_exist(),
+               label="shipment", lost=lost)
+
+
+def cancel_unbooked(uow: UnitOfWork, shipment: ShipmentRecord, *, now: int, lost: Exception | None = None) -> None:
+    """Staff cancel a shipment no courier has booked yet: it ends here (a retry then books nothing),
+    its label leaves the print queue and the AWB poller forgets it."""
+    S = ShipmentRecord
+    uow.update(shipment, [S.status.set("cancelled"), S.label_queue.remove(), S.reprint_reason.remove(),
+                          S.awb_wait.remove(), S.poll_at.remove(), S.version.add(1), S.updated_at.set(now)],
                condition=(S.version == shipment.version) & S.provider_order_id.does_not_exist(),
                label="shipment", lost=lost)
 

@@ -37,6 +37,8 @@ _SETTINGS = {
     "courier_type": F(str, required=False, check=lambda v: model.validate_courier_code(v, "Layanan kurir")),
     "tracking_url": F(str, required=False, check=lambda v: model.validate_tracking_url(v)),
     "api_key": F(str, required=False, nullable=True),
+    "rate_couriers": F((list, str), required=False, nullable=True,
+                       check=lambda v: list(model.validate_rate_couriers(v))),
 }
 
 
@@ -104,6 +106,28 @@ def retry(caller, shipment_id):
     """Book again now (after a top-up, or with a fixed postal code or courier)."""
     fixes = parse_body(bp.current_request, _FIXES, allow_empty=True)
     return service.retry(caller, shipment_id, {k: v for k, v in fixes.items() if v is not None})
+
+
+_CANCEL = {"reason": F(str, required=False, nullable=True, max_len=200)}
+
+
+@bp.endpoint("/shipping/shipments/{shipment_id}/cancel", ["POST"], roles=[CS])
+def cancel(caller, shipment_id):
+    """Cancel before the courier picks the parcel up (a COD order ends with it)."""
+    body = parse_body(bp.current_request, _CANCEL, allow_empty=True)
+    reason = " ".join((body.get("reason") or "").split()) or "Dibatalkan oleh toko"
+    return service.cancel(caller, shipment_id, reason)
+
+
+_RATES = {"postal_code": F(str, check=lambda v: model.require_postal_code(v)), "items": F(list)}
+
+
+@bp.endpoint("/shipping/rates", ["POST"], roles=[CS])
+def rates(caller):
+    """"Cek ongkir": ``{"postal_code", "items": [{"sku"|"barcode", "qty"}]}`` -> the couriers' rates,
+    weighed from the catalog, cheapest first. Asked through our courier adapter, never the browser."""
+    body = parse_body(bp.current_request, _RATES)
+    return service.quote(caller, postal_code=body["postal_code"], items=body["items"])
 
 
 @bp.endpoint("/shipping/shipments/{shipment_id}/manual", ["POST"], roles=[CS])

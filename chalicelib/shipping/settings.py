@@ -53,7 +53,7 @@ def settings_view(store_id: str) -> dict:
         "courier_company": s.courier_company, "courier_type": s.courier_type, "tracking_url": s.tracking_url,
         "api_key": model.SECRET_SHOWN if (s.api_key or s.api_key_param) else None,
         "webhook_secret": model.SECRET_SHOWN if s.webhook_secret else None, "webhook_header": DEFAULT_WEBHOOK_HEADER,
-        "webhook_url": webhook_url(),
+        "webhook_url": webhook_url(), "rate_couriers": list(s.couriers_to_ask),
     }
 
 
@@ -115,6 +115,7 @@ def _validated(s: ShippingSettings, merchant_id: str) -> ShippingSettings:
         model.validate_courier_code(s.courier_type, "Layanan kurir")
     if s.tracking_url is not None:
         model.validate_tracking_url(s.tracking_url)
+    couriers = list(model.validate_rate_couriers(s.rate_couriers)) if s.rate_couriers is not None else None
     origin = model.address_to_dict(model.address_from_dict(s.origin)) if s.origin else {}
     if s.provider == PROVIDER:
         missing = [label for label, ok in (
@@ -123,7 +124,7 @@ def _validated(s: ShippingSettings, merchant_id: str) -> ShippingSettings:
         if missing:
             raise ValidationError("Untuk memakai Biteship, lengkapi dulu: " + ", ".join(missing) + ".",
                                   code="shipping_settings_incomplete", details={"missing": missing})
-    return ShippingSettings.from_dict({**s.to_dict(), "origin": origin})
+    return ShippingSettings.from_dict({**s.to_dict(), "origin": origin, "rate_couriers": couriers})
 
 
 def _save_settings(store_id: str, change: Callable[[ShippingSettings], ShippingSettings]) -> None:

@@ -24,6 +24,7 @@ def shipment_view(rec: ShipmentRecord, booking_state: str | None = None) -> dict
                     "label": model.courier_label(rec.courier_company, rec.courier_type)},
         "awb": rec.awb, "awb_source": rec.awb_source, "awb_at": rec.awb_at, "tracking_url": rec.tracking_url,
         "provider_order_id": rec.provider_order_id, "price": rec.price,
+        "cod_amount": int(rec.cod_amount) if rec.cod_amount else None,
         "recipient": {"name": recipient.get("contact_name"), "phone": phone,
                       "phone_display": display_phone(phone) if phone.startswith("+62") else phone,
                       "address": recipient.get("address"), "postal_code": recipient.get("postal_code")},

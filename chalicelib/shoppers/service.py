@@ -164,6 +164,45 @@ def register(caller: Caller, data: dict) -> dict:
     return _view(rec, created=True)
 
 
+def for_chat_order(caller: Caller, raw_phone: str, name: str) -> str | None:
+    """The shopper a chat order is for: the merchant's shopper with this phone (the same identity
+    the kiosk recognises, so points and history are one), registered now when the phone is new.
+
+    The customer gave this number in the chat to order and is messaged on it about the order, as
+    a kiosk shopper is after saying yes at the counter; the shopper's own details (name, email)
+    stay as they are when the phone is known. Not counted in the cashier figures (a CS desk is not
+    a till). Returns the shopper id, or None for a number that cannot be a shopper's (a landline:
+    no WhatsApp or SMS, so no receipts, points messages or activation link).
+    """
+    try:
+        phone = model.shopper_phone(raw_phone)
+    except ValidationError:
+        return None
+    known = _existing_for_phone(caller.merchant_id, phone)
+    if known is not None:
+        return known["shopper_id"]
+    now = get_clock().now_s()
+    rec = ShopperRecord(merchant_id=caller.merchant_id, shopper_id="sh_" + new_id(), phone=phone,
+                        name=model.validate_shopper_name(name), consent_at=now, registered_store_id=caller.store_id,
+                        registered_by=caller.staff_id or caller.device_id, created_at=now, points_balance=0,
+                        visit_count=0)
+    try:
+        units.run(lambda uow: repo.add_shopper(uow, rec))
+    except units.ConditionLost:
+        known = _existing_for_phone(caller.merchant_id, phone)  # registered a moment ago, at a kiosk or desk
+        if known is None:
+            raise
+        return known["shopper_id"]
+    return rec.shopper_id
+
+
+def find_by_phone(merchant_id: str, phone_e164: str) -> dict | None:
+    """The merchant's shopper with this (E.164) phone, as the cashier flow sees one, or None."""
+    shopper_id = repo.shopper_id_for_phone(merchant_id, phone_e164)
+    rec = repo.get_shopper(merchant_id, shopper_id) if shopper_id else None
+    return _view(rec) if rec else None
+
+
 def _existing_for_phone(merchant_id: str, phone: str) -> dict | None:
     shopper_id = repo.shopper_id_for_phone(merchant_id, phone, consistent=True)
     rec = repo.get_shopper(merchant_id, shopper_id, consistent=True) if shopper_id else None

@@ -9,7 +9,14 @@ Biteship endpoints (same paths, auth and JSON shapes as Biteship):
 - ``GET /v1/draft_orders?reference_id=…`` lists drafts (``{"drafts": [...]}``), ``GET /v1/draft_orders/:id``;
 - ``POST /v1/draft_orders/:id/confirm`` books the order: charges the balance, gives an AWB at once
   or after a delay, and marks the draft confirmed with its ``order_id``;
-- ``GET /v1/orders/:id``.
+- ``GET /v1/orders/:id``; ``POST /v1/orders/:id/cancel`` until the courier has picked the parcel up
+  (the price goes back to the balance);
+- ``POST /v1/rates/couriers``: the services of the asked couriers (:data:`COURIER_SERVICES`) for the
+  parcel's weight, priced per started kilogram, dearer between regions (the postal codes' first
+  digit), each saying whether it collects cash on delivery (``available_for_cash_on_delivery``).
+  A draft is priced the same way, so the courier charges what it quoted. A draft asking for cash
+  on delivery (``destination_cash_on_delivery``) on a service without it is refused, and an order
+  with it carries ``destination.cash_on_delivery`` with the amount and the collection fee.
 
 Webhooks in Biteship's flat shape (``order.waybill_id`` when an AWB is issued, ``order.status`` on
 every status change) go to ``webhook_url`` with the shared secret in ``webhook_header``; a delivery
@@ -75,6 +82,17 @@ _NEXT_STATUS = {
     "return_in_transit": "returned",
 }
 FAILURES = ("invalid_api_key", "insufficient_balance", "no_courier", "server_error")
+_CANCELLABLE = ("confirmed", "scheduled", "allocated", "picking_up")
+# Courier code -> (name, services: (code, name, price factor, duration in days, collects COD)).
+COURIER_SERVICES: dict[str, tuple[str, tuple[tuple[str, str, float, str, bool], ...]]] = {
+    "jne": ("JNE", (("reg", "Reguler", 1.0, "2 - 3", True), ("yes", "Yakin Esok Sampai", 1.8, "1 - 1", False),
+                    ("oke", "Ongkos Kirim Ekonomis", 0.8, "3 - 6", False))),
+    "jnt": ("J&T", (("ez", "EZ", 1.0, "2 - 3", True),)),
+    "sicepat": ("SiCepat", (("reg", "Reguler", 0.95, "1 - 2", True), ("best", "Besok Sampai Tujuan", 1.6, "1 - 1", False))),
+    "anteraja": ("AnterAja", (("reg", "Reguler", 0.9, "2 - 4", True), ("next_day", "Next Day", 1.7, "1 - 1", False))),
+    "pos": ("POS Indonesia", (("kilat_khusus", "Pos Kilat Khusus", 0.85, "2 - 4", False),)),
+}
+INTER_REGION_FACTOR = 1.5  # postal codes in another region (first digit) cost this much more per kilogram
 _AWB_DELAY_NOTE = re.compile(r"\[sim:awb_delay=(\d+(?:\.\d+)?)\]")
 # Biteship's documented codes for a create body missing a required field.
 _REQUIRED_FIELDS = (
@@ -167,6 +185,7 @@ class CourierSimulator:
             "awb_delay_s": awb_delay_s,
             "slow_ms": slow_ms,
             "fail_next": None,
+            "cod_fee_percent": 4,  # what the courier keeps of the cash it collects
         }
         self._drafts: dict[str, dict[str, Any]] = {}
         self._orders: dict[str, dict[str, Any]] = {}
@@ -224,13 +243,14 @@ class CourierSimulator:
             if postal is not None and not (str(postal).isdigit() and 10000 <= int(postal) <= 99999):
                 # Indonesian postal codes run 10110-99xxx; anything else is unknown to couriers.
                 raise _ApiError(400, "Failed due to invalid or missing postal code.", 40002020)
-        items = body.get("items")
-        if not isinstance(items, list) or not items:
-            raise _ApiError(400, "Items is required")
-        for item in items:
-            if not (isinstance(item, dict) and item.get("name") and _positive_int(item.get("weight"))
-                    and _positive_int(item.get("quantity", 1))):
-                raise _ApiError(400, "Each item needs a name, a weight in grams and a quantity")
+        items = _items(body)
+        cod = body.get("destination_cash_on_delivery")
+        service = _service(body.get("courier_company"), body.get("courier_type"))
+        if cod is not None:
+            if not _positive_int(cod):
+                raise _ApiError(400, "destination_cash_on_delivery must be a whole amount of rupiah")
+            if service is None or not service[4]:
+                raise _ApiError(400, "Cash on delivery is not available for this courier service", 40002009)
         reference = body.get("reference_id")
         with self._lock:
             if reference and any(d["reference_id"] == reference for d in self._drafts.values()):
@@ -253,13 +273,83 @@ class CourierSimulator:
                 "delivery": {"type": body.get("delivery_type") or "now"},
                 "items": items,
                 "currency": "IDR",
-                "price": max(1, math.ceil(weight_g / 1000)) * int(self.config["price_per_kg"]),
+                "price": self._price(weight_g, service, body.get("origin_postal_code"),
+                                     body.get("destination_postal_code")),
                 "status": "ready" if has_courier else "placed",
                 "reference_id": reference,
                 "note": body.get("order_note"),
             }
+            if cod is not None:
+                draft["destination"]["cash_on_delivery"] = {
+                    "id": secrets.token_hex(12), "amount": cod, "amount_currency": "IDR",
+                    "fee": math.ceil(cod * int(self.config["cod_fee_percent"]) / 100), "fee_currency": "IDR",
+                    "note": None, "type": body.get("destination_cash_on_delivery_type") or "7_days"}
             self._drafts[draft["id"]] = draft
             return dict(draft)
+
+    def rates(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/rates/couriers``: each asked courier's services, priced for the parcel."""
+        couriers = body.get("couriers")
+        if not isinstance(couriers, str) or not couriers.strip():
+            raise _ApiError(400, "Please make sure couriers is filled")
+        for end, code in (("origin", 40002011), ("destination", 40002010)):
+            located = body.get(f"{end}_postal_code") or body.get(f"{end}_area_id") or (
+                body.get(f"{end}_latitude") is not None and body.get(f"{end}_longitude") is not None)
+            if not located:
+                raise _ApiError(400, f"Either {end} needs to have postal code or coordinate", code)
+            postal = body.get(f"{end}_postal_code")
+            if postal is not None and not (str(postal).isdigit() and 10000 <= int(postal) <= 99999):
+                raise _ApiError(400, "Failed due to invalid or missing postal code.", 40002020)
+        items = _items(body)
+        weight_g = sum(i["weight"] * i.get("quantity", 1) for i in items)
+        value = sum(int(i.get("value") or 0) * i.get("quantity", 1) for i in items)
+        origin, destination = body.get("origin_postal_code"), body.get("destination_postal_code")
+        pricing = []
+        with self._lock:
+            for courier in dict.fromkeys(c.strip().lower() for c in couriers.split(",")):
+                name, services = COURIER_SERVICES.get(courier, (None, ()))
+                for service in services:
+                    code, service_name, _, days, cod = service
+                    price = self._price(weight_g, service, origin, destination)
+                    pricing.append({
+                        "available_collection_method": ["pickup"], "available_for_cash_on_delivery": cod,
+                        "available_for_proof_of_delivery": False, "available_for_instant_waybill_id": True,
+                        "available_for_insurance": True, "company": courier, "courier_name": name,
+                        "courier_code": courier, "courier_service_name": service_name, "courier_service_code": code,
+                        "currency": "IDR", "description": f"Estimasi tiba {days} hari", "duration": f"{days} days",
+                        "shipment_duration_range": days, "shipment_duration_unit": "days",
+                        "service_type": "standard", "shipping_type": "parcel", "price": price, "type": code,
+                        "cash_on_delivery_fee": math.ceil(value * int(self.config["cod_fee_percent"]) / 100)
+                        if cod else None,
+                    })
+        return {"object": "courier_pricing", "message": "Success to retrieve courier pricing", "code": 20001003,
+                "origin": {"postal_code": origin, "country_code": "ID"},
+                "destination": {"postal_code": destination, "country_code": "ID"},
+                "pricing": sorted(pricing, key=lambda p: p["price"])}
+
+    def _price(self, weight_g: int, service: tuple | None, origin: object, destination: object) -> int:
+        """Per started kilogram; a known service at its own factor, dearer between regions."""
+        per_kg = float(self.config["price_per_kg"]) * (service[2] if service else 1.0)
+        if str(origin or "")[:1] and str(destination or "")[:1] and str(origin)[:1] != str(destination)[:1]:
+            per_kg *= INTER_REGION_FACTOR
+        return max(1, math.ceil(weight_g / 1000)) * int(round(per_kg / 100) * 100)
+
+    def cancel_order(self, order_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            order = self._orders.get(order_id)
+            if order is None:
+                raise _ApiError(404, "Order not found")
+            if order["status"] not in _CANCELLABLE:
+                raise _ApiError(400, f"Order can't be cancelled, current status is {order['status']}")
+            order["status"] = "cancelled"
+            order["cancellation_reason"] = body.get("cancellation_reason")
+            self.config["balance"] += order["price"]
+            payload = _webhook_payload("order.status", order)
+            answer = {"id": order_id, "object": "order", "status": "cancelled",
+                      "cancellation_reason_code": body.get("cancellation_reason_code"),
+                      "cancellation_reason": body.get("cancellation_reason")}
+        self._queue_webhook(payload)
+        return answer
 
     def find_drafts(self, reference: str | None) -> list[dict[str, Any]]:
         with self._lock:
@@ -360,7 +450,8 @@ class CourierSimulator:
                     raise _ApiError(400, f"Unknown setting {name!r}")
                 if name == "fail_next" and value not in (None, *FAILURES):
                     raise _ApiError(400, f"fail_next must be one of {', '.join(FAILURES)}")
-                if name in ("balance", "price_per_kg", "slow_ms") and (isinstance(value, bool) or not isinstance(value, int)):
+                if name in ("balance", "price_per_kg", "slow_ms", "cod_fee_percent") and (
+                        isinstance(value, bool) or not isinstance(value, int)):
                     raise _ApiError(400, f"{name} must be an integer")
                 if name == "awb_delay_s" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
                     raise _ApiError(400, "awb_delay_s must be a number >= 0")
@@ -425,6 +516,25 @@ def _end(body: dict[str, Any], prefix: str) -> dict[str, Any]:
     return end
 
 
+def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        raise _ApiError(400, "Items is required")
+    for item in items:
+        if not (isinstance(item, dict) and item.get("name") and _positive_int(item.get("weight"))
+                and _positive_int(item.get("quantity", 1))):
+            raise _ApiError(400, "Each item needs a name, a weight in grams and a quantity")
+    return items
+
+
+def _service(company: object, service: object) -> tuple[str, str, float, str, bool] | None:
+    """The simulator's service for a courier and service code, or None when it has no such service."""
+    if not isinstance(company, str) or not isinstance(service, str):
+        return None
+    _, services = COURIER_SERVICES.get(company.strip().lower(), (None, ()))
+    return next((s for s in services if s[0] == service.strip().lower()), None)
+
+
 def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
@@ -472,6 +582,7 @@ class _Handler(BaseHTTPRequestHandler):
     _ORDER = re.compile(r"^/v1/orders/([^/]+)$")
     _DRAFT = re.compile(r"^/v1/draft_orders/([^/]+)$")
     _CONFIRM = re.compile(r"^/v1/draft_orders/([^/]+)/confirm$")
+    _CANCEL = re.compile(r"^/v1/orders/([^/]+)/cancel$")
     _SIM_ORDER = re.compile(r"^/sim/orders/([^/]+)/(advance|status)$")
 
     def do_GET(self) -> None:
@@ -514,6 +625,10 @@ class _Handler(BaseHTTPRequestHandler):
                 delay_ms = sim.config["slow_ms"]
             elif method == "GET" and (m := self._ORDER.match(path)):
                 result = {"success": True, "message": "Order retrieved successfully", **sim.get_order(m[1])}
+            elif method == "POST" and (m := self._CANCEL.match(path)):
+                result = {"success": True, "message": "Order successfully cancelled", **sim.cancel_order(m[1], body)}
+            elif method == "POST" and path == "/v1/rates/couriers":
+                result = {"success": True, **sim.rates(body)}
             else:
                 raise _ApiError(404, "Not found")
         except _ApiError as exc:
@@ -564,6 +679,7 @@ def _page(state: dict[str, Any]) -> str:
             "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
                 order["id"], order["reference_id"], f"{order['courier']['company']}/{order['courier']['type']}",
                 order["courier"]["waybill_id"] or "(menunggu resi)", order["status"], order["price"],
+                (order["destination"].get("cash_on_delivery") or {}).get("amount") or "-",
             )) + f'<td><button onclick="post(\'/sim/orders/{oid}/advance\', {{}})">maju &rarr;</button>{buttons}</td></tr>'
         )
     config = html.escape(json.dumps(state["config"]))
@@ -573,8 +689,8 @@ def _page(state: dict[str, Any]) -> str:
 <p>Pengaturan: <code>{config}</code> &middot; draft: {state['drafts']}</p>
 <p><label>Saldo <input id="balance" type="number" value="{state['config']['balance']}"></label>
 <button onclick="post('/sim/config', {{balance: Number(document.getElementById('balance').value)}})">simpan</button></p>
-<table><tr><th>order id</th><th>referensi</th><th>kurir</th><th>resi</th><th>status</th><th>ongkir</th><th></th></tr>
-{''.join(rows) or '<tr><td colspan="7">belum ada pesanan</td></tr>'}</table>
+<table><tr><th>order id</th><th>referensi</th><th>kurir</th><th>resi</th><th>status</th><th>ongkir</th><th>COD</th><th></th></tr>
+{''.join(rows) or '<tr><td colspan="8">belum ada pesanan</td></tr>'}</table>
 <script>
 async function post(url, body) {{
   const r = await fetch(url, {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: JSON.stringify(body)}});

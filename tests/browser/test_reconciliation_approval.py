@@ -43,7 +43,7 @@ def test_the_uploader_confirms_with_an_admins_pin_and_sees_why(page, stack, http
     batik = next(p for p in stack.state["products"] if p["sku"] == "BATIK-M")
     status, order, _ = http.post("/api/book-orders", {
         "items": [{"sku": batik["sku"], "qty": 6}], "customer_name": "Wulan Sari", "phone": "0812-5555-0199",
-        "address": "Jl. Melati No. 5, Bandung", "shipping_fee": 12_000, "channel": "whatsapp"},
+        "address": "Jl. Melati No. 5, Bandung 40115", "shipping_fee": 12_000, "channel": "whatsapp"},
         auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert status == 201 and order["total"] > 1_000_000, order
     # Her own file of today: it adds up, but starts from Rp2.500.000 again.

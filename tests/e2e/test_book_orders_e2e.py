@@ -24,7 +24,7 @@ def test_book_order_over_http_then_released_by_the_ttl_stream(stack):
     before = _cs_desk(http, cs, product["sku"])
     status, order, _ = http.post("/api/book-orders", {
         "items": [{"barcode": product["barcode"], "qty": 2}], "customer_name": "Rizky Pratama", "phone": "0813-1111-2222",
-        "address": "Jl. Kenanga 12, Depok", "shipping_fee": 9_000, "channel": "tiktok"}, auth=cs,
+        "address": "Jl. Kenanga 12, Depok 16411", "shipping_fee": 9_000, "channel": "tiktok"}, auth=cs,
         headers={"Idempotency-Key": str(uuid.uuid4())})
     assert status == 201, order
     assert order["status"] == "BOOKED" and order["total"] == 2 * product["price"] + 9_000 + order["unique_code"]

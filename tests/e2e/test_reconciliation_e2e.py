@@ -33,7 +33,7 @@ def test_a_transfer_on_an_uploaded_statement_pays_the_book_order(stack):
     product = stack.state["products"][0]
     status, order, _ = http.post("/api/book-orders", {
         "items": [{"sku": product["sku"], "qty": 1}], "customer_name": "Rina Wati", "phone": "0812-5555-0101",
-        "address": "Jl. Kenanga No. 3, Bandung", "shipping_fee": 12_000, "channel": "whatsapp"},
+        "address": "Jl. Kenanga No. 3, Bandung 40115", "shipping_fee": 12_000, "channel": "whatsapp"},
         auth=cs, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert status == 201 and order["status"] == "BOOKED", order
     account = order["bank_account"]["account_no"]

@@ -10,6 +10,7 @@ One module per concept, all published here (``from ..shipping import model``):
 - :mod:`.parcel` - addresses, items, weights and the request we send a courier;
 - :mod:`.courier` - courier codes, how CS writes them, and what a courier tells us;
 - :mod:`.changes` - what news changes on a shipment, never backwards;
+- :mod:`.rates` - what a courier quotes for a parcel to a postal code ("cek ongkir");
 - :mod:`.settings` - a store's shipping setup.
 """
 from __future__ import annotations
@@ -25,8 +26,9 @@ from .courier import (
     parse_courier_choice,
     validate_courier_code,
 )
-# The effect that requests a sold book order's shipment: written by book orders, delivered here.
-from ...book_orders.model import SHIPMENT_REQUEST
+# The effect that requests a sold book order's shipment: written by book orders, delivered here;
+# and the one that ends a COD order when its parcel's journey ends: written here, for book orders.
+from ...book_orders.model import COD_OUTCOME, SHIPMENT_REQUEST, cod_outcome_effect_id
 from ...book_orders.model import shipment_request_effect_id as request_effect_id
 from .parcel import (
     WEIGHT_MAX_GRAMS,
@@ -40,6 +42,14 @@ from .parcel import (
     postal_code_in,
     require_weight_grams,
     validate_postal_code,
+)
+from .rates import (
+    DEFAULT_RATE_COURIERS,
+    CourierRate,
+    RatesRequest,
+    find_rate,
+    require_postal_code,
+    validate_rate_couriers,
 )
 from .settings import (
     BITESHIP,
@@ -55,7 +65,9 @@ from .settings import (
 from .status import STATUS_LABELS, ShipmentStatus, advance, parse_status
 
 __all__ = [
-    "AWB_CHANGED", "AWB_ISSUED", "AWB_MAX_LENGTH", "BITESHIP", "COURIER_CODE", "LABEL_SIZES", "MANUAL", "PROVIDERS",
+    "AWB_CHANGED", "AWB_ISSUED", "AWB_MAX_LENGTH", "BITESHIP", "COD_OUTCOME", "COURIER_CODE", "LABEL_SIZES", "MANUAL",
+    "PROVIDERS", "cod_outcome_effect_id",
+    "DEFAULT_RATE_COURIERS", "CourierRate", "RatesRequest", "find_rate", "require_postal_code", "validate_rate_couriers",
     "SECRET_SHOWN", "SHIPMENT_REQUEST", "STATUS_LABELS", "WEIGHT_MAX_GRAMS", "WEIGHT_MIN_GRAMS", "Coordinate",
     "CourierEvent", "CourierEventKind", "ShipmentChange", "ShipmentInfo", "ShipmentItem",
     "ShipmentRequest", "ShipmentStatus", "ShippingAddress", "ShippingSettings", "address_from_dict",

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# The postal code written in a free-text address (book orders read it there too).
+from ...book_orders.model import postal_code_in  # noqa: F401 - published here for the shipping area
 from ...core.errors import ValidationError
 from ...core.money import require_rupiah
 from ...core.phone import normalize_phone
@@ -197,13 +199,3 @@ def validate_postal_code(value: object) -> str:
         raise ValidationError("Kode pos harus 5 angka.", code="invalid_postal_code")
     return value.strip()
 
-
-# Indonesian postal codes are five digits and none starts with 0; phone numbers in the same text are
-# longer runs of digits, which the look-arounds skip.
-_POSTAL_IN_TEXT = re.compile(r"(?<!\d)([1-9]\d{4})(?!\d)")
-
-
-def postal_code_in(address: str) -> str | None:
-    """The postal code written in a free-text address (the last one, as addresses end with it), or None."""
-    found = _POSTAL_IN_TEXT.findall(address or "")
-    return found[-1] if found else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...core.errors import ValidationError
 from .parcel import ShippingAddress, address_from_dict
+from .rates import DEFAULT_RATE_COURIERS, validate_rate_couriers
 
 BITESHIP = "biteship"  # shipments booked through the Biteship API
 MANUAL = "manual"  # CS books the courier by hand and scans the AWB in
@@ -27,6 +28,7 @@ class ShippingSettings:
     ``base_url`` points the adapter at the local courier simulator; it is never settable through the
     API, so nobody can send a store's key elsewhere. ``tracking_url`` is a link template with
     ``{awb}`` and ``{courier}`` for the customer's message when the courier gives no tracking link.
+    ``rate_couriers`` are the couriers "Cek ongkir" asks (Biteship codes; unset: the common ones).
     """
 
     provider: str = MANUAL
@@ -39,6 +41,7 @@ class ShippingSettings:
     api_key: str | None = None
     api_key_param: str | None = None
     webhook_secret: str | None = None
+    rate_couriers: list[str] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ShippingSettings:
@@ -54,6 +57,17 @@ class ShippingSettings:
     def integrated(self) -> bool:
         """New shipments are booked through the courier API (else CS enters AWBs by hand)."""
         return self.provider == BITESHIP and bool(self.api_key or self.api_key_param)
+
+    @property
+    def couriers_to_ask(self) -> tuple[str, ...]:
+        """The couriers a rates request names: the store's list, or the common ones when it has none
+        (or a stored list no longer reads as one)."""
+        if self.rate_couriers:
+            try:
+                return validate_rate_couriers(self.rate_couriers)
+            except ValidationError:
+                pass
+        return DEFAULT_RATE_COURIERS
 
     def origin_address(self) -> ShippingAddress:
         """The pickup address, validated; a clear error when the admin has not set it up."""

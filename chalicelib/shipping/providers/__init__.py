@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from ...core.errors import UpstreamError
-from ..model import CourierEvent, ShipmentInfo, ShipmentRequest
+from ..model import CourierEvent, CourierRate, RatesRequest, ShipmentInfo, ShipmentRequest
 
 
 class ShippingProvider(Protocol):
@@ -27,6 +27,14 @@ class ShippingProvider(Protocol):
 
     def find_by_reference(self, reference: str) -> ShipmentInfo | None:
         """The order booked for our sale id, or None when none was booked."""
+        ...
+
+    def rates(self, req: RatesRequest) -> list[CourierRate]:
+        """What the couriers quote for the parcel ("cek ongkir"), cheapest first."""
+        ...
+
+    def cancel_order(self, provider_order_id: str, reason: str) -> ShipmentInfo:
+        """Cancel a booked order (only until the courier has picked the parcel up)."""
         ...
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes | str | None) -> CourierEvent | None:

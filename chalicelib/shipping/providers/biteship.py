@@ -38,10 +38,14 @@ from ...core.errors import Unauthorized, UpstreamError, ValidationError
 from ...core.http import HttpResponse, HttpTimeout, request
 from ...core.phone import display_phone
 from ..model import (
+    COURIER_CODE,
     CourierEvent,
     CourierEventKind,
+    CourierRate,
+    RatesRequest,
     ShipmentInfo,
     ShipmentRequest,
+    ShipmentStatus,
     ShippingAddress,
     canonical_awb,
     parse_status,
@@ -133,6 +137,37 @@ class BiteshipProvider:
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes | str | None) -> CourierEvent | None:
         return parse_webhook(headers, body, secret=self._webhook_secret, header=self._webhook_header)
+
+    def rates(self, req: RatesRequest) -> list[CourierRate]:
+        """``POST /v1/rates/couriers``: every service the couriers offer for the parcel, cheapest first.
+
+        A read, so a call left unanswered is simply asked again once. An empty list means no courier
+        serves that postal code with that parcel.
+        """
+        payload = rates_payload(req)
+        for _ in range(_ATTEMPTS):
+            try:
+                resp = self._send("POST", "/v1/rates/couriers", json_body=payload)
+            except _UNCERTAIN:
+                continue
+            return parse_rates(self._ok_body(resp))
+        raise CourierUnavailable(PROVIDER, reason="cek ongkir tidak dijawab")
+
+    def cancel_order(self, provider_order_id: str, reason: str) -> ShipmentInfo:
+        """``POST /v1/orders/:id/cancel`` (allowed until the courier picks the parcel up), then the
+        order as Biteship has it now. An unanswered cancel is checked by reading the order."""
+        path = f"/v1/orders/{quote(provider_order_id, safe='')}/cancel"
+        try:
+            resp = self._send("POST", path, json_body={"cancellation_reason_code": "others",
+                                                      "cancellation_reason": reason})
+        except _UNCERTAIN:
+            info = self.get_order(provider_order_id)
+            if info.status is ShipmentStatus.CANCELLED:
+                return info
+            raise
+        if 200 <= resp.status < 300:
+            return self.get_order(provider_order_id)
+        raise self._error(resp)
 
     # --- booking steps --------------------------------------------------------------------------
 
@@ -266,6 +301,47 @@ def draft_payload(req: ShipmentRequest) -> dict[str, Any]:
     if req.note:
         payload["order_note"] = req.note
     return payload
+
+
+def rates_payload(req: RatesRequest) -> dict[str, Any]:
+    """Our rates request as Biteship's body: the origin as the store's setup locates it (postal code,
+    area or map point), the destination by postal code, the couriers to ask, the items in grams."""
+    origin = req.origin
+    payload: dict[str, Any] = {"destination_postal_code": int(req.destination_postal_code),
+                               "couriers": ",".join(req.couriers),
+                               "items": [{"name": item.name, "value": item.value, "quantity": item.quantity,
+                                          "weight": item.weight_g} for item in req.items]}
+    if origin.postal_code:
+        payload["origin_postal_code"] = int(origin.postal_code)
+    if origin.area_id:
+        payload["origin_area_id"] = origin.area_id
+    if origin.coordinate:
+        payload["origin_latitude"] = origin.coordinate.latitude
+        payload["origin_longitude"] = origin.coordinate.longitude
+    return payload
+
+
+def parse_rates(body: dict[str, Any]) -> list[CourierRate]:
+    """Biteship's ``pricing`` list -> our rates, cheapest first. A service without a code or a
+    readable whole-rupiah price is left out rather than guessed."""
+    pricing = body.get("pricing")
+    if not isinstance(pricing, list):
+        raise CourierUnavailable(PROVIDER, reason="jawaban cek ongkir tidak dapat dibaca")
+    rates: list[CourierRate] = []
+    for entry in pricing:
+        if not isinstance(entry, dict):
+            continue
+        company = (_text(entry.get("courier_code")) or _text(entry.get("company")) or "").lower()
+        service = (_text(entry.get("courier_service_code")) or _text(entry.get("type")) or "").lower()
+        price = _rupiah(entry.get("price"))
+        if not COURIER_CODE.match(company) or not COURIER_CODE.match(service) or price is None or price < 0:
+            continue
+        rates.append(CourierRate(
+            company=company, service=service, courier_name=_text(entry.get("courier_name")) or company.upper(),
+            service_name=_text(entry.get("courier_service_name")) or service.upper(), price=price,
+            duration=_text(entry.get("duration")), cod=entry.get("available_for_cash_on_delivery") is True,
+            cod_fee=_rupiah(entry.get("cash_on_delivery_fee"))))
+    return sorted(rates, key=lambda r: (r.price, r.label))
 
 
 def _address_fields(prefix: str, address: ShippingAddress) -> dict[str, Any]:

@@ -128,7 +128,7 @@ def test_a_cancelled_or_expired_order_cannot_be_cancelled_into_something_else(sh
 # ---- over HTTP ------------------------------------------------------------------------------
 
 BODY = {"items": [{"sku": "KOPI-250", "qty": 1}], "customer_name": "Wulan", "phone": "0812 3456 7890",
-        "address": "Jl. Melati 5", "shipping_fee": 10_000, "channel": "instagram"}
+        "address": "Jl. Melati 5, Bandung 40115", "shipping_fee": 10_000, "channel": "instagram"}
 
 
 def _post(api, auth, body=None, key=None):
