@@ -91,8 +91,8 @@ class BookOrder:
     deadline: int  # pay by (epoch seconds)
     grace_seconds: int  # the hold outlives the deadline by this much before the goods return
     shipping_fee: int
-    unique_code: int  # the kode unik: 1-999 rupiah that tells this transfer apart
-    total: int  # what the customer transfers: items + shipping fee + kode unik
+    unique_code: int  # the kode unik: 1-999 rupiah that tells this transfer apart (negative: taken off)
+    total: int  # what the customer transfers: items + shipping fee + kode unik (signed)
     courier: str | None
     note: str | None
     bank_account: BankAccount | None

@@ -219,9 +219,10 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, shipp
     shopper_id = shoppers.for_chat_order(caller, phone, customer_name)
     order_id = new_id()
     released_expired = False
-    in_use = unique_codes.in_use(account_key, base, now) if account_key else set()
+    sign = -1 if settings.unique_code_subtracts else 1  # the store takes the kode unik off instead of adding it
+    in_use = unique_codes.in_use(account_key, base, now, sign) if account_key else set()
     for _ in range(_ATTEMPTS):
-        code = unique_codes.lowest_free(in_use) if account_key else 0
+        code = sign * unique_codes.lowest_free(in_use, below=base if sign < 0 else None) if account_key else 0
 
         def work(uow: units.UnitOfWork, code: int = code):
             order = sales.new_order(
@@ -274,7 +275,7 @@ def create(caller: Caller, *, items: list, customer_name: str, phone: str, shipp
         if lost.code:
             # A booking that committed first holds it; others may have taken the next ones meanwhile,
             # and one read of the codes costs less than discovering each of them by a failed write.
-            in_use = unique_codes.in_use(account_key, base, now)
+            in_use = unique_codes.in_use(account_key, base, now, sign)
         # A taken order number needs nothing: every attempt draws a new one.
     else:
         raise Conflict("Banyak pesanan sedang dibuat bersamaan. Coba lagi.", code="busy")

@@ -302,8 +302,8 @@ class OrderSlipData:
         if self.cod:
             _require(self.unique_code == 0 and not self.pickup, "a COD slip has no kode unik and ships")
         else:
-            _require(isinstance(self.unique_code, int) and 1 <= self.unique_code <= 999,
-                     f"unique_code must be 1-999, got {self.unique_code!r}")
+            _require(isinstance(self.unique_code, int) and 1 <= abs(self.unique_code) <= 999,
+                     f"unique_code must be 1-999 (or taken off: -1 to -999), got {self.unique_code!r}")
             _require(self.bank_account is not None, "an order slip awaiting transfer needs the account")
         _require(not self.pickup or self.shipping_fee == 0, "a pickup order has no shipping fee")
         _require_rupiah(self.shipping_fee, "shipping_fee")

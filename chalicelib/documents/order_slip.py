@@ -80,7 +80,8 @@ def render_order_slip(data: OrderSlipData, width_mm: ReceiptWidth = 80) -> bytes
         _amount(f, format_rupiah(data.amount_to_transfer), AMOUNT_MAX_SIZE[width_mm])
         f.text(f"Transfer TEPAT sampai {HIGHLIGHT_DIGITS} digit terakhir", bold=True, align="center",
                size=size * 0.9)
-        f.text(f"(sudah termasuk kode unik {data.unique_code})", align="center", size=size * 0.9)
+        f.text(f"(sudah termasuk kode unik {data.unique_code})" if data.unique_code > 0
+               else f"(sudah dipotong kode unik {-data.unique_code})", align="center", size=size * 0.9)
         f.rule()
 
         account = data.bank_account

@@ -190,14 +190,19 @@ _CHECKS.update({"timezone": check_timezone, "bank_accounts": check_bank_accounts
                 "void_without_approval": check_void_roles})
 
 
+# Yes/no settings: the matcher confirms by itself; the kode unik is taken off the amount instead of
+# added (the customer transfers slightly less, as Moota lets a store choose).
+_YES_NO = ("auto_confirm_matches", "unique_code_subtracts")
+
+
 def check_settings(changes: dict) -> dict:
     """Settings as an admin (or onboarding) writes them: each one modelled here must be valid and is
     returned normalised; other parts (``gateway``, ``shipping``, ...) are their areas' to check."""
     out = dict(changes)
     for name, value in changes.items():
-        if name == "auto_confirm_matches":
+        if name in _YES_NO:
             if not isinstance(value, bool):
-                raise _bad_setting("auto_confirm_matches harus ya/tidak (true/false).", name)
+                raise _bad_setting(f"{name} harus ya/tidak (true/false).", name)
         elif name in _CHECKS:
             if value is None:
                 raise _bad_setting(f"{SETTING_RANGES[name][2] if name in SETTING_RANGES else name} "
@@ -250,6 +255,7 @@ class StoreSettings:
     short_payment_tolerance: int = 0  # rupiah a transfer may be short and still be accepted, by a person
     void_without_approval: tuple = DEFAULT_VOID_WITHOUT_APPROVAL  # roles that void a sale without another's PIN
     auto_confirm_matches: bool = False
+    unique_code_subtracts: bool = False  # the kode unik is taken off the amount to transfer, not added
     gateway: dict = field(default_factory=lambda: {"provider": "midtrans"})
     bank_accounts: list = field(default_factory=list)
     shipping: dict = field(default_factory=dict)
@@ -269,8 +275,9 @@ class StoreSettings:
         if "timezone" in data:
             values["timezone"] = data["timezone"] if isinstance(data["timezone"], str) and _known_zone(
                 data["timezone"]) else DEFAULT_TIMEZONE
-        if isinstance(data.get("auto_confirm_matches"), bool):
-            values["auto_confirm_matches"] = data["auto_confirm_matches"]
+        for name in _YES_NO:
+            if isinstance(data.get(name), bool):
+                values[name] = data[name]
         for name in ("gateway", "shipping", "messaging"):
             if isinstance(data.get(name), dict):
                 values[name] = data[name]

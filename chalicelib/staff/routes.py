@@ -92,7 +92,8 @@ def store(caller):
 
 
 _SETTINGS = {name: F(int, required=False) for name in model.SETTING_RANGES}
-_SETTINGS.update({"auto_confirm_matches": F(bool, required=False), "bank_accounts": F(list, required=False),
+_SETTINGS.update({"auto_confirm_matches": F(bool, required=False), "unique_code_subtracts": F(bool, required=False),
+                  "bank_accounts": F(list, required=False),
                   "void_without_approval": F(list, required=False)})
 
 

@@ -192,3 +192,31 @@ def test_a_store_sale_is_not_a_book_order(api, shop, clock):
     assert api.get(f"/book-orders/{sale['order_id']}", auth=cashier).status == 404
     assert api.post(f"/sales/{sale['order_id']}/book-order/pay-qris", auth=cashier).status == 404
     outbox.process_due()
+
+
+def test_a_store_may_take_the_kode_unik_off_the_amount_and_its_transfer_still_matches(shop, clock):
+    from chalicelib.reconciliation import service as reconciliation
+    from chalicelib.staff import service as staff
+    from tests.integration.reconciliation.conftest import bca_csv, import_file, set_settings, transfer
+
+    staff.update_store_settings(caller_for(shop, "admin"), {"unique_code_subtracts": True})  # as an admin sets it
+    a = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    b = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    base = KOPI + 12_000
+    assert (a["unique_code"], a["total"], b["unique_code"], b["total"]) == (-1, base - 1, -2, base - 2)
+    assert a["amount_label"] == "Rp29.999"
+    set_settings(shop["store_id"], unique_code_subtracts=False)
+    c = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    assert (c["unique_code"], c["total"]) == (1, base + 1), "adding again: its own window, above the base"
+
+    from tests.integration.sales.test_refund_effects import _pdf_text
+
+    _, pdf = book_orders.own_slip_pdf(caller_for(shop, "cs"), a["order_id"])
+    assert "dipotong kode unik 1" in _pdf_text(pdf)
+
+    set_settings(shop["store_id"], auto_confirm_matches=True)
+    import_file(shop["store_id"], bca_csv([("23/11/2026", transfer("WULAN SARI", a["total"]), a["total"], "CR")]))
+    assert OrderRecord.get(a["order_id"]).status == "PAID", "the amount less its code matches like any other"
+    cs = caller_for(shop, "cs")
+    review = reconciliation.review_list(cs, "review")["lines"]
+    assert review == [] or all(line["amount"] != a["total"] for line in review)

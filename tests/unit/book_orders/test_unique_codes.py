@@ -44,3 +44,12 @@ def test_an_account_is_the_same_however_its_number_is_typed():
     assert unique_codes.account_key("m1", "bca ", "123-456 7890") == unique_codes.account_key("m1", "BCA", "1234567890")
     assert unique_codes.account_key("m1", "BCA", "1234567890") != unique_codes.account_key("m1", "BRI", "1234567890")
     assert unique_codes.account_key("m1", "BCA", "1234567890") != unique_codes.account_key("m2", "BCA", "1234567890")
+
+
+def test_codes_taken_off_the_base_look_below_it_and_never_reach_it():
+    taken = [(BASE - 1, NOW + 60), (BASE - 3, NOW + 60), (BASE + 2, NOW + 60)]
+    assert unique_codes.codes_in_use(taken, BASE, NOW, sign=-1) == {1, 3}, "an added code's amount is not in the way"
+    assert unique_codes.lowest_free({1, 3}) == 2
+    assert unique_codes.lowest_free(set(), below=3) == 1
+    with pytest.raises(Conflict):
+        unique_codes.lowest_free({1}, below=2)  # a Rp2 order cannot lose 2 rupiah

@@ -61,10 +61,11 @@ def test_slip_lists_every_item() -> None:
     assert "Rp250.123" in text.replace(" ", "")
 
 
-@pytest.mark.parametrize("code", [0, 1000, -5])
-def test_kode_unik_is_1_to_999(code: int) -> None:
+@pytest.mark.parametrize("code", [0, 1000, -1000])
+def test_kode_unik_is_1_to_999_added_or_taken_off(code: int) -> None:
     with pytest.raises(ValueError, match="unique_code"):
         replace(sample_slip(), unique_code=code)
+    assert replace(sample_slip(), unique_code=-5).unique_code == -5  # a store that takes the code off
 
 
 def test_deadline_must_follow_creation() -> None:
