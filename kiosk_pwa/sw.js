@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "beb410d6f991"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "d8e7a5dd4c00"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -45,6 +45,7 @@ const SHELL = [
   "backoffice/stock.js",
   "backoffice/drops.js",
   "backoffice/book.js",
+  "backoffice/book_delivery.js",
   "backoffice/decisions.js",
   "backoffice/sales.js",
   "backoffice/staff.js",
