@@ -259,3 +259,15 @@ def test_a_cod_order_is_cancelled_through_its_shipment_before_pickup_only(api, s
     # A COD shipment cannot be handed to a manual courier: nobody would report the delivery.
     r = api.post(f"/shipping/shipments/{third['order_id']}/manual", auth=cs)
     assert r.status == 409 and r.error_code == "cod_needs_courier"
+
+
+def test_the_admin_chooses_which_couriers_cek_ongkir_asks(api, shop, courier):
+    admin, cs = api.login_as(shop, "admin"), api.login_as(shop, "cs")
+    assert api.get("/shipping/settings", auth=admin).json["rate_couriers"][:3] == ["jne", "jnt", "sicepat"]
+    r = api.call("PUT", "/shipping/settings", {"rate_couriers": ["sicepat", "anteraja"]}, auth=admin)
+    assert r.status == 200 and r.json["rate_couriers"] == ["sicepat", "anteraja"], r
+    rates = api.post("/shipping/rates", {"postal_code": "40115", "items": ITEMS}, auth=cs).json["couriers"]
+    assert {c["courier_company"] for c in rates} == {"sicepat", "anteraja"}
+    bad = api.call("PUT", "/shipping/settings", {"rate_couriers": ["j&t"]}, auth=admin)
+    assert bad.status == 400 and bad.error_code == "invalid_courier"
+    assert api.get("/shipping/settings", auth=admin).json["rate_couriers"] == ["sicepat", "anteraja"]
