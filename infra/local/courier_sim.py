@@ -35,7 +35,7 @@ Error injection (all via ``POST /sim/config``, or the constructor):
   override it with ``[sim:awb_delay=2.5]`` in its ``order_note``.
 
 Control: ``GET /sim/`` (a page with buttons), ``GET /sim/orders``, ``POST /sim/config`` (the settings
-above, ``price_per_kg`` and ``webhook_url``),
+above, ``price_per_kg``, ``cod_fee_percent`` and ``webhook_url``),
 ``POST /sim/orders/{id}/advance`` (next status on the happy path), ``POST /sim/orders/{id}/status``
 with ``{"status": "delivered"}``.
 
