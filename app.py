@@ -11,6 +11,8 @@ from chalicelib.notify.events import bp as notify_events
 from chalicelib.notify.routes import dev_blueprints
 from chalicelib.printing.routes import bp as printing
 from chalicelib.reconciliation.events import bp as reconciliation_events
+from chalicelib.reconciliation.feed_events import bp as bank_feed_events
+from chalicelib.reconciliation.feed_routes import bp as bank_feeds
 from chalicelib.reconciliation.routes import bp as reconciliation
 from chalicelib.reports.routes import bp as reports
 from chalicelib.book_orders.events import bp as book_order_events
@@ -36,5 +38,6 @@ web.set_authenticator(staff_service.authenticate)
 for blueprint in (health.bp, staff, catalog, sales, sales_events, shoppers, notify_events, outbox_stream.bp,
                   inventory, book_orders, book_order_events,
                   reports, shifts, printing, shipping, shipping_events, reconciliation, reconciliation_events,
+                  bank_feeds, bank_feed_events,
                   *dev_blueprints()):
     app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ TABLE_MODULES = [
     "chalicelib.printing.repo",
     "chalicelib.shipping.repo",
     "chalicelib.reconciliation.repo",
+    "chalicelib.reconciliation.feed_repo",
 ]
 
 

@@ -118,6 +118,13 @@ class SambungStack(cdk.Stack):
                 actions=["ssm:GetParameter"], resources=[self._parameters(f"sambung/{settings.stage}/*")]))
         api_role.add_to_principal_policy(iam.PolicyStatement(
             actions=["ssm:PutParameter"], resources=[self._parameters(f"sambung/{settings.stage}/merchants/*")]))
+        # A bank account disconnected from SNAP BI: its secrets are removed, not left behind.
+        api_role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["ssm:DeleteParameter"],
+            resources=[self._parameters(f"sambung/{settings.stage}/merchants/*/snap/*")]))
+        # The bank feeds' schedule (every minute): a bank that times out is retried with backoff, so a run
+        # of several accounts may take longer than the default 60 s.
+        chalice.get_resource("FetchBankStatements").add_override("Properties.Timeout", 240)
         # The statement import: a 5k-row file takes seconds; the margin covers a slow day and stays under
         # importer.LEASE_SECONDS. (Chalice reads per-function settings only from .chalice/config.json.)
         chalice.get_resource("ImportStatement").add_override("Properties.Timeout", 300)

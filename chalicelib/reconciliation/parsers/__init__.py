@@ -29,6 +29,7 @@ from .bri import BriParser
 from .generic import ColumnMapping, GenericCsvParser
 from .mandiri_kopra import MandiriKopraParser
 from .mandiri_mcm import MandiriMcmParser
+from .snap_json import SnapStatementParser
 
 __all__ = [
     "KNOWN_PARSERS",
@@ -50,6 +51,11 @@ KNOWN_PARSERS: tuple[StatementParser, ...] = (
 )
 
 
+# What a bank feed stored (SNAP BI answers, see .snap_json): read like a file, never offered to people
+# as an upload format.
+FETCHED_PARSERS: tuple[StatementParser, ...] = (SnapStatementParser(),)
+
+
 def understood_layouts() -> list[str]:
     """What we can read, in words for the person who uploaded the file."""
     return [p.label for p in KNOWN_PARSERS] + [GenericCsvParser.label]
@@ -58,7 +64,7 @@ def understood_layouts() -> list[str]:
 def detect(content: bytes, mapping: ColumnMapping | None = None) -> StatementParser:
     """The parser for this file's layout, or :class:`StatementFormatError` listing what is understood."""
     text = decode(content)
-    for parser in KNOWN_PARSERS:
+    for parser in (*FETCHED_PARSERS, *KNOWN_PARSERS):
         if parser.matches(text):
             return parser
     if mapping is not None:
