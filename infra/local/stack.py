@@ -54,6 +54,67 @@ def local_environment(moto_port: int, public_url: str, var_dir: Path) -> dict:
     }
 
 
+class SnapBankProcess:
+    """The SNAP BI bank simulator (``infra/local/snap_sim.py``) as its own process, knowing the demo
+    store's account and a key pair made for this run; the demo account is connected to it through
+    the same service an admin's ``PUT /api/bank-accounts/{account}/snap`` uses."""
+
+    ACCOUNT, CLIENT_KEY, CHANNEL_ID = "1234567890", "SAMBUNG-DEMO-CLIENT", "95221"
+
+    def __init__(self, var_dir: Path, opening: int = 5_000_000, interval_s: int = 30):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()).decode()
+        public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        self.client_secret = secrets.token_urlsafe(32)
+        self.interval_s = interval_s
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.setup_file = var_dir / "snap-sim-setup.json"
+        self.setup_file.write_text(json.dumps({
+            "clients": [{"client_key": self.CLIENT_KEY, "client_secret": self.client_secret,
+                         "public_key_pem": public_pem, "partner_id": self.CLIENT_KEY}],
+            "accounts": [{"account_no": self.ACCOUNT, "client_key": self.CLIENT_KEY, "opening": opening,
+                          "name": "PT SAMBUNG DEMO"}]}))
+        self._proc: subprocess.Popen | None = None
+
+    def start(self) -> "SnapBankProcess":
+        self._proc = subprocess.Popen([sys.executable, "-m", "infra.local.snap_sim", "--port", str(self.port),
+                                       "--setup", str(self.setup_file)], cwd=ROOT,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, proc=self._proc)
+        self.setup_file.unlink(missing_ok=True)  # it held the client secret
+        return self
+
+    def connect_demo_account(self, demo: dict) -> None:
+        import urllib.request
+
+        from chalicelib.core.web import Caller
+        from chalicelib.reconciliation import feeds
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{self.url}/sim/bank-public-key", timeout=10) as response:
+            bank_public_pem = response.read().decode()
+        admin = Caller(merchant_id=demo["merchant_id"], store_id=demo["store_id"], role="admin", device_id="seed",
+                       staff_id="u_admin")
+        feeds.connect(admin, self.ACCOUNT, {
+            "base_url": self.url, "partner_id": self.CLIENT_KEY, "client_key": self.CLIENT_KEY,
+            "client_secret": self.client_secret, "channel_id": self.CHANNEL_ID, "private_key_pem": self.private_pem,
+            "bank_public_key_pem": bank_public_pem, "interval_seconds": self.interval_s})
+
+    def stop(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+
+
 class LocalStack:
     """Starts and stops every part; usable from tests as well as the command line."""
 
@@ -117,6 +178,10 @@ class LocalStack:
                                    "api_key": courier_key, "webhook_secret": webhook_secret,
                                    "origin": seed.SHIPPING_ORIGIN, "courier_company": "jne", "courier_type": "reg"})
 
+        snap_sim = SnapBankProcess(self.var_dir).start()  # the demo's bank, in its own process
+        self._parts.append(snap_sim)
+        snap_sim.connect_demo_account(demo)
+
         ttl = TtlEmulator(app_module.app)
         gateway = LocalGatewayServer(app_module.app, port=self.port, extra_routes={TtlEmulator.ROUTE: ttl.http_run}).start()
         pump = EventPump(app_module.app, time_scale=self.time_scale)
@@ -124,6 +189,10 @@ class LocalStack:
         pump.feed("ttl", 2, ttl.tick)  # moto never deletes expired items: TTL deletes -> REMOVE records -> stream handler
         # moto's S3 notifications never reach Lambda without Docker: new statement files -> import handler.
         pump.feed("statements", 1, StatementObjectFeeder(app_module.app).tick)
+        # Bank accounts connected by SNAP BI: AWS runs the schedule every minute; here every few seconds,
+        # so an account's own interval (30 s for the demo) is what decides.
+        from chalicelib.reconciliation import feeds
+        pump.feed("bank_feeds", 5, feeds.run_due)
         pump.start()
         self._parts += [pump, gateway]
         # The bridge calls the API, so it starts after it and stops before it (parts stop in reverse).
@@ -135,6 +204,7 @@ class LocalStack:
             "url": self.url, "kiosk_url": self.url + "/", "api_url": self.url + "/api",
             "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"], "stage": "local",
             "gateway_simulator_url": gateway_sim.url, "courier_simulator_url": courier_sim.url,
+            "snap_simulator_url": snap_sim.url,
             "started_in_s": round(time.monotonic() - started, 2), **demo, **printing,
         }
         if self.state_file:
@@ -167,6 +237,8 @@ def _summary(state: dict, state_file: Path) -> str:
         f"  AWS endpoint (moto) . {state['aws_endpoint_url']}",
         f"  QRIS gateway sim .... {state['gateway_simulator_url']}/sim/  (pay, fail or expire QRs)",
         f"  Courier sim ......... {state['courier_simulator_url']}/sim/  (Biteship: AWBs, statuses, balance)",
+        f"  SNAP BI bank sim .... {state['snap_simulator_url']}/sim/  (post credits/debits to BCA 1234567890;"
+        " fetched every 30 s)",
         f"  Store ............... {state['store_name']} ({state['store_id']})",
         "  Staff (name / role / PIN):",
     ]
