@@ -3,7 +3,7 @@
 // prices, stock, shoppers and payment states must be live. A new version installs in the background
 // and waits; js/pwa.js lets it take over at a PIN (or pairing) screen.
 
-const VERSION = "d8e7a5dd4c00"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
+const VERSION = "29a8cfdf649a"; // stamped by `python3 kiosk_pwa/stamp_sw.py`: a hash of the shell files
 const CACHE = `sambung-kasir-${VERSION}`;
 const SHELL = [
   "index.html",
@@ -58,6 +58,7 @@ const SHELL = [
   "reconciliation/mapping.js",
   "reconciliation/money.js",
   "reconciliation/rowactions.js",
+  "reconciliation/feeds.js",
   "shipping/index.html",
   "shipping/shipping.js",
   "reports/index.html",

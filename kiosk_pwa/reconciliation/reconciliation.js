@@ -6,6 +6,7 @@ import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { subTabs } from "../backoffice/common.js";
 import * as audit from "./audit.js";
+import * as feeds from "./feeds.js";
 import * as mapping from "./mapping.js";
 import * as money from "./money.js";
 import * as paid from "./paid.js";
@@ -14,6 +15,7 @@ import * as uploads from "./upload.js";
 
 const VIEWS = [
   { id: "impor", label: "bo.recon.tab.upload", module: uploads },
+  { id: "rekening", label: "bo.recon.tab.feeds", module: feeds },
   { id: "cek", label: "bo.recon.tab.review", module: reviewPage },
   { id: "usulan", label: "bo.recon.tab.proposed", module: proposedPage },
   { id: "dibayar", label: "bo.recon.tab.paid", module: paid },
