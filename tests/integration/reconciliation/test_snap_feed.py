@@ -254,3 +254,17 @@ def test_rows_with_balances_from_the_bank_give_the_same_fingerprints(api, shop, 
     csv = import_file(shop["store_id"], bca_csv(rows))
     assert csv.rows_new == 0 and StatementLineRecord.count() == 2
     assert get_line(shop["store_id"], next(StatementLineRecord.scan()).fingerprint) is not None
+
+
+def test_the_banks_answer_vouches_for_rows_an_edited_upload_left_for_review(api, shop, bank, clock):
+    set_settings(shop["store_id"], auto_confirm_matches=True)
+    order = book(shop, [{"sku": "KOPI-250", "qty": 1}])
+    rows = [("23/11/2026", transfer("WULAN SARI", order["total"]), order["total"], "CR")]
+    broken = import_file(shop["store_id"], bca_csv(rows).replace(b"Saldo Akhir,=,", b"Saldo Akhir,=,1"))
+    assert broken.status == "NEEDS_REVIEW" and get_order(order["order_id"]).status == "BOOKED"
+    bank.post(DEMO_BCA, "CREDIT", order["total"], rows[0][1], "2026-11-23T10:01:00+07:00")
+    clock.advance(minutes=5)
+    connect(api, shop, bank)
+    result = fetch(api, shop)["last_result"]
+    assert (result["new_rows"], len(result["statements"])) == (0, 1), result
+    assert get_order(order["order_id"]).status == "PAID" and StatementLineRecord.count() == 1
