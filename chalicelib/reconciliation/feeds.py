@@ -86,13 +86,18 @@ def check_base_url(value) -> str:
             or parts.query or parts.fragment:
         raise _bad("base_url harus alamat http(s) tanpa user, query atau fragment, mis. https://api.bank.co.id.",
                    "base_url")
+    try:
+        address = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        address = None
+    local = get_settings().stage in LOCAL_STAGES
     if parts.scheme == "http":
-        try:
-            loopback = parts.hostname == "localhost" or ipaddress.ip_address(parts.hostname).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback or get_settings().stage not in LOCAL_STAGES:
+        loopback = parts.hostname == "localhost" or (address is not None and address.is_loopback)
+        if not loopback or not local:
             raise _bad("base_url harus https (http hanya untuk simulator lokal di 127.0.0.1).", "base_url")
+    elif address is not None and not local and not address.is_global:
+        # A bank is on the internet: never our own network or the cloud's metadata address.
+        raise _bad("base_url tidak boleh alamat jaringan internal.", "base_url")
     if parts.path and not _PATH.match(parts.path.rstrip("/") or "/x"):
         raise _bad("Path pada base_url tidak valid.", "base_url")
     return value.strip().rstrip("/")
