@@ -189,17 +189,18 @@ export function mount(root, me) {
 
   function openCard(order) {
     const paying = order.hold?.status === "PAYING";
-    const booked = order.status === "BOOKED";
+    const isBooked = order.status === "BOOKED";
+    const isOpen = isBooked || order.status === "AWAITING_PAYMENT"; // still holding goods, a deadline to count to
     const cancelButton = h("button", { type: "button", class: "btn btn-danger-outline book-cancel" },
       t(order.cod ? "bo.book.cancelCod" : order.transfers_received > 0 ? "bo.book.cancelGiveBack" : "bo.common.cancelOrder"));
     cancelButton.addEventListener("click", () => cancel(order, cancelButton));
     // A COD order waits for the courier, not for a transfer: no countdown, what the courier collects.
-    const waiting = booked && !order.cod ? h("span", { class: "countdown-big", dataset: { deadline: String(order.deadline) } }) : null;
+    const waiting = isOpen && !order.cod ? h("span", { class: "countdown-big", dataset: { deadline: String(order.deadline) } }) : null;
     const money = order.cod
       ? h("div", {}, h("span", { class: "tag info" }, t("bo.book.codBadge")), " ",
         t("bo.book.codCollect"), " ", h("strong", {}, formatRupiah(order.cod_amount)))
       : h("div", {}, t("bo.book.transfer"), " ", h("strong", {}, formatRupiah(order.amount_to_transfer)),
-        " ", booked ? t("bo.book.transferBefore", { code: order.unique_code, deadline: when(order.deadline) }) : "");
+        " ", isOpen ? t("bo.book.transferBefore", { code: order.unique_code, deadline: when(order.deadline) }) : "");
     return h("article", { class: "card", dataset: { order: order.order_id } },
       h("div", { class: "card-head" },
         h("h3", {}, order.order_no),
@@ -215,7 +216,7 @@ export function mount(root, me) {
       h("div", { class: "actions" },
         h("button", { type: "button", class: "btn btn-secondary",
           onclick: () => attempt(actionError, () => openPdf(`/book-orders/${order.order_id}/slip.pdf`)) }, t("bo.book.viewSlip")),
-        paying || !booked ? null : cancelButton));
+        paying || !isBooked ? null : cancelButton));
   }
 
   replace(root, h("div", { class: "grid-2" },
