@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ..core import tender
 from ..core.errors import ValidationError
 from ..sales import model as sales
 
@@ -42,7 +43,7 @@ COD_OUTCOME = "book_order.cod_outcome"  # the outbox kind: a COD parcel's journe
 
 COURIER, PICKUP = "courier", "pickup"  # how the goods reach the customer
 DELIVERIES = {COURIER: "Dikirim kurir", PICKUP: "Ambil di toko"}
-COD = "COD"  # the payment method of a sale the courier collected
+COD = tender.COD  # the payment method of a sale the courier collected
 # A COD order's goods stay held this long while the parcel travels (deliveries and returns take
 # days to a few weeks); news after that is a late payment for staff, never a lost one.
 COD_HOLD_SECONDS = 30 * 86400

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 CASH, QRIS, BANK_TRANSFER = "CASH", "QRIS", "BANK_TRANSFER"
-METHODS = (CASH, QRIS, BANK_TRANSFER)
-METHOD_LABELS = {CASH: "Tunai", QRIS: "QRIS", BANK_TRANSFER: "Transfer bank"}
+COD = "COD"  # a chat order's money the courier collected on delivery
+METHODS = (CASH, QRIS, BANK_TRANSFER, COD)
+METHOD_LABELS = {CASH: "Tunai", QRIS: "QRIS", BANK_TRANSFER: "Transfer bank", COD: "COD (bayar di tempat)"}
 UNKNOWN_ISSUER = "lainnya"  # a QRIS payment whose gateway did not say which app paid
 
 

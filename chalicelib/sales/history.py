@@ -24,7 +24,7 @@ from .repo import OrderRecord
 from .service import order_view
 
 PAGE = 30
-METHODS = (model.QRIS, model.CASH, model.BANK_TRANSFER)
+METHODS = (model.QRIS, model.CASH, model.BANK_TRANSFER, "COD")
 _ORDER_NO = re.compile(r"^(\d{4})-?([0-9A-Z]{5})$")
 _PHONE_CHARS = re.compile(r"^[\d\s\-+().]+$")
 MIN_PHONE_DIGITS = 4  # fewer typed digits match too much of any number

@@ -28,6 +28,7 @@ export function statusBadge(status, serverLabel) {
 export function methodText(method, issuer) {
   if (method === "CASH") return t("history.method.cash");
   if (method === "BANK_TRANSFER") return t("history.method.transfer");
+  if (method === "COD") return t("history.method.cod");
   if (method === "QRIS") return issuer ? `QRIS · ${issuer.toUpperCase()}` : "QRIS";
   return method || "-";
 }

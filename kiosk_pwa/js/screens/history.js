@@ -43,6 +43,7 @@ function methodOptions() {
     ["QRIS", "QRIS"],
     ["CASH", t("history.method.cash")],
     ["BANK_TRANSFER", t("history.method.transfer")],
+    ["COD", t("history.method.cod")],
   ];
 }
 

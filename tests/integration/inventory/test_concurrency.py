@@ -61,8 +61,8 @@ def test_a_reservation_that_read_stale_stock_loses(shop, clock, monkeypatch):
     original = unique_codes.in_use
     b_booked = []
 
-    def in_use_then_b_books(account, base, now):
-        seen = original(account, base, now)
+    def in_use_then_b_books(account, base, now, sign=1):
+        seen = original(account, base, now, sign)
         if not b_booked:
             b_booked.append("B")  # before B runs: B's own read must not start a third booking
             book(shop, [{"sku": "KOPI-250", "qty": 8}], shipping_fee=0)
@@ -83,8 +83,8 @@ def test_a_code_chosen_from_a_stale_read_is_refused_and_the_next_free_one_taken(
     original = unique_codes.in_use
     reads, b_orders = [], []
 
-    def in_use_then_b_books(account, base, now):
-        seen = original(account, base, now)
+    def in_use_then_b_books(account, base, now, sign=1):
+        seen = original(account, base, now, sign)
         reads.append(sorted(seen))
         if len(reads) == 1:
             b_orders.append(book(shop, [{"sku": "KOPI-250", "qty": 1}]))
