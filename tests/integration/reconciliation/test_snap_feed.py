@@ -268,3 +268,17 @@ def test_the_banks_answer_vouches_for_rows_an_edited_upload_left_for_review(api,
     result = fetch(api, shop)["last_result"]
     assert (result["new_rows"], len(result["statements"])) == (0, 1), result
     assert get_order(order["order_id"]).status == "PAID" and StatementLineRecord.count() == 1
+
+
+def test_the_same_client_talks_to_a_bank_with_its_own_paths_behind_a_prefix(api, shop, bank, clock):
+    """Another server's layout: a base URL with a path (part of every signed path) and BRI-style paths."""
+    bank.post(DEMO_BCA, "CREDIT", 10_000, transfer("PEMBELI", 10_000), "2026-11-23T08:00:00+07:00")
+    view = connect(api, shop, bank, base_url=bank.url + "/gateway/bank", token_path="/snap/v1.0/access-token/b2b",
+                   statement_path="/snap/v1.0/bank-statement", balance_path="/snap/v1.0/balance-inquiry")
+    assert view["paths"]["statement_path"] == "/snap/v1.0/bank-statement"
+    assert api.post(f"/bank-accounts/{DEMO_BCA}/snap/test", auth=api.login_as(shop, "admin")).json["ok"]
+    result = fetch(api, shop)["last_result"]
+    assert (result["status"], result["new_rows"]) == ("ok", 1), result
+    r = api.call("PUT", f"/bank-accounts/{DEMO_BCA}/snap", bank.connection(statement_path="bank-statement"),
+                 auth=api.login_as(shop, "admin"))
+    assert r.status == 400 and r.json["error"]["details"]["field"] == "statement_path"
