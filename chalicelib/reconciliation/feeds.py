@@ -178,7 +178,7 @@ def connect(caller: Caller, account_no: str, body: dict) -> dict:
                 "bank_public_key_pem": checked["bank_public_key_pem"], "paths": checked["paths"],
                 "interval_seconds": checked["interval_seconds"], "secret_params": names, "bank": entry["bank"],
                 "connected_at": now, "connected_by": caller.staff_id or caller.device_id,
-                "due_shard": DUE_SHARD, "next_fetch_at": now, "failures": 0, "last_error": None}
+                "due_shard": DUE_SHARD, "next_fetch_at": now, "failures": 0}
     if existing is None:
         record = BankFeedRecord(store_id=caller.store_id, account_no=number, merchant_id=caller.merchant_id,
                                 lease_until=0, **settings)

@@ -105,7 +105,8 @@ function accountCard(account, isAdmin, reload) {
       h("b", {}, account.fetching ? t("bo.feed.fetching") : `${when(epoch(account.next_fetch_at))} (${inSeconds(account.next_fetch_at)})`),
       ` · ${t("bo.feed.every", { seconds: account.interval_seconds })}`),
     account.last_success_at && failed ? h("p", { class: "row-meta" }, t("bo.feed.lastSuccess", { at: when(epoch(account.last_success_at)) })) : null,
-    account.last_error ? h("p", { class: "form-error feed-error", role: "status" },
+    // The last error stays in view (in red while it is the latest result, muted once a fetch worked).
+    account.last_error ? h("p", { class: failed ? "form-error feed-error" : "row-meta feed-error", role: "status" },
       t("bo.feed.lastError", { at: when(epoch(account.last_error.at)) }), " ", account.last_error.message,
       account.last_error.response_code ? ` (${account.last_error.response_code})` : "") : null,
   ];

@@ -70,3 +70,40 @@ def test_cs_sees_the_bank_feed_fetches_now_and_reads_the_error_in_words(page, st
     assert view["client_secret"] == "tersimpan" and "PRIVATE" not in json.dumps(view)
     _, test, _ = http.post(f"/api/bank-accounts/{ACCOUNT}/snap/test", auth=admin_auth)
     assert test["ok"] and isinstance(test["balance"], int), test
+
+
+def test_an_admin_changes_the_interval_without_the_secrets_tests_it_and_reads_it_in_english(page, stack, http, admin_auth):
+    person = staff_of(stack, "admin")
+    sign_in(page, stack, http, admin_auth, person["staff_id"], person["pin"], "/reconciliation/#rekening")
+    wait_section(page, "mutasi")
+    card = page.locator(f"#bank-feeds .card[data-account='{ACCOUNT}']")
+    card.wait_for()
+    try:
+        card.locator("summary", has_text="Ubah koneksi").click()
+        form = card.locator("form.feed-form")
+        assert form.locator("[name=client_secret]").input_value() == "", "a secret is never shown again"
+        assert "tersimpan" in form.locator("[name=client_secret]").get_attribute("placeholder")
+        form.locator("[name=interval_seconds]").fill("45")
+        form.locator("button[type=submit]").click()
+        page.locator("#toast", has_text="Koneksi SNAP BI tersimpan").wait_for()
+        card.locator(".feed-next", has_text="setiap 45 detik").wait_for()
+        _, view, _ = http.get(f"/api/bank-accounts/{ACCOUNT}/snap", auth=admin_auth)
+        assert view["interval_seconds"] == 45 and view["client_secret"] == "tersimpan"
+
+        card.locator("[data-action='test']").click()
+        page.locator("#toast", has_text="Koneksi berhasil. Saldo: Rp").wait_for()
+
+        page.click("#lang-button")
+        page.get_by_role("tab", name="Bank Accounts").wait_for()
+        card.locator("[data-action='fetch']", has_text="Fetch statement now").wait_for()
+        assert "every 45 s" in card.inner_text()
+        page.click("#lang-button")
+    finally:
+        status, _, _ = http.call("PUT", f"/api/bank-accounts/{ACCOUNT}/snap", {**view_without_secrets(http, admin_auth),
+                                                                              "interval_seconds": 30}, auth=admin_auth)
+        assert status == 200
+
+
+def view_without_secrets(http, auth) -> dict:
+    _, view, _ = http.get(f"/api/bank-accounts/{ACCOUNT}/snap", auth=auth)
+    return {name: view[name] for name in ("base_url", "partner_id", "client_key", "channel_id")}
