@@ -25,6 +25,7 @@ import hashlib
 import ipaddress
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, time as day_time, timedelta
 from urllib.parse import urlsplit
@@ -55,6 +56,7 @@ FIRST_DAYS = 1  # a new connection fetches yesterday and today
 MAX_DAYS = 7  # after a long outage, at most this many days per fetch (the next one continues)
 LEASE_S = 240
 DUE_PER_RUN = 25
+FETCHERS = 4  # accounts fetched at the same time by one schedule run
 SECRET_SHOWN = "tersimpan"
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]{1,200}$")
 _IDENT = re.compile(r"^[\x21-\x7e]{1,128}$")
@@ -291,19 +293,28 @@ def fetch_now(caller: Caller, account_no: str) -> dict:
 
 
 def run_due(limit: int = DUE_PER_RUN) -> dict:
-    """Fetch every account whose time has come. One account's failure never stops the others."""
+    """Fetch every account whose time has come, a few at a time (a bank that times out and is
+    retried never holds up the others' fetches). One account's failure never stops the others."""
     now = get_clock().now_s()
     done = {"fetched": 0, "failed": 0, "skipped": 0}
+    taken = []
     for record in feed_repo.due(now, limit):
         if int(record.lease_until or 0) > now or not _take(record, now):
             done["skipped"] += 1
-            continue
+        else:
+            taken.append(record)
+
+    def one(record: BankFeedRecord) -> bool:
         try:
-            ok = _fetch_taken(record, now)
-        except Exception:  # noqa: BLE001 - recorded by _fetch_taken when it can be; the next account goes on
+            return _fetch_taken(record, now)
+        except Exception:  # noqa: BLE001 - recorded by _fetch_taken when it can be; the others go on
             logger.exception("bank feed fetch crashed", extra={"store_id": record.store_id})
-            ok = False
-        done["fetched" if ok else "failed"] += 1
+            return False
+
+    if taken:
+        with ThreadPoolExecutor(max_workers=min(FETCHERS, len(taken))) as pool:
+            for ok in pool.map(one, taken):
+                done["fetched" if ok else "failed"] += 1
     return done
 
 
