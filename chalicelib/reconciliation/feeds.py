@@ -39,7 +39,7 @@ from ..core.settings import LOCAL_STAGES, get_settings
 from ..core.storage import s3
 from ..core.web import Caller
 from ..staff import service as staff
-from . import feed_repo, importer
+from . import feed_repo, importer, repo
 from .feed_repo import DUE_SHARD, BankFeedRecord
 from .fingerprints import assign_fingerprints
 from .parsers.base import StatementFormatError
@@ -181,12 +181,17 @@ def connect(caller: Caller, account_no: str, body: dict) -> dict:
                 "interval_seconds": checked["interval_seconds"], "secret_params": names, "bank": entry["bank"],
                 "connected_at": now, "connected_by": caller.staff_id or caller.device_id,
                 "due_shard": DUE_SHARD, "next_fetch_at": now, "failures": 0}
+    shown = {"account_no": number, "base_url": checked["base_url"], "partner_id": checked["partner_id"],
+             "client_key": checked["client_key"], "channel_id": checked["channel_id"],
+             "interval_seconds": checked["interval_seconds"],
+             "secrets_replaced": [n for n in ("client_secret", "private_key_pem") if checked[n] is not None]}
     if existing is None:
         record = BankFeedRecord(store_id=caller.store_id, account_no=number, merchant_id=caller.merchant_id,
                                 lease_until=0, **settings)
-        units.commit(lambda uow: feed_repo.connect(uow, record))
+        units.commit(lambda uow: (feed_repo.connect(uow, record), _audit(uow, caller, "snap_connected", shown)))
     else:
-        units.commit(lambda uow: feed_repo.reconnect(uow, existing, settings))
+        units.commit(lambda uow: (feed_repo.reconnect(uow, existing, settings),
+                                  _audit(uow, caller, "snap_connected", shown)))
     logger.info("bank feed connected", extra={"store_id": caller.store_id, "account": number[-4:]})
     return status(caller, number)
 
@@ -196,10 +201,17 @@ def disconnect(caller: Caller, account_no: str) -> dict:
     record = feed_repo.get(caller.store_id, number)
     if record is None:
         raise NotFound("Rekening ini tidak tersambung SNAP BI.", code="snap_not_connected")
-    units.commit(lambda uow: feed_repo.disconnect(uow, record))
+    units.commit(lambda uow: (feed_repo.disconnect(uow, record),
+                              _audit(uow, caller, "snap_disconnected", {"account_no": number})))
     for name in (record.secret_params or {}).values():
         merchant_secrets.delete(caller.merchant_id, name)
     return status(caller, number)
+
+
+def _audit(uow, caller: Caller, action: str, detail: dict) -> None:
+    """Who connected, changed or disconnected a bank account (never a secret), in the reconciliation trail."""
+    repo.audit(uow, caller.store_id, action, repo.Actor(caller.staff_id or caller.device_id, caller.staff_name),
+               detail=detail)
 
 
 def _connection(record: BankFeedRecord) -> Connection:

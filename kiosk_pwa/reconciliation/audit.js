@@ -10,7 +10,8 @@ const ACTIONS = { import: "bo.recon.action.import", import_failed: "bo.recon.act
   hand_match: "bo.recon.action.handMatch", unmatch: "bo.recon.action.unmatch", sale: "bo.recon.action.sale",
   mapping_saved: "bo.recon.action.mappingSaved", balance_discontinuity: "bo.recon.action.balanceDiscontinuity",
   approval_required: "bo.recon.action.approvalRequired", approval_refused: "bo.recon.action.approvalRefused",
-  approval_given: "bo.recon.action.approvalGiven" };
+  approval_given: "bo.recon.action.approvalGiven",
+  snap_connected: "bo.recon.action.snapConnected", snap_disconnected: "bo.recon.action.snapDisconnected" };
 const REFUSALS = { missing: "bo.recon.audit.refusal.missing", same_person: "bo.recon.audit.refusal.samePerson",
   not_admin: "bo.recon.audit.refusal.notAdmin", wrong_pin: "bo.recon.audit.refusal.wrongPin",
   locked: "bo.recon.audit.refusal.locked" };

@@ -74,6 +74,11 @@ def test_connecting_keeps_the_secrets_in_ssm_only_and_the_status_never_shows_the
     assert gone == {"account_no": DEMO_BCA, "bank": "BCA", "holder": "PT Sambung Demo", "connected": False}
     with pytest.raises(ssm.exceptions.ParameterNotFound):
         ssm.get_parameter(Name=name)
+    trail = api.get("/reconciliation/audit", auth=api.login_as(shop, "admin")).json["entries"]
+    assert sorted(e["action"] for e in trail) == ["snap_connected", "snap_connected", "snap_disconnected"]
+    replaced = sorted(tuple(e["detail"].get("secrets_replaced", ())) for e in trail if e["action"] == "snap_connected")
+    assert replaced == [(), ("client_secret", "private_key_pem")]
+    assert {e["actor_name"] for e in trail} == {"Rina Admin"} and CLIENT_SECRET not in str(trail)
 
 
 def test_bad_connections_are_refused_and_change_nothing(api, shop, bank):
