@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from ..core import secrets as merchant_secrets
 from ..core import uow as units
 from ..core.clock import get_clock, iso_utc
-from ..core.errors import Conflict, NotFound, SambungError, ValidationError
+from ..core.errors import Conflict, NotFound, SambungError, TooManyRequests, ValidationError
 from ..core.observability import logger
 from ..core.settings import LOCAL_STAGES, get_settings
 from ..core.storage import s3
@@ -57,6 +57,7 @@ MAX_DAYS = 7  # after a long outage, at most this many days per fetch (the next 
 LEASE_S = 240
 DUE_PER_RUN = 25
 FETCHERS = 4  # accounts fetched at the same time by one schedule run
+FETCH_NOW_GAP_S = 5  # "fetch now" at most this often per account
 SECRET_SHOWN = "tersimpan"
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]{1,200}$")
 _IDENT = re.compile(r"^[\x21-\x7e]{1,128}$")
@@ -295,6 +296,10 @@ def fetch_now(caller: Caller, account_no: str) -> dict:
     """"Ambil mutasi sekarang": fetched and imported now; 409 while a fetch of it is running."""
     record = _connected(caller, account_no)
     now = get_clock().now_s()
+    since = now - int(record.last_fetch_at or 0)
+    if since < FETCH_NOW_GAP_S:  # a finger on the button must not become the bank's rate limit
+        raise TooManyRequests(f"Mutasi rekening ini baru saja diambil. Coba lagi {FETCH_NOW_GAP_S - since} detik lagi.",
+                              code="snap_fetched_just_now", retry_after=FETCH_NOW_GAP_S - since)
     if int(record.lease_until or 0) > now or not _take(record, now):
         raise Conflict("Mutasi rekening ini sedang diambil. Tunggu sebentar.", code="snap_fetch_running")
     _fetch_taken(record, now, interactive=True)

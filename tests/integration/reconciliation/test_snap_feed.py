@@ -39,6 +39,9 @@ def connect(api, shop, bank, account=DEMO_BCA, **overrides):
 
 
 def fetch(api, shop, account=DEMO_BCA):
+    from chalicelib.core.clock import get_clock
+
+    get_clock().advance(seconds=5)  # "fetch now" is refused within 5 s of the last fetch
     r = api.post(f"/bank-accounts/{account}/snap/fetch", auth=api.login_as(shop, "cs"))
     assert r.status == 200, r
     return r.json
@@ -124,6 +127,8 @@ def test_a_credit_posted_at_the_bank_pays_its_book_order_on_the_next_fetch(api, 
     idle = fetch(api, shop)["last_result"]
     assert (idle["calls"], idle["token_calls"], idle["new_rows"], idle["statements"]) == (1, 0, 0, [])
     assert StatementRecord.count() == 1 and StatementLineRecord.count() == 2
+    again = api.post(f"/bank-accounts/{DEMO_BCA}/snap/fetch", auth=api.login_as(shop, "cs"))
+    assert again.status == 429 and again.error_code == "snap_fetched_just_now"  # pressed twice: the bank is spared
 
 
 def test_a_row_fetched_and_also_uploaded_as_csv_is_one_row_both_ways(api, shop, bank):
