@@ -45,7 +45,7 @@ from .fingerprints import assign_fingerprints
 from .parsers.base import StatementFormatError
 from .parsers.snap_json import FORMAT, WIB, read_answer
 from .matching import ReviewReason
-from .repo import FAILED, NEEDS_REVIEW, ROW_STATE, UNMATCHED, get_statement, line_key, lines_by_key
+from .repo import FAILED, NEEDS_REVIEW, PROCESSING, ROW_STATE, UNMATCHED, get_statement, line_key, lines_by_key
 from .snap import signing
 from .snap.client import BAD_ANSWER, Connection, SnapClient, SnapError, profile_for
 from .statement import normalize_account
@@ -403,6 +403,7 @@ def _fetch(record: BankFeedRecord, now: int, interactive: bool) -> tuple[dict, i
         days.append((start, document, replace(parsed, lines=assign_fingerprints(parsed.lines))))
     # Everything read and checked: now write, day by day, through the import path of uploads.
     rows = new = 0
+    importing = False
     statements, review = [], []
     last_tx = None
     for start, document, parsed in days:
@@ -424,7 +425,9 @@ def _fetch(record: BankFeedRecord, now: int, interactive: bool) -> tuple[dict, i
             error = statement.error or {}
             raise StatementFormatError(error.get("message") or "Impor mutasi gagal.",
                                        code=error.get("code") or "snap_import_failed")
-        if statement is not None:
+        if statement is not None and statement.status == PROCESSING:
+            importing = True  # the object's S3 notification started the same import first; it finishes it
+        elif statement is not None:
             new += int(statement.rows_new or 0)
             if statement.status == NEEDS_REVIEW:
                 review.extend(statement.problems or [])
@@ -432,6 +435,8 @@ def _fetch(record: BankFeedRecord, now: int, interactive: bool) -> tuple[dict, i
                     review.append(statement.balance_check["message"])
     message = (f"{rows} baris mutasi, {new} baru." if new else
                f"{rows} baris mutasi, tidak ada yang baru." if rows else "Belum ada mutasi pada periode ini.")
+    if importing:
+        message += " Sebagian masih diimpor (lihat Unggah & Impor)."
     if review:
         message += " Perlu dicek: " + " ".join(review[:3])
     result = {"status": "ok", "at": iso_utc(now), "days": len(days), "rows": rows, "new_rows": new,

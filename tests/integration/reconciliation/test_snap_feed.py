@@ -292,3 +292,29 @@ def test_the_same_client_talks_to_a_bank_with_its_own_paths_behind_a_prefix(api,
     r = api.call("PUT", f"/bank-accounts/{DEMO_BCA}/snap", bank.connection(statement_path="bank-statement"),
                  auth=api.login_as(shop, "admin"))
     assert r.status == 400 and r.json["error"]["details"]["field"] == "statement_path"
+
+
+def test_an_import_the_s3_notification_started_first_is_left_to_it_and_finished(api, shop, bank, clock, monkeypatch):
+    """In AWS the object's S3 notification may start the same import before the fetch does: the fetch
+    says so and leaves it; the import resumes as any stalled one would, and nothing is stored twice."""
+    from chalicelib.reconciliation import importer
+    from chalicelib.staff import service as staff
+
+    real = importer.import_object
+
+    def notified_first(key, etag, size):
+        importer._begin(staff.get_store(shop["store_id"]), key, etag, size)  # the other worker took the lease
+        return real(key, etag, size)
+
+    monkeypatch.setattr(importer, "import_object", notified_first)
+    connect(api, shop, bank)
+    bank.post(DEMO_BCA, "CREDIT", 10_000, transfer("PEMBELI", 10_000), "2026-11-23T08:00:00+07:00")
+    result = fetch(api, shop)["last_result"]
+    assert "masih diimpor" in result["message"] and result["new_rows"] == 0, result
+    (statement,) = StatementRecord.scan()
+    assert statement.status == "PROCESSING"
+    monkeypatch.setattr(importer, "import_object", real)
+    clock.advance(seconds=importer.LEASE_SECONDS + 1)
+    assert importer.resume_stalled() == 1
+    assert StatementRecord.get(statement.statement_id).status == "IMPORTED" and StatementLineRecord.count() == 1
+    assert fetch(api, shop)["last_result"]["new_rows"] == 0 and StatementRecord.count() == 1
