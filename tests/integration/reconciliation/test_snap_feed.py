@@ -7,7 +7,7 @@ import pytest
 from chalicelib.reconciliation import feeds
 from chalicelib.reconciliation.repo import StatementLineRecord, StatementRecord, get_line
 from chalicelib.sales.repo import get_order
-from tests.integration.inventory.conftest import book
+from tests.integration.inventory.conftest import book, second_store  # noqa: F401 - fixture
 from tests.integration.reconciliation.conftest import DEMO_BCA, bca_csv, import_file, set_settings, transfer
 from tests.snap_bank import CLIENT_SECRET, SnapBankProcess, private_key
 
@@ -318,3 +318,14 @@ def test_an_import_the_s3_notification_started_first_is_left_to_it_and_finished(
     assert importer.resume_stalled() == 1
     assert StatementRecord.get(statement.statement_id).status == "IMPORTED" and StatementLineRecord.count() == 1
     assert fetch(api, shop)["last_result"]["new_rows"] == 0 and StatementRecord.count() == 1
+
+
+def test_another_stores_staff_never_reach_this_stores_bank_feed(api, shop, bank, second_store):
+    connect(api, shop, bank)
+    other = api.login_as(second_store, "cs")
+    for method, path in (("GET", f"/bank-accounts/{DEMO_BCA}/snap"), ("POST", f"/bank-accounts/{DEMO_BCA}/snap/fetch")):
+        r = api.call(method, path, auth=other)
+        assert r.status == 404 and r.error_code == "bank_account_unknown", (path, r)
+    listed = api.get("/bank-accounts/snap", auth=other).json["accounts"]
+    assert [(a["account_no"], a["connected"]) for a in listed] == [("99887766", False)]
+    assert api.call("GET", f"/bank-accounts/{DEMO_BCA}/snap").status == 401
