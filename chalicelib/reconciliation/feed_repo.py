@@ -84,10 +84,13 @@ def disconnect(uow, record: BankFeedRecord) -> None:
     uow.delete(record)
 
 
-def take(uow, record: BankFeedRecord, now: int, lease_s: int) -> None:
-    """This worker fetches the account: only if nobody holds its lease (the one read must be in place)."""
-    uow.update(record, actions=[BankFeedRecord.lease_until.set(now + lease_s)],
-               condition=(BankFeedRecord.lease_until == record.lease_until) & BankFeedRecord.due_shard.exists())
+def take(uow, record: BankFeedRecord, now: int, lease_s: int, *, due: bool) -> None:
+    """This worker fetches the account: only if nobody holds its lease (the one read must be in place)
+    and, for the schedule (``due``), only if it is still due: the index it was found by may be stale."""
+    condition = (BankFeedRecord.lease_until == record.lease_until) & BankFeedRecord.due_shard.exists()
+    if due:
+        condition &= BankFeedRecord.next_fetch_at <= now
+    uow.update(record, actions=[BankFeedRecord.lease_until.set(now + lease_s)], condition=condition)
 
 
 def fetched(uow, record: BankFeedRecord, *, now: int, next_at: int, result: dict, window_to: int | None,

@@ -300,7 +300,7 @@ def fetch_now(caller: Caller, account_no: str) -> dict:
     if since < FETCH_NOW_GAP_S:  # a finger on the button must not become the bank's rate limit
         raise TooManyRequests(f"Mutasi rekening ini baru saja diambil. Coba lagi {FETCH_NOW_GAP_S - since} detik lagi.",
                               code="snap_fetched_just_now", retry_after=FETCH_NOW_GAP_S - since)
-    if int(record.lease_until or 0) > now or not _take(record, now):
+    if int(record.lease_until or 0) > now or not _take(record, now, due=False):
         raise Conflict("Mutasi rekening ini sedang diambil. Tunggu sebentar.", code="snap_fetch_running")
     _fetch_taken(record, now, interactive=True)
     return status(caller, record.account_no)
@@ -335,8 +335,8 @@ def run_due(limit: int = DUE_PER_RUN) -> dict:
     return done
 
 
-def _take(record: BankFeedRecord, now: int) -> bool:
-    taken, _ = units.attempt(lambda uow: feed_repo.take(uow, record, now, LEASE_S))
+def _take(record: BankFeedRecord, now: int, *, due: bool = True) -> bool:
+    taken, _ = units.attempt(lambda uow: feed_repo.take(uow, record, now, LEASE_S, due=due))
     return taken
 
 

@@ -329,3 +329,14 @@ def test_another_stores_staff_never_reach_this_stores_bank_feed(api, shop, bank,
     listed = api.get("/bank-accounts/snap", auth=other).json["accounts"]
     assert [(a["account_no"], a["connected"]) for a in listed] == [("99887766", False)]
     assert api.call("GET", f"/bank-accounts/{DEMO_BCA}/snap").status == 401
+
+
+def test_a_schedule_run_that_read_a_stale_index_does_not_fetch_an_account_again(api, shop, bank):
+    from chalicelib.core.clock import get_clock
+    from chalicelib.reconciliation import feed_repo
+
+    connect(api, shop, bank)
+    stale = feed_repo.get(shop["store_id"], DEMO_BCA)  # due, no lease: what a lagging index still says
+    assert feeds.run_due() == {"fetched": 1, "failed": 0, "skipped": 0}
+    assert not feeds._take(stale, get_clock().now_s())  # fetched meanwhile: not due any more
+    assert bank.stats()["14"] == 2  # yesterday and today, once
