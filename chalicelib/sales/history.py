@@ -259,7 +259,8 @@ def sale(caller: Caller, order_id: str) -> dict:
     view["refundable_amount"] = refundable
     view["can_refund"] = refundable > 0
     view["can_void"] = order.status == model.COMPLETED and refunded == 0 and _today(
-        order.completed_at or order.created_at, store_settings(caller.store_id).timezone)
+        order.completed_at or order.created_at, store_settings(caller.store_id).timezone) \
+        and not refunds.shift_closed(order)
     return view
 
 

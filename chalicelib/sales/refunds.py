@@ -15,8 +15,9 @@ take back more of a line than was sold.
   Gateway refund notifications are hints confirmed the same way.
 - A payment that never became a sale (paid late, or not what the order asked: the decisions list)
   is refunded whole; the order becomes REFUNDED and there are no sale effects to reverse.
-- A void is the full refund of a sale of the current store day, by its own tender; the sale
-  becomes VOIDED.
+- A void is the full refund of a sale of the current store day whose cashier's shift (when the
+  store opens shifts) is still open, by its own tender; the sale becomes VOIDED. After the drawer
+  was counted, it is a refund.
 """
 from __future__ import annotations
 
@@ -122,9 +123,20 @@ def _allowed(order: OrderRecord, kind: str, lines, today: str, tz: str) -> None:
         if local_day(order.completed_at or order.created_at, tz) != today:
             raise Conflict("Pembatalan (void) hanya untuk penjualan hari ini. Gunakan pengembalian (refund).",
                            code="void_not_today")
+        if shift_closed(order):
+            raise Conflict("Shift kasir penjualan ini sudah ditutup (kasnya sudah dihitung): gunakan pengembalian "
+                           "(refund).", code="void_shift_closed")
         if int(order.refunded_amount or 0) > 0:
             raise Conflict("Penjualan ini sudah dikembalikan sebagian: gunakan pengembalian (refund).",
                            code="void_after_refund")
+
+
+def shift_closed(order: OrderRecord) -> bool:
+    """The sale was counted on a cashier's shift that has been closed since (shifts area)."""
+    from ..shifts import service as shifts
+
+    return shifts.sale_shift_closed(order.store_id, order.created_by, order.device_id,
+                                    int(order.completed_at or order.created_at))
 
 
 def _paid(order: OrderRecord) -> int:

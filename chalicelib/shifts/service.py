@@ -23,6 +23,24 @@ PRINT_KIND = "print.shift_report"
 ARCHIVE_WIDTH_MM = 80  # the copy kept in S3; the printed one follows the store's receipt printer
 
 
+# ---- what other areas ask ----------------------------------------------------------------------
+
+RECENT_SHIFTS = 50  # how far back a sale's shift is looked for (a void is for today's sales anyway)
+
+
+def sale_shift_closed(store_id: str, staff_id: str | None, device_id: str | None, at: int) -> bool:
+    """Whether a sale rung up at ``at`` by this person on this device was counted on a shift that has
+    been closed since (its drawer counted): a void is for a sale of the shift still open. A store
+    that does not open shifts has none to close, so nothing is refused for it."""
+    if not staff_id or not device_id:
+        return False
+    for rec in repo.recent_shifts(store_id, RECENT_SHIFTS):
+        if rec.staff_id == staff_id and rec.device_id == device_id and int(rec.opened_at) <= at and (
+                rec.closed_at is None or int(rec.closed_at) >= at):
+            return rec.status == model.CLOSED
+    return False
+
+
 # ---- views -----------------------------------------------------------------------------------
 
 def expected_cash(rec: ShiftRecord, counters: dict[str, int]) -> int:

@@ -102,3 +102,19 @@ def test_a_refund_paid_out_while_the_cashier_closes_makes_the_close_fail_cleanly
     assert api.get(f"/shifts/{shift_id}", auth=sari.auth).json["status"] == "OPEN"
     closed = _close(sari, shift_id, 50_000)
     assert closed.status == 200 and (closed.json["expected_cash"], closed.json["difference"]) == (50_000, 0), closed
+
+
+def test_a_sale_of_a_closed_shift_is_refunded_not_voided(api, demo, till_for, clock):
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=WIB))
+    sari = till_for("u_sari")
+    opened = sari.post("/shifts", {"opening_float": 100_000}).json
+    clock.advance(minutes=5)
+    bread = sari.cash([{"sku": "ROTI-COK", "qty": 1}])  # 15.500 cash
+    assert api.get(f"/sales/{bread['order_id']}", auth=sari.auth).json["can_void"] is True, "its shift is open"
+    clock.advance(minutes=5)
+    assert _close(sari, opened["shift_id"], 115_500).status == 200
+    assert api.get(f"/sales/{bread['order_id']}", auth=sari.auth).json["can_void"] is False
+    r = sari.post(f"/sales/{bread['order_id']}/void", {"reason": "salah_input", "approval": {"staff_id": "u_admin",
+                                                                                              "pin": "135790"}})
+    assert (r.status, r.error_code) == (409, "void_shift_closed"), r
+    assert refund(sari, bread["order_id"])["kind"] == "REFUND", "the money goes back as a refund instead"
