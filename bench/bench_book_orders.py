@@ -14,13 +14,13 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench import local_aws
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "book_orders.md"
@@ -202,10 +202,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(_measure(args.runs)))
         return
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
-    out = subprocess.run([sys.executable, "-m", "bench.bench_book_orders", "--measure", "--runs", str(args.runs)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-    text = report(json.loads(out.strip().splitlines()[-1]))
+    text = report(local_aws.run_child("bench.bench_book_orders", "--measure", "--runs", str(args.runs)))
     print(text)
     if args.write:
         RESULTS.write_text(text)

@@ -12,14 +12,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
 import threading
 import urllib.request
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench import local_aws
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "sale_http.md"
@@ -119,10 +119,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(_measure(args.runs)))
         return
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
-    out = subprocess.run([sys.executable, "-m", "bench.bench_sale_http", "--child", "--runs", str(args.runs)], cwd=ROOT,
-                         env=env, capture_output=True, text=True, check=True).stdout
-    r = json.loads(out.strip().splitlines()[-1])
+    r = local_aws.run_child("bench.bench_sale_http", "--child", "--runs", str(args.runs))
     rows = r["calls"]
 
     def total(pred) -> float:

@@ -11,13 +11,13 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench import local_aws
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "sales.md"
@@ -100,10 +100,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(_measure(args.runs)))
         return
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
-    out = subprocess.run([sys.executable, "-m", "bench.bench_sales", "--child", "--runs", str(args.runs)], cwd=ROOT,
-                         env=env, capture_output=True, text=True, check=True).stdout
-    r = json.loads(out.strip().splitlines()[-1])
+    r = local_aws.run_child("bench.bench_sales", "--child", "--runs", str(args.runs))
     load = os.getloadavg()[0]
     total = {p: sum(n for k, n in r["calls"].items() if k.startswith(p + "|")) for p in ("create", "callback")}
     lines = [

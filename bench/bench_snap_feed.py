@@ -26,13 +26,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench import local_aws
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "snap_feed.md"
@@ -61,7 +62,7 @@ def _latency(runs: int) -> dict:
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="bench-snap-"))
     state_file = tmp / "state.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
+    env = local_aws.clean_env()
     log = open(tmp / "stack.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--state-file", str(state_file)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -195,10 +196,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(_idle(args.fetches)))
         return
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
-    out = subprocess.run([sys.executable, "-m", "bench.bench_snap_feed", "--child", "--fetches", str(args.fetches)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-    idle = json.loads(out.strip().splitlines()[-1])
+    idle = local_aws.run_child("bench.bench_snap_feed", "--child", "--fetches", str(args.fetches))
     latency = _latency(args.runs)
     s = latency["seconds"]
     sched, inter = idle["scheduled"], idle["interactive"]

@@ -3,7 +3,27 @@ files bucket created from the models, in the bench's own child interpreter (the 
 before any chalicelib import reads it)."""
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env() -> dict:
+    """This environment without AWS_* and SAMBUNG_*: a child interpreter or a local stack started with
+    it sets its own (moto's endpoint, the bench stage) and never reaches a real account."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAMBUNG_"))}
+
+
+def run_child(module: str, *args: str) -> dict:
+    """Run ``python -m module *args`` in a fresh interpreter with :func:`clean_env`; the measurement
+    is the JSON on its last line of output."""
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=clean_env(), capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def start():
