@@ -72,7 +72,7 @@ def _measure(runs: int) -> dict:
     cs = Caller(merchant_id=demo["merchant_id"], store_id=demo["store_id"], role="cs", device_id="bench",
                 staff_id="u_dewi")
     body = {"items": [{"sku": "KOPI-250", "qty": 2}, {"barcode": seed.ean13(2), "qty": 1}], "customer_name": "Wulan Sari",
-            "phone": "+6281234567890", "address": "Jl. Melati No. 5, Bandung", "shipping_fee": 12_000, "channel": "whatsapp"}
+            "phone": "+6281234567890", "address": "Jl. Melati No. 5, Bandung 40115", "shipping_fee": 12_000, "channel": "whatsapp"}
 
     def timed(fn, n):
         for _ in range(3):  # warm-up: imports, connections, table descriptions, reportlab fonts
