@@ -34,10 +34,10 @@ def queue(uow, order, event: str, *, amount: int | None = None, giving_back: int
     effect = effect_id(event, order.order_id)
     if find(OutboxItem, effect, consistent_read=True) is not None:
         return None
+    from ..shoppers.model import first_name
     from ..staff.service import get_store
 
-    name = (customer.get("name") or "").split()
-    params = {"name": name[0] if name else "Pelanggan", "store": get_store(order.store_id).name,
+    params = {"name": first_name(customer.get("name") or "") or "Pelanggan", "store": get_store(order.store_id).name,
               "order_no": order.order_no, "amount": format_rupiah(int(amount if amount is not None else order.total))}
     if event == CANCELLED:
         params["refund"] = (f"Dana {format_rupiah(giving_back)} yang sudah Anda transfer akan kami kembalikan."

@@ -532,6 +532,12 @@ def _note(note) -> str | None:
     return note.strip() or None
 
 
+def _change_line(writes) -> None:
+    """One person's change of a row as one unit of work; a row that moved meanwhile is a 409."""
+    if not units.attempt(writes)[0]:
+        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+
+
 def set_aside(caller: Caller, line_id: str, reason: str, note: str | None = None) -> dict:
     """A row that pays no order (a deposit, a duplicate, a bank fee...) is set aside with why, by a
     person, in the audit trail. Only an unmatched row: a matched one is unmatched first (409)."""
@@ -554,8 +560,7 @@ def set_aside(caller: Caller, line_id: str, reason: str, note: str | None = None
         repo.put_aside(uow, rec, aside)
         repo.audit(uow, caller.store_id, "set_aside", who, lines=[rec], detail={"reason": reason, "note": note})
 
-    if not units.attempt(writes)[0]:
-        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    _change_line(writes)
     return get_line(caller, line_id)
 
 
@@ -570,8 +575,7 @@ def undo_set_aside(caller: Caller, line_id: str) -> dict:
         repo.take_back_from_aside(uow, rec)
         repo.audit(uow, caller.store_id, "undo_set_aside", who, lines=[rec], detail=dict(rec.set_aside or {}))
 
-    if not units.attempt(writes)[0]:
-        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    _change_line(writes)
     return get_line(caller, line_id)
 
 
@@ -607,8 +611,7 @@ def refund_line(caller: Caller, line_id: str, transfer_ref: str, amount: int | N
         repo.refund_from_row(uow, rec, refund)
         repo.audit(uow, caller.store_id, "refund", who, lines=[rec], detail={k: refund[k] for k in ("amount", "transfer_ref", "note")})
 
-    if not units.attempt(writes)[0]:
-        raise Conflict("Baris ini baru saja berubah. Muat ulang lalu coba lagi.", code="line_changed")
+    _change_line(writes)
     return get_line(caller, line_id)
 
 
