@@ -67,6 +67,13 @@ class JSONAttribute(UnicodeAttribute):
 _local = threading.local()
 
 
+def number_is(attribute, value: int):
+    """A condition: the number attribute is still ``value``, an attribute never written counting as 0
+    (items stored before it existed). For counters a write must find unchanged."""
+    same = attribute == value
+    return same | attribute.does_not_exist() if value == 0 else same
+
+
 def find(model: type[Model], *keys, **kwargs):
     """``model.get(*keys, **kwargs)``, or None when the item does not exist."""
     try:

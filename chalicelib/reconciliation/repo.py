@@ -23,7 +23,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from ..core.clock import get_clock
-from ..core.db import JSONAttribute, Table, find, table_meta
+from ..core.db import JSONAttribute, Table, find, number_is, table_meta
 from ..core.errors import NotFound
 from ..core.ids import new_id
 from .continuity import DISCONTINUOUS
@@ -576,8 +576,7 @@ def unmatch_row(uow, row: StatementLineRecord) -> None:
 
 def _refunded_is(amount: int):
     """The row's refunded total is still ``amount`` (rows stored before refunds existed have none)."""
-    same = StatementLineRecord.refunded == amount
-    return same | StatementLineRecord.refunded.does_not_exist() if amount == 0 else same
+    return number_is(StatementLineRecord.refunded, amount)
 
 
 def _on_queue(row: StatementLineRecord, queue: str | None) -> list:

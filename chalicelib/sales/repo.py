@@ -5,7 +5,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from ..core import counters
-from ..core.db import JSONAttribute, Table, find, table_meta
+from ..core.db import JSONAttribute, Table, find, number_is, table_meta
 from ..core.errors import NotFound
 from .model import AWAITING_PAYMENT as AWAITING, COMPLETED, NEEDS_REVIEW, PAID_LATE
 
@@ -320,12 +320,6 @@ def payment_recorded(uow, order: OrderRecord, *, target: str | None, flags: list
                condition=(OrderRecord.status == order.status) & (OrderRecord.attempt == order.attempt))
 
 
-def _transfers_are(amount: int):
-    """The order's received transfers are still ``amount`` (0: none, or never written)."""
-    same = OrderRecord.transfers_received == amount
-    return same | OrderRecord.transfers_received.does_not_exist() if amount == 0 else same
-
-
 def ended_unpaid(uow, order: OrderRecord, target: str, reason: str, *, attempt_no: int | None = None,
                  from_status: str | None = None, transfers: int | None = None) -> None:
     """AWAITING_PAYMENT (or ``from_status``) -> FAILED / EXPIRED / CANCELLED, out of the scheduler's
@@ -337,7 +331,7 @@ def ended_unpaid(uow, order: OrderRecord, target: str, reason: str, *, attempt_n
         condition &= OrderRecord.attempt == attempt_no
     extra = []
     if transfers is not None:
-        condition &= _transfers_are(transfers)
+        condition &= number_is(OrderRecord.transfers_received, transfers)
         if transfers:  # they leave with it: the caller gives them back in the same unit of work
             extra.append(OrderRecord.transfers_received.set(0))
     uow.update(order, actions=[OrderRecord.status.set(target), OrderRecord.failure_reason.set(reason),
@@ -478,10 +472,7 @@ def refunds_due(now: int, limit: int) -> list[RefundRecord]:
 
 def _same_refund_totals(order: OrderRecord):
     """The order's refund totals are still the ones read (refund_count versions them)."""
-    count = int(order.refund_count or 0)
-    if count == 0:
-        return OrderRecord.refund_count.does_not_exist() | (OrderRecord.refund_count == 0)
-    return OrderRecord.refund_count == count
+    return number_is(OrderRecord.refund_count, int(order.refund_count or 0))
 
 
 def refund_reserved(uow, order: OrderRecord, refund: RefundRecord, *, quantities: dict[str, int], lost=None,
