@@ -24,6 +24,7 @@ import argparse
 import base64
 import binascii
 import logging
+import os
 import re
 import socket
 import threading
@@ -614,7 +615,11 @@ class FakePrinter:
             stamp = time.strftime("%Y%m%d-%H%M%S")
             for index, page in enumerate(job.pages, 1):
                 page.path = self.out_dir / f"{stamp}-{sequence:04d}-{job.language}-{index}.png"
-                page.image.save(page.path)
+                # Written under another name, then renamed: whoever watches the folder (a person, a
+                # test) never opens a half-written PNG.
+                partial = page.path.with_name(page.path.name + ".part")
+                page.image.save(partial, format="PNG")
+                os.replace(partial, page.path)
         log.info(
             "job %d: %s, %d page(s)%s%s",
             sequence,
